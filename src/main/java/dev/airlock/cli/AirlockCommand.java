@@ -1,0 +1,66 @@
+package dev.airlock.cli;
+
+import java.time.Clock;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code airlock} command. Holds the environment every subcommand runs in. */
+@Command(
+    name = "airlock",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Offline verification appliance for signed container images.",
+      "Imports update media, verifies cosign and Sigstore signatures with no network access,",
+      "applies policy, stores admitted images and keeps a tamper-evident audit log."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "  0:verified / admitted / done",
+      "  1:denied (a signature or policy check failed, or the input was refused)",
+      "  2:usage error",
+      "  3:cannot decide (unreadable medium, no or expired trust, database busy)",
+      "  4:the audit record could not be written; the action was not taken",
+      " 70:internal error"
+    },
+    subcommands = {
+      InitCommand.class,
+      ImportCommand.class,
+      TrustCommand.class,
+      CheckpointCommand.class,
+      PolicyCommand.class,
+      ImagesCommand.class,
+      VerifyCommand.class,
+      VerifyBundleCommand.class,
+      ExportCommand.class,
+      AuditCommand.class
+    })
+public final class AirlockCommand implements Runnable {
+  @Spec CommandSpec spec;
+  @Mixin Globals globals;
+
+  private final Clock systemClock;
+  private final Map<String, String> env;
+
+  public AirlockCommand(Clock systemClock, Map<String, String> env) {
+    this.systemClock = systemClock;
+    this.env = env;
+  }
+
+  /** The system clock as given to the process (tests inject a fixed one). */
+  Clock systemClock() {
+    return systemClock;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+}

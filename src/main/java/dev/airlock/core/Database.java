@@ -1,0 +1,232 @@
+package dev.airlock.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The appliance's H2 database ({@code airlock.mv.db}): schema migrations and transactions.
+ *
+ * <p>Several airlock processes share one home (a {@code verify} while an {@code import} runs), and
+ * embedded H2 admits one process at a time. So a process opens the database only for short units
+ * of work and closes it again; a process that finds it in use retries until {@code busyTimeout},
+ * then fails with {@link Reason#DATABASE_BUSY} (exit 3). Long I/O (copying blobs, reading media)
+ * happens outside any transaction.
+ *
+ * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
+ * applied version is kept in {@code schema_version}. Each stage owns its own migration numbers.
+ */
+public final class Database {
+  /** Migrations in order. Each stage appends its file here; numbers are never reused. */
+  static final List<String> MIGRATIONS =
+      List.of("V1__audit.sql", "V2__trust.sql", "V3__checkpoints.sql", "V4__images.sql",
+          "V5__policy.sql");
+
+  private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
+  /** H2 error "Database may be already in use" (another process holds the file lock). */
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+  /** H2 lock timeout inside one process (row lock held by another transaction). */
+  private static final int H2_LOCK_TIMEOUT = 50200;
+
+  private final Home home;
+  private final Duration busyTimeout;
+
+  private Database(Home home, Duration busyTimeout) {
+    this.home = home;
+    this.busyTimeout = busyTimeout;
+  }
+
+  /** A handle on an initialised home's database; applies pending migrations on first use. */
+  public static Database open(Home home) {
+    return open(home, DEFAULT_BUSY_TIMEOUT);
+  }
+
+  public static Database open(Home home, Duration busyTimeout) {
+    if (!home.isInitialised()) {
+      throw AirlockException.cannotDecide(Reason.HOME_NOT_INITIALISED,
+          home.root() + ": not an airlock home (no airlock.mv.db); run 'airlock init --root ROOT.json'");
+    }
+    Database db = new Database(home, busyTimeout);
+    db.migrate();
+    return db;
+  }
+
+  /** Creates the database file of a new home and applies every migration. */
+  public static Database create(Home home) {
+    Database db = new Database(home, DEFAULT_BUSY_TIMEOUT);
+    db.migrate();
+    return db;
+  }
+
+  public Home home() {
+    return home;
+  }
+
+  /** Work done inside one transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection tx) throws SQLException, IOException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on a fresh connection: commit if it returns, roll back if
+   * it throws. The database is closed afterwards so that other processes can open it.
+   */
+  public <T> T transaction(Work<T> work) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | IOException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
+          home.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is what matters; the connection is closed next
+    }
+  }
+
+  private AirlockException translate(SQLException e) {
+    if (e.getErrorCode() == H2_LOCK_TIMEOUT) {
+      return AirlockException.cannotDecide(Reason.DATABASE_BUSY,
+          home.databaseFile() + ": busy (another airlock process holds a lock); try again", e);
+    }
+    return AirlockException.cannotDecide(Reason.DATABASE_CORRUPT,
+        home.databaseFile() + ": database error: " + e.getMessage(), e);
+  }
+
+  private String url() {
+    // FILE_LOCK=FS: an OS lock, released by the kernel if the process dies (no stale lock files).
+    return "jdbc:h2:file:" + home.databaseBase() + ";FILE_LOCK=FS;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** Opens a connection, waiting while another process has the database open. */
+  Connection connect() throws SQLException {
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    long sleepMillis = 10;
+    while (true) {
+      try {
+        return DriverManager.getConnection(url(), "airlock", "");
+      } catch (SQLException e) {
+        if (!isInUse(e)) {
+          throw e;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new SQLException("database busy", "HYT00", H2_LOCK_TIMEOUT, e);
+        }
+        try {
+          Thread.sleep(sleepMillis);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while waiting for the database", ie);
+        }
+        sleepMillis = Math.min(200, sleepMillis * 2);
+      }
+    }
+  }
+
+  private static boolean isInUse(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void migrate() {
+    transaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
+                + "name VARCHAR(200) NOT NULL)");
+          }
+          int current = 0;
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            current = rs.getInt(1);
+          }
+          for (int i = current; i < MIGRATIONS.size(); i++) {
+            String name = MIGRATIONS.get(i);
+            for (String sql : statements(load(name))) {
+              try (Statement s = c.createStatement()) {
+                s.execute(sql);
+              }
+            }
+            try (PreparedStatement p =
+                c.prepareStatement("INSERT INTO schema_version(version, name) VALUES (?, ?)")) {
+              p.setInt(1, i + 1);
+              p.setString(2, name);
+              p.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  /** The schema version of this database (number of applied migrations). */
+  public int schemaVersion() {
+    return transaction(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+  }
+
+  private static String load(String name) throws IOException {
+    try (InputStream in = Database.class.getResourceAsStream("/db/" + name)) {
+      if (in == null) {
+        throw new IOException("missing migration resource db/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Splits a migration on ';' at line ends; comments start with '--'. */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (String line : script.split("\n", -1)) {
+      String t = line.strip();
+      if (t.startsWith("--") || t.isEmpty()) {
+        continue;
+      }
+      cur.append(line).append('\n');
+      if (t.endsWith(";")) {
+        String sql = cur.toString().strip();
+        out.add(sql.substring(0, sql.length() - 1));
+        cur.setLength(0);
+      }
+    }
+    if (!cur.toString().isBlank()) {
+      out.add(cur.toString().strip());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.airlock.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.erdtman.jcs.JsonCanonicalizer;
+
+/**
+ * The one configured JSON reader/writer (STYLE.md rule 3): duplicate keys are rejected, nesting
+ * and string sizes are bounded by {@link Limits}, trailing tokens are errors. Every stage reads
+ * untrusted JSON through here and nowhere else.
+ */
+public final class Json {
+  private static final ObjectMapper MAPPER = build(Limits.defaults());
+
+  private Json() {}
+
+  private static ObjectMapper build(Limits limits) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxNestingDepth())
+                    .maxStringLength((int) Math.min(Integer.MAX_VALUE, limits.maxJsonBytes()))
+                    .maxNumberLength(64)
+                    .build())
+            .build();
+    return JsonMapper.builder(factory)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .build();
+  }
+
+  /** The shared mapper, for binding DTOs in a stage's {@code json} subpackage. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * Parses untrusted bytes into a tree.
+   *
+   * @throws AirlockException DENIED with {@link Reason#JSON_MALFORMED} or {@link
+   *     Reason#LIMIT_EXCEEDED}; {@code what} names the document in the message
+   */
+  public static JsonNode parse(byte[] bytes, String what) {
+    if (bytes.length > Limits.defaults().maxJsonBytes()) {
+      throw AirlockException.denied(Reason.LIMIT_EXCEEDED,
+          what + ": " + bytes.length + " bytes exceeds the JSON limit of "
+              + Limits.defaults().maxJsonBytes());
+    }
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      JsonNode node = MAPPER.readTree(p);
+      if (node == null || node.isMissingNode()) {
+        throw AirlockException.denied(Reason.JSON_MALFORMED, what + ": empty document");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw AirlockException.denied(Reason.JSON_MALFORMED,
+          what + ": not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw AirlockException.denied(Reason.JSON_MALFORMED, what + ": " + e.getMessage());
+    }
+  }
+
+  /** Reads at most the JSON limit from a stream and parses it. */
+  public static JsonNode parse(InputStream in, String what) throws IOException {
+    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, Limits.defaults().maxJsonBytes() + 1));
+    return parse(bytes, what);
+  }
+
+  /** Binds untrusted bytes to a DTO type, with the same rules as {@link #parse(byte[], String)}. */
+  public static <T> T bind(byte[] bytes, Class<T> type, String what) {
+    JsonNode node = parse(bytes, what);
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw AirlockException.denied(Reason.JSON_MALFORMED,
+          what + ": unexpected structure: " + e.getMessage());
+    }
+  }
+
+  /** RFC 8785 (JCS) canonical bytes of a JSON tree. */
+  public static byte[] canonical(JsonNode node) {
+    try {
+      return new JsonCanonicalizer(MAPPER.writeValueAsString(node)).getEncodedUTF8();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot canonicalise JSON", e);
+    }
+  }
+
+  /** RFC 8785 (JCS) canonical string of a JSON tree. */
+  public static String canonicalString(JsonNode node) {
+    return new String(canonical(node), StandardCharsets.UTF_8);
+  }
+
+  /** Compact (non-canonical) JSON, for output. */
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** Indented JSON, for human-facing files. */
+  public static String writePretty(Object value) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.airlock.crypto;
+
+/**
+ * The algorithm allow-list, dated 2026-11 (STYLE.md rule 5). Each entry is a key type + hash +
+ * encoding; anything else is refused with {@code KEY_ALGORITHM_UNSUPPORTED}. Names follow the
+ * Sigstore {@code PublicKeyDetails} enum (protobuf-specs sigstore_common.proto) where one exists.
+ */
+public enum SignatureAlgorithm {
+  /** ECDSA P-256 with SHA-256, ASN.1 DER signature. Cosign's default. */
+  ECDSA_P256_SHA256("SHA256withECDSA", "secp256r1", 256),
+  /** ECDSA P-384 with SHA-384, DER. */
+  ECDSA_P384_SHA384("SHA384withECDSA", "secp384r1", 384),
+  /** ECDSA P-521 with SHA-512, DER. */
+  ECDSA_P521_SHA512("SHA512withECDSA", "secp521r1", 521),
+  /** ECDSA P-384 with SHA-256 (cosign accepts this pairing for P-384 keys signed with sha256). */
+  ECDSA_P384_SHA256("SHA256withECDSA", "secp384r1", 384),
+  /** RSA PKCS#1 v1.5 with SHA-256, 2048 to 4096 bits. */
+  RSA_PKCS1_SHA256("SHA256withRSA", null, 0),
+  /** RSA PKCS#1 v1.5 with SHA-384 and SHA-512 (cosign signs with the hash matching --signing-algorithm). */
+  RSA_PKCS1_SHA384("SHA384withRSA", null, 0),
+  RSA_PKCS1_SHA512("SHA512withRSA", null, 0),
+  /** RSA-PSS with SHA-256, MGF1-SHA-256, salt length 32. */
+  RSA_PSS_SHA256("SHA256withRSAandMGF1", null, 0),
+  /** Ed25519 (RFC 8032 pure), 64-byte signature. */
+  ED25519("Ed25519", null, 0);
+
+  private final String jcaName;
+  private final String curve;
+  private final int fieldBits;
+
+  SignatureAlgorithm(String jcaName, String curve, int fieldBits) {
+    this.jcaName = jcaName;
+    this.curve = curve;
+    this.fieldBits = fieldBits;
+  }
+
+  String jcaName() {
+    return jcaName;
+  }
+
+  /** JCA curve name for ECDSA entries, else null. */
+  public String curve() {
+    return curve;
+  }
+
+  public int fieldBits() {
+    return fieldBits;
+  }
+
+  public boolean isEcdsa() {
+    return curve != null;
+  }
+
+  public boolean isRsa() {
+    return name().startsWith("RSA_");
+  }
+}

@@ -1,0 +1,279 @@
+package dev.airlock.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.Reason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The verdict document {@code application/vnd.airlock.verdict.v1+json} (DESIGN.md section 5): one
+ * decision with every check that led to it, passed and failed, the trust snapshot and the time
+ * used. Built with {@link #builder()}; immutable once built.
+ */
+public final class Verdict {
+  public static final String MEDIA_TYPE = "application/vnd.airlock.verdict.v1+json";
+
+  /** The decision. {@code ADMIT} with warnings is how {@code warn} mode admits a failing image. */
+  public enum Decision {
+    ADMIT,
+    DENY;
+
+    public String json() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final String reference;
+  private final String digest;
+  private final Decision decision;
+  private final String policyName;
+  private final String policyDigest;
+  private final String policyMode;
+  private final Integer tufRootVersion;
+  private final String trustedRoot;
+  private final Map<String, Long> checkpoints;
+  private final Instant now;
+  private final String timeSource;
+  private final List<SignatureVerdict> signatures;
+  private final List<Check> checks;
+  private final Integer thresholdRequired;
+  private final Integer thresholdSatisfied;
+  private final List<Reason> reasons;
+  private final List<String> warnings;
+  private final JsonNode extra;
+
+  private Verdict(Builder b) {
+    this.reference = b.reference;
+    this.digest = b.digest;
+    this.decision = Objects.requireNonNull(b.decision, "decision");
+    this.policyName = b.policyName;
+    this.policyDigest = b.policyDigest;
+    this.policyMode = b.policyMode;
+    this.tufRootVersion = b.tufRootVersion;
+    this.trustedRoot = b.trustedRoot;
+    this.checkpoints = Map.copyOf(b.checkpoints);
+    this.now = Objects.requireNonNull(b.now, "now");
+    this.timeSource = b.timeSource;
+    this.signatures = List.copyOf(b.signatures);
+    this.checks = List.copyOf(b.checks);
+    this.thresholdRequired = b.thresholdRequired;
+    this.thresholdSatisfied = b.thresholdSatisfied;
+    this.reasons = List.copyOf(new LinkedHashSet<>(b.reasons));
+    this.warnings = List.copyOf(b.warnings);
+    this.extra = b.extra == null ? null : b.extra.deepCopy();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Decision decision() {
+    return decision;
+  }
+
+  public boolean admitted() {
+    return decision == Decision.ADMIT;
+  }
+
+  public String reference() {
+    return reference;
+  }
+
+  public String digest() {
+    return digest;
+  }
+
+  public List<SignatureVerdict> signatures() {
+    return signatures;
+  }
+
+  /** Checks that belong to the whole subject rather than one signature (policy, attestations). */
+  public List<Check> checks() {
+    return checks;
+  }
+
+  public List<Reason> reasons() {
+    return reasons;
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  public Instant now() {
+    return now;
+  }
+
+  public String policyName() {
+    return policyName;
+  }
+
+  public ObjectNode toJson() {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode n = f.objectNode();
+    n.put("mediaType", MEDIA_TYPE);
+    ObjectNode subject = n.putObject("subject");
+    if (reference != null) {
+      subject.put("reference", reference);
+    }
+    if (digest != null) {
+      subject.put("digest", digest);
+    }
+    n.put("decision", decision.json());
+    if (policyName != null || policyDigest != null) {
+      ObjectNode p = n.putObject("policy");
+      if (policyName != null) {
+        p.put("name", policyName);
+      }
+      if (policyDigest != null) {
+        p.put("digest", policyDigest);
+      }
+      if (policyMode != null) {
+        p.put("mode", policyMode);
+      }
+    }
+    ObjectNode trust = n.putObject("trust");
+    if (tufRootVersion != null) {
+      trust.put("tufRootVersion", tufRootVersion);
+    }
+    if (trustedRoot != null) {
+      trust.put("trustedRoot", trustedRoot);
+    }
+    ObjectNode cps = trust.putObject("checkpoints");
+    checkpoints.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> cps.put(e.getKey(), e.getValue()));
+    ObjectNode time = n.putObject("time");
+    time.put("now", now.toString());
+    time.put("source", timeSource == null ? "system" : timeSource);
+    ArrayNode sigs = n.putArray("signatures");
+    signatures.forEach(s -> sigs.add(s.toJson()));
+    if (!checks.isEmpty()) {
+      ArrayNode cs = n.putArray("checks");
+      checks.forEach(c -> cs.add(c.toJson()));
+    }
+    if (thresholdRequired != null) {
+      ObjectNode t = n.putObject("threshold");
+      t.put("required", thresholdRequired);
+      t.put("satisfied", thresholdSatisfied == null ? 0 : thresholdSatisfied);
+    }
+    ArrayNode rs = n.putArray("reasons");
+    reasons.forEach(r -> rs.add(r.name()));
+    if (!warnings.isEmpty()) {
+      ArrayNode ws = n.putArray("warnings");
+      warnings.forEach(ws::add);
+    }
+    if (extra != null && extra.isObject()) {
+      extra.fields().forEachRemaining(e -> n.set(e.getKey(), e.getValue()));
+    }
+    return n;
+  }
+
+  /** Builder; {@code decision} and {@code now} are required. */
+  public static final class Builder {
+    private String reference;
+    private String digest;
+    private Decision decision;
+    private String policyName;
+    private String policyDigest;
+    private String policyMode;
+    private Integer tufRootVersion;
+    private String trustedRoot;
+    private final Map<String, Long> checkpoints = new LinkedHashMap<>();
+    private Instant now;
+    private String timeSource;
+    private final List<SignatureVerdict> signatures = new ArrayList<>();
+    private final List<Check> checks = new ArrayList<>();
+    private Integer thresholdRequired;
+    private Integer thresholdSatisfied;
+    private final Set<Reason> reasons = new LinkedHashSet<>();
+    private final List<String> warnings = new ArrayList<>();
+    private JsonNode extra;
+
+    private Builder() {}
+
+    public Builder subject(String reference, String digest) {
+      this.reference = reference;
+      this.digest = digest;
+      return this;
+    }
+
+    public Builder decision(Decision d) {
+      this.decision = d;
+      return this;
+    }
+
+    public Builder policy(String name, String digest, String mode) {
+      this.policyName = name;
+      this.policyDigest = digest;
+      this.policyMode = mode;
+      return this;
+    }
+
+    public Builder trust(Integer tufRootVersion, String trustedRoot) {
+      this.tufRootVersion = tufRootVersion;
+      this.trustedRoot = trustedRoot;
+      return this;
+    }
+
+    public Builder checkpoint(String origin, long size) {
+      checkpoints.put(origin, size);
+      return this;
+    }
+
+    public Builder time(Instant now, String source) {
+      this.now = now;
+      this.timeSource = source;
+      return this;
+    }
+
+    public Builder signature(SignatureVerdict s) {
+      signatures.add(s);
+      return this;
+    }
+
+    public Builder check(Check c) {
+      checks.add(c);
+      if (c.failed()) {
+        reasons.add(c.reason());
+      }
+      return this;
+    }
+
+    public Builder threshold(int required, int satisfied) {
+      this.thresholdRequired = required;
+      this.thresholdSatisfied = satisfied;
+      return this;
+    }
+
+    public Builder reason(Reason r) {
+      reasons.add(r);
+      return this;
+    }
+
+    public Builder warning(String w) {
+      warnings.add(w);
+      return this;
+    }
+
+    /** Extra top-level fields (an object), e.g. the options used; copied. */
+    public Builder extra(JsonNode extra) {
+      this.extra = extra;
+      return this;
+    }
+
+    public Verdict build() {
+      return new Verdict(this);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+-- V2: tables of the trust stage. Owned by that stage; later changes go into new migrations.

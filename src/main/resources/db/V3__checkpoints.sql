@@ -1,0 +1,1 @@
+-- V3: tables of the checkpoints stage. Owned by that stage; later changes go into new migrations.

@@ -1,0 +1,1 @@
+-- V4: tables of the images stage. Owned by that stage; later changes go into new migrations.

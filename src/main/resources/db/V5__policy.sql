@@ -1,0 +1,1 @@
+-- V5: tables of the policy stage. Owned by that stage; later changes go into new migrations.

@@ -1,0 +1,124 @@
+package dev.airlock;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package graph of STYLE.md ("Allowed imports") as a test: any new edge fails the build.
+ * {@code core} (reason codes, limits, the JSON reader, the database) is the common leaf every
+ * stage may use; it imports no other airlock package.
+ */
+class ArchitectureTest {
+  private static final String BASE = "dev.airlock.";
+
+  /** stage -> the stages it may import (besides itself and core). */
+  static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+      Map.entry("core", Set.of()),
+      Map.entry("crypto", Set.of()),
+      Map.entry("oci", Set.of()),
+      Map.entry("media", Set.of("oci", "crypto")),
+      Map.entry("store", Set.of("oci", "crypto")),
+      Map.entry("tlog", Set.of("crypto")),
+      Map.entry("trust", Set.of("tlog", "oci", "crypto")),
+      Map.entry("verify", Set.of("trust", "tlog", "oci", "crypto")),
+      Map.entry("policy", Set.of("verify", "trust", "oci")),
+      Map.entry("audit", Set.of("policy", "verify", "crypto")),
+      Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
+          "policy", "audit")));
+
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.airlock");
+
+  @Test
+  void everyClassIsInAKnownStage() {
+    ArchRule rule = ArchRuleDefinition.classes().should(
+        new com.tngtech.archunit.lang.ArchCondition<JavaClass>("be in a stage package of STYLE.md") {
+          @Override
+          public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+            String stage = stageOf(c.getPackageName());
+            if (stage == null || !ALLOWED.containsKey(stage)) {
+              events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c,
+                  c.getName() + " is not in a stage package"));
+            }
+          }
+        });
+    rule.check(CLASSES);
+  }
+
+  @Test
+  void stagesImportOnlyWhatStyleAllows() {
+    ArchRule rule = ArchRuleDefinition.classes().should(
+        new com.tngtech.archunit.lang.ArchCondition<JavaClass>("import only allowed stages") {
+          @Override
+          public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+            String from = stageOf(c.getPackageName());
+            c.getDirectDependenciesFromSelf().forEach(d -> {
+              String to = stageOf(d.getTargetClass().getPackageName());
+              if (to == null || to.equals(from) || to.equals("core")) {
+                return;
+              }
+              Set<String> ok = ALLOWED.getOrDefault(from, Set.of());
+              if (!ok.contains(to)) {
+                events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(d,
+                    from + " -> " + to + " is not allowed: " + d.getDescription()));
+              }
+            });
+          }
+        });
+    rule.check(CLASSES);
+  }
+
+  @Test
+  void noCycles() {
+    slices().matching("dev.airlock.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void nothingImportsCli() {
+    ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("dev.airlock.cli..")
+        .should().dependOnClassesThat().resideInAPackage("dev.airlock.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyCryptoTouchesJcaEngines() {
+    ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("dev.airlock.crypto..")
+        .should().callMethod(java.security.Signature.class, "getInstance", String.class)
+        .orShould().callMethod(java.security.MessageDigest.class, "getInstance", String.class)
+        .orShould().callMethod(java.security.KeyFactory.class, "getInstance", String.class)
+        .orShould().callMethod(java.security.Security.class, "addProvider", java.security.Provider.class)
+        .check(CLASSES);
+  }
+
+  /**
+   * sigstore-java stays behind two adapters: the TUF client over media ({@code trust.tuf}) and the
+   * parser/helper adapter of {@code verify} ({@code verify.sigstore}).
+   */
+  @Test
+  void sigstoreJavaOnlyBehindAdapters() {
+    ArchRuleDefinition.noClasses()
+        .that().resideOutsideOfPackages("dev.airlock.trust.tuf..", "dev.airlock.verify.sigstore..")
+        .should().dependOnClassesThat().resideInAPackage("dev.sigstore..")
+        .check(CLASSES);
+  }
+
+  static String stageOf(String pkg) {
+    if (!pkg.startsWith(BASE)) {
+      return null;
+    }
+    String rest = pkg.substring(BASE.length());
+    int dot = rest.indexOf('.');
+    return dot < 0 ? rest : rest.substring(0, dot);
+  }
+}
