@@ -22,12 +22,18 @@ public final class Corpus {
   /** The corpus root folder. */
   public static Path root() {
     String shared = System.getProperty("airlock.shared");
-    Path p = shared != null ? Path.of(shared, "corpus") : Path.of("..", "shared", "corpus");
-    if (!Files.isRegularFile(p.resolve("manifest.jsonl"))) {
-      throw new IllegalStateException("corpus not found at " + p.toAbsolutePath()
-          + " (expected ../shared/corpus/manifest.jsonl next to the project)");
+    if (shared != null && Files.isRegularFile(Path.of(shared, "corpus", "manifest.jsonl"))) {
+      return Path.of(shared, "corpus");
     }
-    return p;
+    // a git worktree may sit deeper than the project; look upwards for shared/corpus
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path p = d.resolve("shared").resolve("corpus");
+      if (Files.isRegularFile(p.resolve("manifest.jsonl"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("corpus not found (expected ../shared/corpus/manifest.jsonl "
+        + "next to the project; -Dairlock.shared=" + shared + ")");
   }
 
   /** Every case of the manifest. */
