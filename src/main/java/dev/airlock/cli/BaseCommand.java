@@ -101,6 +101,51 @@ abstract class BaseCommand implements Callable<Integer> {
     err().flush();
   }
 
+  /** The host name for audit events: {@code $HOSTNAME}, else /etc/hostname, else "unknown". */
+  protected String host() {
+    String h = root().env().get("HOSTNAME");
+    if (h != null && !h.isBlank()) {
+      return h.strip();
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of("/etc/hostname"))) {
+      String s = new String(in.readNBytes(256), java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (!s.isEmpty()) {
+        return s;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // fall through: no host name available
+    }
+    return "unknown";
+  }
+
+  /**
+   * The trusted time in {@code tx} (max of the system clock and the highest verified time seen).
+   * A system clock behind it is reported on stderr; callers add {@link Reason#CLOCK_BEHIND} to the
+   * event's reasons via {@link #auditEvent}.
+   */
+  protected dev.airlock.core.Database.TrustedTime trustedTime(java.sql.Connection tx) throws java.sql.SQLException {
+    dev.airlock.core.Database.TrustedTime t = dev.airlock.core.Database.trustedNow(tx, systemClock());
+    if (t.clockBehind()) {
+      note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("
+          + t.now() + "); using the verified time (" + Reason.CLOCK_BEHIND + ")");
+    }
+    return t;
+  }
+
+  /**
+   * An audit event with operator, host and command filled in. If {@code time} came from a clock
+   * that was behind, {@link Reason#CLOCK_BEHIND} is added to the reasons.
+   */
+  protected dev.airlock.audit.AuditEvent auditEvent(dev.airlock.core.Database.TrustedTime time, String action,
+      String subject, String outcome, java.util.List<String> reasons, JsonNode detail) {
+    java.util.List<String> r = new java.util.ArrayList<>(reasons);
+    if (time.clockBehind() && !r.contains(Reason.CLOCK_BEHIND.name())) {
+      r.add(Reason.CLOCK_BEHIND.name());
+    }
+    return new dev.airlock.audit.AuditEvent(time.now(), operator(), host(), commandName(), action, subject,
+        outcome, r, detail);
+  }
+
   protected static AirlockException notImplemented(String what) {
     return new AirlockException(AirlockException.Kind.INTERNAL, Reason.NOT_IMPLEMENTED,
         what + ": not implemented yet");

@@ -1,6 +1,33 @@
 package dev.airlock.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditCheckpoint;
+import dev.airlock.audit.AuditKeys;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.Keys;
+import dev.airlock.trust.tuf.PinnedRoot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,7 +35,9 @@ import picocli.CommandLine.Option;
     description = {
       "Pin the initial TUF root and create the appliance home:",
       "the H2 database, the content store, the TUF client state and the audit signing key.",
-      "ROOT.json must be a TUF root signed by a threshold of its own root keys and not expired."
+      "ROOT.json must be a TUF root signed by a threshold of its own root keys and not expired.",
+      "The home is built in a temporary folder next to it and renamed into place, so a failed",
+      "init leaves nothing behind."
     })
 final class InitCommand extends BaseCommand {
   @Option(names = "--root", paramLabel = "ROOT.json", required = true,
@@ -22,7 +51,191 @@ final class InitCommand extends BaseCommand {
   boolean force;
 
   @Override
-  protected ExitCode execute() {
-    throw notImplemented("init");
+  protected ExitCode execute() throws Exception {
+    Home home = home();
+    Path target = home.root();
+    boolean exists = Files.exists(target) && !isEmptyDir(target);
+    if (exists && !force) {
+      throw new AirlockException(AirlockException.Kind.USAGE, Reason.HOME_EXISTS,
+          target + ": already exists" + (home.isInitialised() ? " (an airlock home)" : " and is not empty")
+              + "; use --force to replace it, or --home to choose another folder");
+    }
+    byte[] rootBytes = readInput(root, Limits.defaults().maxTufMetadataBytes(), "TUF root");
+    Instant system = systemClock().instant();
+    Instant highest = exists && home.isInitialised() ? previousTrustedTime(home) : null;
+    boolean behind = highest != null && highest.isAfter(system);
+    Instant now = behind ? highest : system;
+    if (behind) {
+      note("airlock: warning: the system clock (" + system + ") is behind the highest verified time ("
+          + highest + ") of the home being replaced; using the verified time (" + Reason.CLOCK_BEHIND + ")");
+    }
+    PinnedRoot pinned = PinnedRoot.check(rootBytes, root.toString(), now);
+    byte[] policyBytes = policy == null ? null : readInput(policy, Limits.defaults().maxJsonBytes(), "policy");
+
+    Path parent = target.getParent();
+    Path tmp;
+    try {
+      Files.createDirectories(parent);
+      tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".init-");
+    } catch (IOException e) {
+      throw writeFailed(parent, e);
+    }
+    Home staged = Home.at(tmp);
+    String applianceId;
+    KeyPair kp;
+    try {
+      Files.createDirectories(staged.blobs().resolve("sha256"));
+      Files.createDirectories(staged.tuf());
+      // the pinned root, byte-exact: the TUF client starts its chain from these bytes
+      Files.write(staged.tuf().resolve("root.json"), rootBytes);
+      kp = AuditKeys.generate(staged);
+      byte[] idBytes = new byte[16];
+      new SecureRandom().nextBytes(idBytes);
+      applianceId = Hashing.hex(idBytes);
+      String pubPem = Keys.toPem(kp.getPublic());
+      Database.TrustedTime time = new Database.TrustedTime(now, system, behind);
+      Database db = Database.create(staged);
+      db.transaction(tx -> {
+        try (PreparedStatement p = tx.prepareStatement(
+            "INSERT INTO appliance(id, created_at, audit_public_key, highest_verified_time) VALUES (?,?,?,?)")) {
+          p.setString(1, applianceId);
+          p.setString(2, now.toString());
+          p.setString(3, pubPem);
+          p.setString(4, highest == null ? null : highest.toString());
+          p.executeUpdate();
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("applianceId", applianceId);
+        detail.put("rootFile", root.toString());
+        detail.put("rootSha256", Hashing.sha256Hex(rootBytes));
+        detail.put("rootVersion", pinned.version());
+        detail.put("rootExpires", pinned.expires().toString());
+        detail.put("rootThreshold", pinned.threshold());
+        detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
+        detail.put("forced", exists);
+        if (policyBytes != null) {
+          String digest = "sha256:" + Hashing.sha256Hex(policyBytes);
+          try (PreparedStatement p = tx.prepareStatement(
+              "INSERT INTO policy_install(name, digest, bytes, installed_at) VALUES (?,?,?,?)")) {
+            p.setString(1, policy.getFileName().toString());
+            p.setString(2, digest);
+            p.setBytes(3, policyBytes);
+            p.setString(4, now.toString());
+            p.executeUpdate();
+          }
+          ObjectNode pol = detail.putObject("policy");
+          pol.put("file", policy.toString());
+          pol.put("digest", digest);
+        }
+        AuditLog.append(tx, auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
+            + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
+        AuditCheckpoint.write(staged, AuditCheckpoint.ofHead(staged, tx));
+        return null;
+      });
+      publish(tmp, target, exists);
+    } catch (IOException e) {
+      deleteTree(tmp);
+      throw writeFailed(target, e);
+    } catch (RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    String pem = Keys.toPem(kp.getPublic());
+    ObjectNode doc = JsonNodeFactory.instance.objectNode();
+    doc.put("home", target.toString());
+    doc.put("applianceId", applianceId);
+    doc.put("rootVersion", pinned.version());
+    doc.put("rootExpires", pinned.expires().toString());
+    doc.put("auditPublicKey", pem);
+    doc.put("auditPublicKeyFile", AuditKeys.publicKeyFile(home).toString());
+    emit(doc, "Initialised airlock home " + target + "\n"
+        + "  appliance id:   " + applianceId + "\n"
+        + "  pinned TUF root: version " + pinned.version() + ", expires " + pinned.expires() + "\n"
+        + (policy != null ? "  policy:         " + policy + "\n" : "")
+        + "Audit public key (give it to your auditors; also in " + AuditKeys.publicKeyFile(home) + "):\n" + pem);
+    return ExitCode.OK;
+  }
+
+  /** Moves the staged home into place; with --force the old home is moved aside, then deleted. */
+  private static void publish(Path tmp, Path target, boolean replace) throws IOException {
+    if (Files.isDirectory(target) && isEmptyDir(target)) {
+      Files.delete(target);
+    }
+    if (!replace) {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+    Files.delete(old);
+    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      throw e;
+    }
+    deleteTree(old);
+  }
+
+  private static Instant previousTrustedTime(Home home) {
+    try {
+      return Database.open(home).transaction(tx -> {
+        Database.TrustedTime t = Database.trustedNow(tx, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
+        return t.clockBehind() ? t.now() : null;
+      });
+    } catch (AirlockException e) {
+      return null; // an unreadable old home is being replaced; it has no trustworthy high-water mark
+    }
+  }
+
+  private static byte[] readInput(Path p, long max, String what) {
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (b.length > max) {
+        throw AirlockException.denied(Reason.LIMIT_EXCEEDED, p + ": " + what + " is larger than " + max + " bytes");
+      }
+      return b;
+    } catch (NoSuchFileException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, p + ": " + what + " file not found");
+    } catch (AccessDeniedException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, p + ": " + what + " file is not readable (permission denied)");
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, p + ": cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static AirlockException writeFailed(Path where, IOException e) {
+    String why = e instanceof AccessDeniedException ? "permission denied"
+        : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+    return AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
+        where + ": cannot create the airlock home (" + why + "); nothing was created", e);
+  }
+
+  private static boolean isEmptyDir(Path p) {
+    if (!Files.isDirectory(p)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(p)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (p == null || !Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException e) {
+          // best effort: what remains is inside a hidden temp folder
+        }
+      });
+    } catch (IOException e) {
+      // best effort
+    }
   }
 }

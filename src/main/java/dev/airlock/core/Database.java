@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,6 +89,7 @@ public final class Database {
       try {
         T result = work.run(c);
         c.commit();
+        runAfterCommit(c);
         return result;
       } catch (SQLException | IOException | RuntimeException e) {
         rollbackQuietly(c);
@@ -97,6 +100,78 @@ public final class Database {
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Work run after every successful commit while this process still holds the database (so no
+   * other process interleaves). The CLI installs the audit stage's checkpoint refresher here
+   * ({@code core} may not import {@code audit}). A failing hook does not undo the committed work.
+   */
+  @FunctionalInterface
+  public interface AfterCommit {
+    void run(Home home, Connection c) throws SQLException, IOException;
+  }
+
+  private static volatile AfterCommit afterCommit;
+
+  /** Installs the after-commit hook (null to remove). */
+  public static void setAfterCommit(AfterCommit hook) {
+    afterCommit = hook;
+  }
+
+  private void runAfterCommit(Connection c) {
+    AfterCommit hook = afterCommit;
+    if (hook == null) {
+      return;
+    }
+    try {
+      hook.run(home, c);
+    } catch (SQLException | IOException | RuntimeException e) {
+      // the change and its audit event are committed; the hook only refreshes derived state
+    }
+  }
+
+  /**
+   * The appliance's "now" (DESIGN.md section 3): {@code max(system clock, highest verified time
+   * seen)}.
+   *
+   * @param now the trusted time
+   * @param system what the system clock said
+   * @param clockBehind the system clock is behind the high-water mark ({@link Reason#CLOCK_BEHIND}:
+   *     callers report it and record it in the audit event)
+   */
+  public record TrustedTime(Instant now, Instant system, boolean clockBehind) {}
+
+  /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
+  public static TrustedTime trustedNow(Connection tx, Clock systemClock) throws SQLException {
+    Instant system = systemClock.instant();
+    Instant highest = null;
+    try (Statement s = tx.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(highest_verified_time) FROM appliance")) {
+      if (rs.next() && rs.getString(1) != null) {
+        highest = Instant.parse(rs.getString(1));
+      }
+    }
+    if (highest != null && highest.isAfter(system)) {
+      return new TrustedTime(highest, system, true);
+    }
+    return new TrustedTime(system, system, false);
+  }
+
+  /**
+   * Raises the high-water mark to {@code verified} (a Rekor integrated time or RFC 3161 time that
+   * was verified) if it is higher; never lowers it.
+   */
+  public static void raiseVerifiedTime(Connection tx, Instant verified) throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement(
+        "UPDATE appliance SET highest_verified_time = ? WHERE highest_verified_time IS NULL "
+            + "OR highest_verified_time < ?")) {
+      // ISO-8601 instants of equal precision sort as text; normalise to seconds precision + Z.
+      String t = verified.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      p.setString(1, t);
+      p.setString(2, t);
+      p.executeUpdate();
     }
   }
 

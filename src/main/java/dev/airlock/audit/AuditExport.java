@@ -1,0 +1,317 @@
+package dev.airlock.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Json;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.Keys;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Writes audit exports. {@code jsonl} is the evidence format (docs/auditor-guide.md):
+ *
+ * <ol>
+ *   <li>a header line: appliance id, audit public key, a signed checkpoint of the whole log at
+ *       export time, the filter, the number and a digest of the exported events, consistency proofs
+ *       from every checkpoint this appliance handed out before, and an Ed25519 signature over the
+ *       header (so a dropped event line or a changed filter shows);
+ *   <li>one line per selected event with its chain hash and an inclusion proof to the checkpoint.
+ * </ol>
+ *
+ * {@code csv} and {@code html} are for reading; they carry the same events and checkpoint but no
+ * proofs. Every export is itself an audit event, appended in the same transaction.
+ */
+public final class AuditExport {
+  public static final String MEDIA_TYPE = "application/vnd.airlock.audit-export.v1+jsonl";
+  private static final int BATCH = 10_000;
+
+  private AuditExport() {}
+
+  /** Export formats. */
+  public enum Format { JSONL, CSV, HTML }
+
+  /**
+   * What was exported.
+   *
+   * @param checkpoint the signed checkpoint of the whole log (before the export's own event)
+   * @param events number of exported events
+   * @param exportEventSeq sequence number of the export's audit event
+   */
+  public record Result(AuditCheckpoint checkpoint, long events, long exportEventSeq) {}
+
+  /**
+   * Exports events with {@code since <= time <= until} (either may be null) to {@code out} and
+   * records the export with the event {@code auditEvent.apply(detail)}. The file appears only if
+   * the event was appended (temp file, renamed last).
+   */
+  public static Result export(Home home, Connection tx, Path out, Format format, Instant since,
+      Instant until, Instant now, Function<JsonNode, AuditEvent> auditEvent) throws SQLException, IOException {
+    AuditLog.Head head = AuditLog.head(tx, true);
+    long n = head.seq();
+    if (n > Integer.MAX_VALUE / AuditTree.H) {
+      throw AirlockException.cannotDecide(Reason.LIMIT_EXCEEDED, "the log has too many events to export at once");
+    }
+    byte[] leaves = new byte[(int) (n * AuditTree.H)];
+    List<AuditLog.StoredEvent> selected = new ArrayList<>();
+    long last = 0;
+    while (true) {
+      int got = 0;
+      try (PreparedStatement ps = tx.prepareStatement("SELECT " + AuditVerifier.COLUMNS
+          + " FROM audit_event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + BATCH)) {
+        ps.setLong(1, last);
+        ps.setLong(2, n);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            got++;
+            AuditLog.StoredEvent e = AuditVerifier.read(rs);
+            if (e.seq() != last + 1) {
+              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MISSING, last + 1,
+                  "event " + (last + 1) + " is missing; run 'airlock audit verify'");
+            }
+            last = e.seq();
+            System.arraycopy(e.leafHash(), 0, leaves, (int) ((last - 1) * AuditTree.H), AuditTree.H);
+            Instant t = Instant.parse(e.time());
+            if ((since == null || !t.isBefore(since)) && (until == null || !t.isAfter(until))) {
+              selected.add(e);
+            }
+          }
+        }
+      }
+      if (got < BATCH) {
+        break;
+      }
+    }
+    if (last != n) {
+      throw AuditVerifier.tampered(Reason.AUDIT_TRUNCATED, last + 1,
+          "the head row says " + n + " events, the log has " + last + "; run 'airlock audit verify'");
+    }
+    AuditTree tree = AuditTree.ofOwned(leaves);
+    if (!MessageDigest.isEqual(tree.root(), head.root())) {
+      throw AuditVerifier.tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0,
+          "the events do not match the head row's Merkle state; run 'airlock audit verify'");
+    }
+    String applianceId = AuditCheckpoint.applianceId(tx);
+    PublicKey pub = AuditVerifier.applianceKey(tx);
+    PrivateKey priv = AuditKeys.loadPrivate(home);
+    AuditCheckpoint cp = AuditCheckpoint.sign(applianceId, n, tree.root(), priv, pub);
+
+    // consistency proofs from every checkpoint handed out before (their sizes are in the table)
+    ArrayNode consistency = JsonNodeFactory.instance.arrayNode();
+    try (PreparedStatement ps = tx.prepareStatement(
+        "SELECT tree_size, root_hash FROM audit_checkpoint WHERE tree_size > 0 AND tree_size <= ? ORDER BY tree_size")) {
+      ps.setLong(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long m = rs.getLong(1);
+          ObjectNode c = consistency.addObject();
+          c.put("fromSize", m);
+          c.put("fromRoot", rs.getString(2));
+          ArrayNode proof = c.putArray("proof");
+          tree.consistencyProof(m, n).forEach(h -> proof.add(Hashing.hex(h)));
+        }
+      }
+    }
+    try (PreparedStatement ps = tx.prepareStatement(
+        "MERGE INTO audit_checkpoint(tree_size, root_hash, note, issued_at) KEY(tree_size) VALUES (?,?,?,?)")) {
+      ps.setLong(1, n);
+      ps.setString(2, Hashing.hex(tree.root()));
+      ps.setString(3, cp.note());
+      ps.setString(4, now.toString());
+      ps.executeUpdate();
+    }
+
+    Path abs = out.toAbsolutePath();
+    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+    try {
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        switch (format) {
+          case JSONL -> writeJsonl(w, cp, applianceId, pub, priv, since, until, now, selected, tree, consistency);
+          case CSV -> writeCsv(w, selected);
+          case HTML -> writeHtml(w, cp, applianceId, pub, since, until, now, selected);
+          default -> throw new IllegalStateException();
+        }
+      }
+      ObjectNode detail = JsonNodeFactory.instance.objectNode();
+      detail.put("file", abs.getFileName().toString());
+      detail.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+      detail.put("events", selected.size());
+      detail.put("treeSize", n);
+      detail.put("rootHash", Hashing.hex(tree.root()));
+      try (var in = Files.newInputStream(tmp)) {
+        detail.put("fileSha256", Hashing.hex(Hashing.sha256(in)));
+      }
+      if (since != null) {
+        detail.put("since", since.toString());
+      }
+      if (until != null) {
+        detail.put("until", until.toString());
+      }
+      long seq = AuditLog.append(tx, auditEvent.apply(detail));
+      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new Result(cp, selected.size(), seq);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void writeJsonl(Writer w, AuditCheckpoint cp, String applianceId, PublicKey pub,
+      PrivateKey priv, Instant since, Instant until, Instant now, List<AuditLog.StoredEvent> events,
+      AuditTree tree, ArrayNode consistency) throws IOException {
+    MessageDigest eventsDigest = Hashing.sha256();
+    for (AuditLog.StoredEvent e : events) {
+      eventsDigest.update(Hashing.unhex(e.hash()));
+    }
+    ObjectNode h = JsonNodeFactory.instance.objectNode();
+    h.put("type", "header");
+    h.put("mediaType", MEDIA_TYPE);
+    h.put("applianceId", applianceId);
+    h.put("origin", cp.origin());
+    h.put("keyName", AuditCheckpoint.keyName(cp.origin()));
+    h.put("publicKey", Keys.toPem(pub));
+    h.put("checkpoint", cp.note());
+    h.put("treeSize", cp.size());
+    h.put("rootHash", Hashing.hex(cp.root()));
+    h.put("exportedAt", now.toString());
+    if (since != null) {
+      h.put("since", since.toString());
+    }
+    if (until != null) {
+      h.put("until", until.toString());
+    }
+    h.put("eventCount", events.size());
+    h.put("eventsDigest", Hashing.hex(eventsDigest.digest()));
+    h.set("consistency", consistency);
+    byte[] sig = dev.airlock.crypto.Signatures.sign(priv, dev.airlock.crypto.SignatureAlgorithm.ED25519, Json.canonical(h));
+    h.put("signature", Base64.getEncoder().encodeToString(sig));
+    w.write(Json.write(h));
+    w.write('\n');
+    StringBuilder sb = new StringBuilder(4096);
+    for (AuditLog.StoredEvent e : events) {
+      sb.setLength(0);
+      sb.append("{\"type\":\"event\",\"seq\":").append(e.seq());
+      field(sb, "time", e.time());
+      field(sb, "operator", e.operator());
+      field(sb, "host", e.host());
+      field(sb, "command", e.command());
+      field(sb, "action", e.action());
+      field(sb, "subject", e.subject());
+      field(sb, "outcome", e.outcome());
+      sb.append(",\"reasons\":").append(e.reasonsJson());
+      sb.append(",\"detail\":").append(e.detailJson());
+      field(sb, "prevHash", e.prevHash());
+      field(sb, "hash", e.hash());
+      sb.append(",\"inclusionProof\":[");
+      List<byte[]> proof = tree.inclusionProof(e.seq() - 1, tree.size());
+      for (int i = 0; i < proof.size(); i++) {
+        sb.append(i == 0 ? "\"" : ",\"").append(Hashing.hex(proof.get(i))).append('"');
+      }
+      sb.append("]}\n");
+      w.write(sb.toString());
+    }
+  }
+
+  private static void field(StringBuilder sb, String name, String value) {
+    sb.append(",\"").append(name).append("\":");
+    AuditLog.Canonical.string(value, sb);
+  }
+
+  static final String[] CSV_COLUMNS = {"seq", "time", "operator", "host", "command", "action",
+      "subject", "outcome", "reasons", "detail", "hash"};
+
+  private static void writeCsv(Writer w, List<AuditLog.StoredEvent> events) throws IOException {
+    w.write(String.join(",", CSV_COLUMNS));
+    w.write("\r\n");
+    for (AuditLog.StoredEvent e : events) {
+      String[] v = {Long.toString(e.seq()), e.time(), e.operator(), e.host(), e.command(), e.action(),
+          e.subject(), e.outcome(), String.join(" ", e.reasons()), e.detailJson(), e.hash()};
+      for (int i = 0; i < v.length; i++) {
+        if (i > 0) {
+          w.write(',');
+        }
+        w.write(csvCell(v[i]));
+      }
+      w.write("\r\n");
+    }
+  }
+
+  /**
+   * RFC 4180 quoting; a cell a spreadsheet would run as a formula (leading = + - @ tab CR) gets a
+   * leading apostrophe (OWASP "CSV injection").
+   */
+  static String csvCell(String s) {
+    String v = s;
+    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
+      v = "'" + v;
+    }
+    return "\"" + v.replace("\"", "\"\"") + "\"";
+  }
+
+  private static void writeHtml(Writer w, AuditCheckpoint cp, String applianceId, PublicKey pub,
+      Instant since, Instant until, Instant now, List<AuditLog.StoredEvent> events) throws IOException {
+    w.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        + "<title>airlock audit log " + esc(applianceId) + "</title>\n"
+        + "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:0.85em}"
+        + "th,td{border:1px solid #999;padding:0.2em 0.4em;vertical-align:top;text-align:left}"
+        + "th{background:#eee;position:sticky;top:0}tr.deny td,tr.failed td,tr.refused td{background:#fdd}"
+        + "pre{white-space:pre-wrap;margin:0}code{word-break:break-all}</style></head><body>\n");
+    w.write("<h1>airlock audit log</h1>\n<dl>");
+    w.write("<dt>Appliance</dt><dd><code>" + esc(applianceId) + "</code></dd>");
+    w.write("<dt>Exported at</dt><dd>" + esc(now.toString()) + "</dd>");
+    w.write("<dt>Selection</dt><dd>" + esc(since == null ? "beginning" : since.toString()) + " to "
+        + esc(until == null ? "end" : until.toString()) + ": " + events.size() + " of " + cp.size() + " events</dd>");
+    w.write("<dt>Signed checkpoint</dt><dd><pre>" + esc(cp.note()) + "</pre></dd>");
+    w.write("<dt>Audit public key</dt><dd><pre>" + esc(Keys.toPem(pub)) + "</pre></dd></dl>\n");
+    w.write("<p>This page is for reading. The evidence format is the JSONL export, checked with "
+        + "<code>airlock audit verify EXPORT --key audit.pub</code>.</p>\n");
+    w.write("<table><thead><tr><th>#</th><th>time (UTC)</th><th>operator</th><th>host</th><th>command</th>"
+        + "<th>action</th><th>subject</th><th>outcome</th><th>reasons</th><th>detail</th><th>hash</th></tr></thead><tbody>\n");
+    for (AuditLog.StoredEvent e : events) {
+      w.write("<tr class=\"" + esc(e.outcome()) + "\"><td>" + e.seq() + "</td><td>" + esc(e.time()) + "</td><td>"
+          + esc(e.operator()) + "</td><td>" + esc(e.host()) + "</td><td>" + esc(e.command()) + "</td><td>"
+          + esc(e.action()) + "</td><td><code>" + esc(e.subject()) + "</code></td><td>" + esc(e.outcome())
+          + "</td><td>" + esc(String.join(" ", e.reasons())) + "</td><td><pre>"
+          + esc(Json.writePretty(e.detail())) + "</pre></td><td><code>" + esc(e.hash().substring(0, 16))
+          + "…</code></td></tr>\n");
+    }
+    w.write("</tbody></table>\n</body></html>\n");
+  }
+
+  static String esc(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        case '\'' -> sb.append("&#39;");
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

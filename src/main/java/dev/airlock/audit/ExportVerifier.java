@@ -1,0 +1,291 @@
+package dev.airlock.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Json;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.InvalidSignatureException;
+import dev.airlock.crypto.Keys;
+import dev.airlock.crypto.SignatureAlgorithm;
+import dev.airlock.crypto.Signatures;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a JSONL audit export with only the appliance's audit public key (no database): the
+ * checkpoint signature, the header signature (filter, event count and digest), every event hash,
+ * the chain between consecutive exported events, every inclusion proof, and the consistency proofs
+ * the export carries; with a previous export, that the log only grew since.
+ */
+public final class ExportVerifier {
+  private ExportVerifier() {}
+
+  /**
+   * A verified export.
+   *
+   * @param applianceId from the checkpoint origin
+   * @param treeSize size of the signed checkpoint
+   * @param rootHash its root (hex)
+   * @param events number of events checked
+   * @param complete the export holds every event 1..treeSize (no filter)
+   * @param previousSize tree size of the previous export shown consistent, or -1
+   */
+  public record Report(String applianceId, long treeSize, String rootHash, long events, boolean complete,
+      long previousSize) {}
+
+  /** Parsed and verified export (kept for the consistency check). */
+  record Parsed(Report report, byte[] root, Map<Long, String> eventHashes, Map<Long, ConsistencyEntry> proofs) {}
+
+  record ConsistencyEntry(long fromSize, byte[] fromRoot, List<byte[]> proof) {}
+
+  /**
+   * Verifies {@code export} (and {@code previous}, if not null) under {@code key}.
+   *
+   * @throws AuditTamperedException with the reason and the first bad event
+   * @throws AirlockException CANNOT_DECIDE when a file cannot be read
+   */
+  public static Report verify(Path export, PublicKey key, Path previous) {
+    Parsed now = parse(export, key);
+    if (previous == null) {
+      return now.report();
+    }
+    Parsed old = parse(previous, key);
+    if (!old.report().applianceId().equals(now.report().applianceId())) {
+      throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, previous + " is an export of appliance "
+          + old.report().applianceId() + ", " + export + " of " + now.report().applianceId());
+    }
+    long m = old.report().treeSize();
+    long n = now.report().treeSize();
+    if (m > n) {
+      throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, n + 1, previous + " covers " + m + " events but the newer "
+          + export + " only " + n + ": the log shrank");
+    }
+    if (m > 0) {
+      if (m == n) {
+        if (!MessageDigest.isEqual(old.root(), now.root())) {
+          throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, "both exports cover " + m + " events but their roots differ");
+        }
+      } else {
+        ConsistencyEntry c = now.proofs().get(m);
+        if (c == null) {
+          throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, export + " carries no consistency proof from tree size "
+              + m + " (the size of " + previous + "); the appliance has no record of that checkpoint");
+        }
+        if (!MessageDigest.isEqual(c.fromRoot(), old.root())) {
+          throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, "the log of size " + m + " that " + export
+              + " extends is not the one " + previous + " saw: events were changed or dropped");
+        }
+      }
+    }
+    for (Map.Entry<Long, String> e : old.eventHashes().entrySet()) {
+      String h = now.eventHashes().get(e.getKey());
+      if (h != null && !h.equals(e.getValue())) {
+        throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, e.getKey(), "event " + e.getKey() + " differs between "
+            + previous + " and " + export);
+      }
+    }
+    Report r = now.report();
+    return new Report(r.applianceId(), r.treeSize(), r.rootHash(), r.events(), r.complete(), m);
+  }
+
+  static Parsed parse(Path file, PublicKey key) {
+    String what = file.toString();
+    long maxLine = Limits.defaults().maxJsonBytes();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
+      String headerLine = readLine(in, maxLine, what);
+      if (headerLine == null) {
+        throw malformed(what, "empty file");
+      }
+      JsonNode header = Json.parse(headerLine.getBytes(StandardCharsets.UTF_8), what + " header");
+      if (!"header".equals(header.path("type").asText()) || !AuditExport.MEDIA_TYPE.equals(header.path("mediaType").asText())) {
+        throw malformed(what, "first line is not an airlock audit export header (" + AuditExport.MEDIA_TYPE + ")");
+      }
+      checkHeaderSignature((ObjectNode) header, key, what);
+      AuditCheckpoint cp = AuditCheckpoint.verify(text(header, "checkpoint", what), key, what + " checkpoint");
+      if (header.path("treeSize").asLong(-1) != cp.size()
+          || !Hashing.hex(cp.root()).equals(header.path("rootHash").asText())
+          || !cp.origin().equals(header.path("origin").asText())) {
+        throw tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0, what + ": header treeSize/rootHash/origin differ from the signed checkpoint");
+      }
+      boolean filtered = header.has("since") || header.has("until");
+      Map<Long, ConsistencyEntry> proofs = new HashMap<>();
+      for (JsonNode c : header.path("consistency")) {
+        long from = c.path("fromSize").asLong(-1);
+        byte[] fromRoot = hex(c.path("fromRoot").asText(), what);
+        List<byte[]> proof = hexList(c.path("proof"), what);
+        try {
+          AuditTree.checkConsistency(from, cp.size(), fromRoot, cp.root(), proof);
+        } catch (IllegalArgumentException e) {
+          throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, what + ": consistency proof from size " + from + ": " + e.getMessage());
+        }
+        proofs.put(from, new ConsistencyEntry(from, fromRoot, proof));
+      }
+      MessageDigest eventsDigest = Hashing.sha256();
+      Map<Long, String> hashes = new HashMap<>();
+      long count = 0;
+      long prevSeq = 0;
+      String prevHash = null;
+      String line;
+      while ((line = readLine(in, maxLine, what)) != null) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        JsonNode e = Json.parse(line.getBytes(StandardCharsets.UTF_8), what + " line " + (count + 2));
+        long seq = e.path("seq").asLong(-1);
+        if (!"event".equals(e.path("type").asText()) || seq < 1) {
+          throw malformed(what, "line " + (count + 2) + " is not an event");
+        }
+        if (seq <= prevSeq) {
+          throw tampered(Reason.AUDIT_EVENT_REORDERED, seq, what + ": event " + seq + " comes after event " + prevSeq);
+        }
+        if (seq > cp.size()) {
+          throw tampered(Reason.AUDIT_EVENT_INSERTED, seq, what + ": event " + seq + " is beyond the checkpoint's " + cp.size() + " events");
+        }
+        AuditLog.StoredEvent s = new AuditLog.StoredEvent(seq, text(e, "time", what), text(e, "operator", what),
+            text(e, "host", what), text(e, "command", what), text(e, "action", what), text(e, "subject", what),
+            text(e, "outcome", what), Json.canonicalString(e.path("reasons")), Json.canonicalString(e.path("detail")),
+            text(e, "prevHash", what), text(e, "hash", what));
+        byte[] canonical = s.canonical();
+        if (!s.hash().equals(Hashing.hex(AuditLog.chainHash(hex(s.prevHash(), what), canonical)))) {
+          throw tampered(Reason.AUDIT_EVENT_MODIFIED, seq, what + ": event " + seq + " was modified: its content does not match its hash");
+        }
+        if (seq == 1 && !s.prevHash().equals(AuditLog.GENESIS)) {
+          throw tampered(Reason.AUDIT_EVENT_MODIFIED, seq, what + ": event 1 does not start the chain");
+        }
+        if (prevHash != null && seq == prevSeq + 1 && !s.prevHash().equals(prevHash)) {
+          throw tampered(Reason.AUDIT_EVENT_MODIFIED, seq, what + ": event " + seq + " does not link to event " + prevSeq);
+        }
+        byte[] root;
+        try {
+          root = AuditTree.rootFromInclusion(seq - 1, cp.size(), AuditTree.leafHash(canonical), hexList(e.path("inclusionProof"), what));
+        } catch (IllegalArgumentException ex) {
+          throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq + ": " + ex.getMessage());
+        }
+        if (!MessageDigest.isEqual(root, cp.root())) {
+          throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq
+              + " is not in the signed log (its inclusion proof leads to another root)");
+        }
+        if (!filtered && seq != prevSeq + 1) {
+          throw tampered(Reason.AUDIT_EVENT_MISSING, prevSeq + 1, what + ": event " + (prevSeq + 1) + " is missing from the export");
+        }
+        eventsDigest.update(hex(s.hash(), what));
+        hashes.put(seq, s.hash());
+        prevSeq = seq;
+        prevHash = s.hash();
+        count++;
+      }
+      if (count != header.path("eventCount").asLong(-1)
+          || !Hashing.hex(eventsDigest.digest()).equals(header.path("eventsDigest").asText())) {
+        throw tampered(Reason.AUDIT_EVENT_MISSING, 0, what + ": the export's events differ from what its signed header lists ("
+            + header.path("eventCount").asLong(-1) + " events); lines were dropped, added or changed");
+      }
+      if (!filtered && count != cp.size()) {
+        throw tampered(Reason.AUDIT_TRUNCATED, count + 1, what + ": the export ends at event " + count
+            + " but the checkpoint covers " + cp.size());
+      }
+      String id = cp.origin().substring("airlock audit ".length());
+      return new Parsed(new Report(id, cp.size(), Hashing.hex(cp.root()), count, !filtered, -1), cp.root(), hashes, proofs);
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, what + ": cannot read: " + e.getMessage(), e);
+    } catch (AirlockException e) {
+      if (e instanceof AuditTamperedException || e.kind() == AirlockException.Kind.CANNOT_DECIDE) {
+        throw e;
+      }
+      throw tampered(e.reason() == Reason.JSON_MALFORMED ? Reason.AUDIT_EXPORT_MALFORMED : e.reason(), 0, e.getMessage());
+    }
+  }
+
+  private static void checkHeaderSignature(ObjectNode header, PublicKey key, String what) {
+    ObjectNode unsigned = header.deepCopy();
+    JsonNode sig = unsigned.remove("signature");
+    if (sig == null || !sig.isTextual()) {
+      throw malformed(what, "header has no signature");
+    }
+    try {
+      Signatures.verify(key, SignatureAlgorithm.ED25519, Json.canonical(unsigned), Base64.getDecoder().decode(sig.textValue()));
+    } catch (InvalidSignatureException | IllegalArgumentException e) {
+      throw tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0, what + ": the header signature does not verify under the given key");
+    }
+    String pem = header.path("publicKey").asText();
+    try {
+      if (!MessageDigest.isEqual(Keys.parsePublicKey(pem.getBytes(StandardCharsets.US_ASCII)).getEncoded(), key.getEncoded())) {
+        throw tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0, what + ": the export names another public key than the one given");
+      }
+    } catch (Keys.KeyException e) {
+      throw malformed(what, "publicKey is not a PEM key");
+    }
+  }
+
+  private static String readLine(BufferedReader in, long max, String what) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    boolean any = false;
+    while ((c = in.read()) >= 0) {
+      any = true;
+      if (c == '\n') {
+        return sb.toString();
+      }
+      if (sb.length() >= max) {
+        throw malformed(what, "a line is longer than " + max + " bytes");
+      }
+      sb.append((char) c);
+    }
+    return any ? sb.toString() : null;
+  }
+
+  private static String text(JsonNode n, String field, String what) {
+    JsonNode f = n.get(field);
+    if (f == null || !f.isTextual()) {
+      throw malformed(what, "missing text field " + field);
+    }
+    return f.textValue();
+  }
+
+  private static byte[] hex(String h, String what) {
+    try {
+      byte[] b = Hashing.unhex(h);
+      if (b.length != 32) {
+        throw new IllegalArgumentException();
+      }
+      return b;
+    } catch (IllegalArgumentException e) {
+      throw malformed(what, "not a 32-byte hex hash: " + h);
+    }
+  }
+
+  private static List<byte[]> hexList(JsonNode arr, String what) {
+    if (!arr.isArray() || arr.size() > 64) {
+      throw malformed(what, "a proof must be an array of at most 64 hashes");
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (JsonNode h : arr) {
+      out.add(hex(h.asText(), what));
+    }
+    return out;
+  }
+
+  private static AuditTamperedException malformed(String what, String problem) {
+    return tampered(Reason.AUDIT_EXPORT_MALFORMED, 0, what + ": " + problem);
+  }
+
+  private static AuditTamperedException tampered(Reason r, long seq, String message) {
+    return new AuditTamperedException(r, seq, message);
+  }
+}
