@@ -172,27 +172,75 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
     return sign(applianceId(tx), head.seq(), head.root(), AuditKeys.loadPrivate(home), pub);
   }
 
+  /** Side file: the Merkle compact range at the checkpoint's size (authenticated by its root). */
+  public static Path frontierFile(Home home) {
+    return home.root().resolve(FILE + ".frontier");
+  }
+
   /**
    * After-commit hook: if the log grew past the checkpoint file, sign the new head and replace the
-   * file atomically. Runs while this process holds the database, so writers do not interleave.
+   * file. It re-signs only a log that extends the signed one: the stored compact range (whose root
+   * must be the signed root) plus the events appended since must give the head's root. So a log
+   * that was truncated and re-grown, or rewritten, keeps its old checkpoint, and {@code audit
+   * verify} reports it. A missing checkpoint file is not recreated. Runs while this process holds
+   * the database, so writers do not interleave.
    */
   public static void refresh(Home home, Connection tx) throws SQLException, IOException {
     AuditLog.Head head = AuditLog.head(tx, false);
-    Path f = file(home);
-    long current = -1;
+    AuditCheckpoint current;
+    AuditTree.Frontier frontier;
     try {
-      String[] lines = new String(AuditKeys.readBounded(f, 8192), StandardCharsets.UTF_8).split("\n");
-      current = lines.length > 1 && SIZE.matcher(lines[1]).matches() ? Long.parseLong(lines[1]) : -1;
-    } catch (NoSuchFileException e) {
-      current = -1;
+      PublicKey pub = AuditVerifier.applianceKey(tx);
+      current = verify(new String(AuditKeys.readBounded(file(home), 8192), StandardCharsets.UTF_8), pub, "checkpoint");
+      frontier = AuditTree.Frontier.parse(current.size(),
+          new String(AuditKeys.readBounded(frontierFile(home), 8192), StandardCharsets.UTF_8).strip());
+    } catch (NoSuchFileException | AirlockException | IllegalArgumentException e) {
+      return;
     }
-    if (head.seq() > current) {
-      write(home, ofHead(home, tx));
+    if (head.seq() <= current.size() || !MessageDigest.isEqual(frontier.root(), current.root())) {
+      return;
     }
+    try (java.sql.PreparedStatement ps = tx.prepareStatement("SELECT " + AuditVerifier.COLUMNS
+        + " FROM audit_event WHERE seq > ? AND seq <= ? ORDER BY seq")) {
+      ps.setLong(1, current.size());
+      ps.setLong(2, head.seq());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          AuditLog.StoredEvent e = AuditVerifier.read(rs);
+          if (e.seq() != frontier.size() + 1) {
+            return;
+          }
+          frontier.append(e.leafHash());
+        }
+      }
+    }
+    if (frontier.size() != head.seq() || !MessageDigest.isEqual(frontier.root(), head.root())) {
+      return;
+    }
+    write(home, sign(applianceId(tx), head.seq(), frontier.root(), AuditKeys.loadPrivate(home),
+        AuditVerifier.applianceKey(tx)), frontier);
   }
 
-  /** Writes {@code cp} as the home's latest checkpoint (temp file + atomic rename). */
-  public static void write(Home home, AuditCheckpoint cp) throws IOException {
+  /** Writes the first checkpoint of a new home (and its compact range). */
+  public static void writeInitial(Home home, Connection tx) throws SQLException, IOException {
+    AuditLog.Head head = AuditLog.head(tx, false);
+    write(home, ofHead(home, tx), head.frontier());
+  }
+
+  /** Writes {@code cp} and its compact range as the home's latest checkpoint (temp files + atomic renames). */
+  public static void write(Home home, AuditCheckpoint cp, AuditTree.Frontier frontier) throws IOException {
+    if (frontier.size() != cp.size() || !MessageDigest.isEqual(frontier.root(), cp.root())) {
+      throw new IllegalArgumentException("compact range does not match the checkpoint");
+    }
+    Path ff = frontierFile(home);
+    Path tmpF = ff.resolveSibling(ff.getFileName() + ".tmp");
+    Files.writeString(tmpF, frontier.toHex() + "\n", StandardCharsets.UTF_8);
+    Files.move(tmpF, ff, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    write(home, cp);
+  }
+
+  /** Writes {@code cp} as the home's latest checkpoint note (temp file + atomic rename). */
+  static void write(Home home, AuditCheckpoint cp) throws IOException {
     Path f = file(home);
     Path tmp = f.resolveSibling(FILE + ".tmp");
     Files.writeString(tmp, cp.note(), StandardCharsets.UTF_8);

@@ -88,9 +88,8 @@ public final class AuditVerifier {
     long count = expected - 1;
     AuditLog.Head head = AuditLog.head(tx, false);
     if (head.seq() > count) {
-      throw tampered(Reason.AUDIT_TRUNCATED, count + 1, "the log ends at event " + count
-          + " but its head row says " + head.seq() + ": events " + (count + 1) + ".." + head.seq()
-          + " were removed");
+      throw tampered(Reason.AUDIT_TRUNCATED, count + 1, "event " + (count + 1) + " and later were removed: "
+          + "the log ends at event " + count + " but its head row says " + head.seq());
     }
     if (head.seq() < count) {
       throw tampered(Reason.AUDIT_EVENT_INSERTED, head.seq() + 1, "events after the head row's "
@@ -110,8 +109,8 @@ public final class AuditVerifier {
       }
     } else {
       if (cp.size() > count) {
-        throw tampered(Reason.AUDIT_TRUNCATED, count + 1, "the signed checkpoint covers " + cp.size()
-            + " events but the log has " + count + ": events " + (count + 1) + ".." + cp.size() + " were removed");
+        throw tampered(Reason.AUDIT_TRUNCATED, count + 1, "event " + (count + 1) + " and later were removed: "
+            + "the signed checkpoint covers " + cp.size() + " events but the log has " + count);
       }
       if (!MessageDigest.isEqual(rootAtCheckpoint, cp.root())) {
         throw tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0, "the first " + cp.size()

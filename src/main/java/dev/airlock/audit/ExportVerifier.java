@@ -141,6 +141,7 @@ public final class ExportVerifier {
       Map<Long, String> hashes = new HashMap<>();
       long count = 0;
       long prevSeq = 0;
+      long pendingGap = 0;
       String prevHash = null;
       String line;
       while ((line = readLine(in, maxLine, what)) != null) {
@@ -153,7 +154,9 @@ public final class ExportVerifier {
           throw malformed(what, "line " + (count + 2) + " is not an event");
         }
         if (seq <= prevSeq) {
-          throw tampered(Reason.AUDIT_EVENT_REORDERED, seq, what + ": event " + seq + " comes after event " + prevSeq);
+          long first = pendingGap > 0 ? pendingGap : seq;
+          throw tampered(Reason.AUDIT_EVENT_REORDERED, first, what + ": event " + first + " is out of order (event "
+              + seq + " comes after event " + prevSeq + ")");
         }
         if (seq > cp.size()) {
           throw tampered(Reason.AUDIT_EVENT_INSERTED, seq, what + ": event " + seq + " is beyond the checkpoint's " + cp.size() + " events");
@@ -182,14 +185,17 @@ public final class ExportVerifier {
           throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq
               + " is not in the signed log (its inclusion proof leads to another root)");
         }
-        if (!filtered && seq != prevSeq + 1) {
-          throw tampered(Reason.AUDIT_EVENT_MISSING, prevSeq + 1, what + ": event " + (prevSeq + 1) + " is missing from the export");
+        if (!filtered && seq != prevSeq + 1 && pendingGap == 0) {
+          pendingGap = prevSeq + 1; // missing, unless it turns up later (then: reordered)
         }
         eventsDigest.update(hex(s.hash(), what));
         hashes.put(seq, s.hash());
         prevSeq = seq;
         prevHash = s.hash();
         count++;
+      }
+      if (pendingGap > 0) {
+        throw tampered(Reason.AUDIT_EVENT_MISSING, pendingGap, what + ": event " + pendingGap + " is missing from the export");
       }
       if (count != header.path("eventCount").asLong(-1)
           || !Hashing.hex(eventsDigest.digest()).equals(header.path("eventsDigest").asText())) {

@@ -129,7 +129,7 @@ final class InitCommand extends BaseCommand {
         }
         AuditLog.append(tx, auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
             + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
-        AuditCheckpoint.write(staged, AuditCheckpoint.ofHead(staged, tx));
+        AuditCheckpoint.writeInitial(staged, tx);
         return null;
       });
       publish(tmp, target, exists);

@@ -50,6 +50,7 @@ final class AuditHarness {
 
   /** A fresh initialised home with {@code extra} more events appended (seq 2..extra+1). */
   static Home initHome(Path dir, int extra) throws Exception {
+    Files.createDirectories(dir);
     Path root = demoRoot(dir);
     Path h = dir.resolve("home");
     Run r = run("--home", h.toString(), "init", "--root", root.toString());
@@ -59,6 +60,11 @@ final class AuditHarness {
     Home home = Home.at(h);
     append(home, extra, Instant.parse("2026-11-22T10:00:00Z"));
     return home;
+  }
+
+  static void append(Home home, String subject) {
+    Database.open(home).transaction(tx -> AuditLog.append(tx, new AuditEvent(CLOCK.instant(), "tester", "testhost",
+        "import", "import", subject, "ok", List.of(), null)));
   }
 
   static void append(Home home, int n, Instant start) {
@@ -78,7 +84,9 @@ final class AuditHarness {
     });
   }
 
+  /** Runs SQL as an attacker with database access would (no checkpoint refresh afterwards). */
   static void sql(Home home, String... statements) {
+    Database.setAfterCommit(null);
     Database.open(home).transaction(tx -> {
       try (Statement s = tx.createStatement()) {
         for (String sql : statements) {
