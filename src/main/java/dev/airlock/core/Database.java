@@ -49,7 +49,17 @@ public final class Database {
 
   /** A handle on an initialised home's database; applies pending migrations on first use. */
   public static Database open(Home home) {
-    return open(home, DEFAULT_BUSY_TIMEOUT);
+    return open(home, busyTimeout());
+  }
+
+  /** The busy timeout: system property {@code airlock.busyTimeoutSeconds}, default 30 s. */
+  static Duration busyTimeout() {
+    String s = System.getProperty("airlock.busyTimeoutSeconds");
+    try {
+      return s == null ? DEFAULT_BUSY_TIMEOUT : Duration.ofSeconds(Math.max(0, Long.parseLong(s.strip())));
+    } catch (NumberFormatException e) {
+      return DEFAULT_BUSY_TIMEOUT;
+    }
   }
 
   public static Database open(Home home, Duration busyTimeout) {
@@ -186,7 +196,7 @@ public final class Database {
   private AirlockException translate(SQLException e) {
     if (e.getErrorCode() == H2_LOCK_TIMEOUT) {
       return AirlockException.cannotDecide(Reason.DATABASE_BUSY,
-          home.databaseFile() + ": busy (another airlock process holds a lock); try again", e);
+          home.databaseFile() + ": busy (other airlock processes are using it); try again", e);
     }
     return AirlockException.cannotDecide(Reason.DATABASE_CORRUPT,
         home.databaseFile() + ": database error: " + e.getMessage(), e);
