@@ -68,9 +68,15 @@ public final class Database {
           home.root() + ": not an airlock home (no airlock.mv.db); run 'airlock init --root ROOT.json'");
     }
     Database db = new Database(home, busyTimeout);
-    db.migrate();
+    if (!MIGRATED.contains(home.databaseFile())) {
+      db.migrate();
+      MIGRATED.add(home.databaseFile());
+    }
     return db;
   }
+
+  /** Databases this process has already migrated (each open is a full H2 open; skip the extra one). */
+  private static final java.util.Set<java.nio.file.Path> MIGRATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Creates the database file of a new home and applies every migration. */
   public static Database create(Home home) {
