@@ -190,6 +190,10 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
     AuditCheckpoint current;
     AuditTree.Frontier frontier;
     try {
+      String[] lines = new String(AuditKeys.readBounded(file(home), 8192), StandardCharsets.UTF_8).split("\n");
+      if (lines.length < 2 || !SIZE.matcher(lines[1]).matches() || head.seq() <= Long.parseLong(lines[1])) {
+        return; // nothing new since the signed checkpoint (the common case: no signature work)
+      }
       PublicKey pub = AuditVerifier.applianceKey(tx);
       current = verify(new String(AuditKeys.readBounded(file(home), 8192), StandardCharsets.UTF_8), pub, "checkpoint");
       frontier = AuditTree.Frontier.parse(current.size(),

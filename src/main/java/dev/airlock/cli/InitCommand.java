@@ -55,6 +55,11 @@ final class InitCommand extends BaseCommand {
     Home home = home();
     Path target = home.root();
     boolean exists = Files.exists(target) && !isEmptyDir(target);
+    if (exists && force && !home.isInitialised()) {
+      throw new AirlockException(AirlockException.Kind.USAGE, Reason.HOME_EXISTS,
+          target + ": exists and is not an airlock home; --force only replaces an airlock home, "
+              + "so nothing was changed; choose another folder with --home");
+    }
     if (exists && !force) {
       throw new AirlockException(AirlockException.Kind.USAGE, Reason.HOME_EXISTS,
           target + ": already exists" + (home.isInitialised() ? " (an airlock home)" : " and is not empty")

@@ -79,6 +79,17 @@ class InitCommandTest {
   }
 
   @Test
+  void forceNeverReplacesAFolderThatIsNotAnAirlockHome() throws Exception {
+    Path root = AuditHarness.demoRoot(dir);
+    Path h = Files.createDirectory(dir.resolve("documents"));
+    Files.writeString(h.resolve("thesis.txt"), "precious");
+    AuditHarness.Run r = run("--home", h.toString(), "--json", "init", "--force", "--root", root.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals("HOME_EXISTS", r.json().get("reason").asText());
+    assertEquals("precious", Files.readString(h.resolve("thesis.txt")));
+  }
+
+  @Test
   void badRootsAreRefusedAndLeaveNothing() throws Exception {
     Path h = dir.resolve("home");
     Files.writeString(dir.resolve("not-tuf.json"), "{\"hello\": 1}");
