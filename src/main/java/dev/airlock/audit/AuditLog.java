@@ -108,7 +108,7 @@ public final class AuditLog {
   }
 
   static byte[] chainHash(byte[] prev, byte[] canonical) {
-    MessageDigest md = Hashing.sha256();
+    MessageDigest md = AuditTree.sha256();
     md.update(prev);
     md.update(canonical);
     return md.digest();

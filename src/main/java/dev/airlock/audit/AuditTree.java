@@ -150,15 +150,24 @@ public final class AuditTree {
     return h;
   }
 
+  /** One reusable SHA-256 per thread: millions of hashes in a verify, getInstance each time costs. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashing::sha256);
+
+  static MessageDigest sha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
+
   static byte[] leafHash(byte[] entry) {
-    MessageDigest md = Hashing.sha256();
+    MessageDigest md = sha256();
     md.update((byte) 0x00);
     md.update(entry);
     return md.digest();
   }
 
   static byte[] node(byte[] left, byte[] right) {
-    MessageDigest md = Hashing.sha256();
+    MessageDigest md = sha256();
     md.update((byte) 0x01);
     md.update(left);
     md.update(right);
