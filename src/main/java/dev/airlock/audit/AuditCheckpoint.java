@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  */
 public record AuditCheckpoint(String origin, long size, byte[] root, String note) {
   private static final Pattern ORIGIN = Pattern.compile("airlock audit [0-9a-f]{32}");
-  private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,18}");
+  private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,17}");
   /** The home-level file holding the latest signed checkpoint. */
   public static final String FILE = "audit.checkpoint";
 

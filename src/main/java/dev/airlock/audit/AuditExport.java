@@ -93,7 +93,13 @@ public final class AuditExport {
             }
             last = e.seq();
             System.arraycopy(e.leafHash(), 0, leaves, (int) ((last - 1) * AuditTree.H), AuditTree.H);
-            Instant t = Instant.parse(e.time());
+            Instant t;
+            try {
+              t = Instant.parse(e.time());
+            } catch (java.time.format.DateTimeParseException ex) {
+              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
+                  "event " + e.seq() + " has an invalid time; run 'airlock audit verify'");
+            }
             if ((since == null || !t.isBefore(since)) && (until == null || !t.isAfter(until))) {
               selected.add(e);
             }
