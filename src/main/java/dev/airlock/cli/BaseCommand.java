@@ -26,6 +26,8 @@ abstract class BaseCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    // After every commit that grew the audit log, sign a fresh checkpoint into the home.
+    dev.airlock.core.Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
     return execute().code();
   }
 

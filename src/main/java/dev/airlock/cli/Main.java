@@ -30,8 +30,6 @@ public final class Main {
 
   /** A configured picocli command line (tests call {@code execute} on it). */
   public static CommandLine commandLine(Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    // After every commit that grew the audit log, sign a fresh checkpoint into the home.
-    dev.airlock.core.Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
     AirlockCommand root = new AirlockCommand(clock, env);
     CommandLine cl = new CommandLine(root);
     cl.setOut(out);
