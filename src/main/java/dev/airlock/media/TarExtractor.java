@@ -180,7 +180,11 @@ final class TarExtractor {
     Set<String> seen = new HashSet<>();
     String current = "(archive header)";
     try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER), "UTF-8")) {
+        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER),
+        // US-ASCII: with it, commons-compress reports header names with non-ASCII bytes (which
+        // with UTF-8 it would silently read as Latin-1) instead of decoding them. Unicode names
+        // arrive through PAX records, which are UTF-8 (POSIX pax "path"); U+FFFD marks bad ones.
+        "US-ASCII")) {
       TarArchiveEntry e;
       byte[] buf = new byte[BUFFER];
       while ((e = tar.getNextEntry()) != null) {
@@ -257,6 +261,9 @@ final class TarExtractor {
     } catch (FileAlreadyExistsException e) {
       throw new MediumException(Reason.ARCHIVE_DUPLICATE_ENTRY,
           label + ": entry '" + safe(current) + "' collides with an earlier entry", e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new MediumException(Reason.ARCHIVE_BAD_NAME, label + ": an entry after '" + safe(current)
+          + "' has a name that is not ASCII (non-ASCII names must come in PAX UTF-8 records)", e);
     } catch (EOFException e) {
       throw new MediumException(Reason.MEDIUM_TRUNCATED,
           label + ": the archive is truncated (at '" + safe(current) + "')", e);
@@ -312,7 +319,7 @@ final class TarExtractor {
     StringBuilder b = new StringBuilder();
     for (char ch : s.toCharArray()) {
       if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch <= 0x9f)) {
-        b.append(String.format("\\u%04x", (int) ch));
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
       } else {
         b.append(ch);
       }
