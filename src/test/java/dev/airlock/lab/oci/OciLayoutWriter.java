@@ -99,17 +99,19 @@ public final class OciLayoutWriter {
 
   /** An image manifest with a config and {@code layers} random layers of {@code layerSize} bytes. */
   public Descriptor image(int layers, int layerSize) {
-    ObjectNode config = F.objectNode();
-    config.put("architecture", "amd64");
-    config.put("os", "linux");
-    config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
-    config.put("created", "2026-11-01T00:00:00Z");
-    config.put("nonce", random.nextLong());
-    Descriptor c = blob(bytes(config), MediaTypes.OCI_CONFIG);
     List<Descriptor> ls = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
       ls.add(blob(randomBytes(layerSize), MediaTypes.OCI_LAYER_GZIP));
     }
+    ObjectNode config = F.objectNode();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    // one diff_id per layer, as readers (skopeo's docker-archive) check the counts agree
+    ArrayNode diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+    ls.forEach(l -> diffIds.add(l.digest().toString()));
+    config.put("created", "2026-11-01T00:00:00Z");
+    config.put("nonce", random.nextLong());
+    Descriptor c = blob(bytes(config), MediaTypes.OCI_CONFIG);
     return manifest(c, ls, null, Map.of(), null, MediaTypes.OCI_MANIFEST);
   }
 
