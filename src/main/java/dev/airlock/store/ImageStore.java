@@ -59,7 +59,7 @@ public final class ImageStore {
         p.executeUpdate();
       }
     }
-    for (ImageReference r : c.references()) {
+    for (ImageReference r : c.references().stream().distinct().toList()) {
       try (PreparedStatement p = tx.prepareStatement("DELETE FROM image_reference WHERE reference = ?")) {
         p.setString(1, r.toString());
         p.executeUpdate();

@@ -34,7 +34,7 @@ class CrashSafetyTest {
 
   Process start(Path home, Path medium) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+    return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         CrashImportMain.class.getName(), home.toString(), medium.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
@@ -44,13 +44,13 @@ class CrashSafetyTest {
     Path layout = tmp.resolve("medium/images/app");
     OciLayoutWriter w = new OciLayoutWriter(layout, 51);
     for (int i = 0; i < 3; i++) {
-      Descriptor img = w.image(4, 2 << 20);
+      Descriptor img = w.image(4, 1 << 20);
       w.legacyAttachment(img, "sig");
       w.list(img, Map.of(Annotations.CONTAINERD_IMAGE_NAME, "reg.example/app:" + i));
     }
     w.writeIndex();
-    Path medium = tmp.resolve("medium.tar.gz");
-    Tars.tar(tmp.resolve("medium"), medium, Tars.Compression.GZIP);
+    Path medium = tmp.resolve("medium.tar");
+    Tars.tar(tmp.resolve("medium"), medium, Tars.Compression.NONE);
     Path homeDir = Files.createDirectories(tmp.resolve("home"));
     Home home = Home.at(homeDir);
     Database db = Database.create(home);
