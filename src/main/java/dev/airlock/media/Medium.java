@@ -167,6 +167,29 @@ public final class Medium implements AutoCloseable {
     });
   }
 
+  /**
+   * Deletes staging folders left by imports that were killed (a crash skips {@link #close}). Call
+   * it under the home's write lock, before opening a medium, so no running import loses its files.
+   *
+   * @return how many folders were removed
+   */
+  public static int sweepStaging(Home home) {
+    Path s = home.staging();
+    if (!Files.isDirectory(s, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(s)) {
+      for (Path p : ds) {
+        deleteQuietly(p);
+        n++;
+      }
+    } catch (IOException e) {
+      throw new MediumException(Reason.MEDIUM_UNREADABLE, s + ": cannot clean the staging folder: " + e.getMessage(), e);
+    }
+    return n;
+  }
+
   /** The path the medium was opened from. */
   public Path path() {
     return path;

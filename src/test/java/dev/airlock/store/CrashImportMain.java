@@ -25,6 +25,9 @@ public final class CrashImportMain {
     Home home = Home.at(Path.of(args[0]));
     Database db = Database.open(home);
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    // what the import glue does first, under the write lock: clear what killed imports left
+    Medium.sweepStaging(home);
+    BlobStore.at(home).sweepTemporary();
     try (Medium m = Medium.open(Path.of(args[1]), home, Limits.defaults());
         ImageImporter importer = new ImageImporter(BlobStore.at(home), Limits.defaults(), 2, null)) {
       for (ImageSource s : m.images()) {

@@ -81,6 +81,12 @@ class CrashSafetyTest {
     assertEquals(0, last.exitValue(), "the re-import completes");
     assertConsistent(home);
     assertEquals(3, db.transaction(ImageStore::list).size());
+    try (Stream<Path> s = Files.list(home.staging())) {
+      assertEquals(0, s.count(), "the completed import swept the killed imports' staging folders");
+    }
+    try (Stream<Path> s = Files.list(home.blobs().resolve("tmp"))) {
+      assertEquals(0, s.count(), "and their temporary blob files");
+    }
     System.out.println("crash test: " + RUNS + " runs, " + killed + " killed mid-import, full import " + fullMillis + " ms");
   }
 
