@@ -87,6 +87,22 @@ final class FileBlobSource implements BlobSource {
     return out;
   }
 
+  /**
+   * Reads a document blob and checks its digest before anyone parses it (DESIGN.md section 7:
+   * every blob is verified before anything uses it); the store verifies it again when copying.
+   */
+  @Override
+  public byte[] readSmall(Digest d, long max) throws IOException {
+    byte[] b = BlobSource.super.readSmall(d, max);
+    java.security.MessageDigest md = dev.airlock.crypto.Hashing.get(d.jcaName());
+    Digest actual = Digest.of(d.algorithm(), dev.airlock.crypto.Hashing.hex(md.digest(b)));
+    if (!actual.equals(d)) {
+      throw new dev.airlock.oci.OciException(dev.airlock.core.Reason.BLOB_DIGEST_MISMATCH,
+          describe(d) + ": expected " + d + ", got " + actual);
+    }
+    return b;
+  }
+
   @Override
   public String describe(Digest d) {
     if (inMemory.containsKey(d)) {

@@ -209,6 +209,28 @@ class DiscoveryTest {
   }
 
   @Test
+  void tamperedManifestIsRejectedBeforeItIsUsedAndATamperedLooseReferrerIsIgnored() throws IOException {
+    Path dir = tmp.resolve("medium/images/app");
+    OciLayoutWriter w = new OciLayoutWriter(dir, 10);
+    Descriptor good = w.image(1, 100);
+    Descriptor bad = w.image(1, 100);
+    Descriptor loose = w.referrerBundle(good, "https://sigstore.dev/cosign/sign/v1");
+    for (Descriptor d : List.of(bad, loose)) {
+      String text = Files.readString(w.blobPath(d.digest()));
+      Files.writeString(w.blobPath(d.digest()), text.replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
+    }
+    w.list(good, Map.of()).list(bad, Map.of()).writeIndex();
+    try (Medium m = Medium.open(tmp.resolve("medium"), Home.at(tmp.resolve("home")), Limits.defaults())) {
+      List<ImageCandidate> cs = scanAll(m);
+      ImageCandidate b = byDigest(cs, bad.digest());
+      assertEquals(dev.airlock.core.Reason.BLOB_DIGEST_MISMATCH, b.problem().orElseThrow().reason());
+      ImageCandidate g = byDigest(cs, good.digest());
+      assertTrue(g.problem().isEmpty());
+      assertEquals(List.of(), g.signatures(), "a referrer whose bytes do not match its name is not used");
+    }
+  }
+
+  @Test
   void legacyDockerArchive() throws IOException {
     DockerArchiveWriter.legacy(tmp.resolve("d"), List.of("app:1.4", "reg.example/x/app:1.4"), 2, 3);
     Path medium = Files.createDirectories(tmp.resolve("medium/images"));
