@@ -1,0 +1,234 @@
+package dev.airlock.store;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.oci.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The appliance's content-addressed blob store, exactly {@code <home>/blobs/sha256/<hex>}
+ * (DESIGN.md 6a). A blob becomes visible only after it was streamed through SHA-256 and a size
+ * counter into a temporary file in {@code <home>/blobs/tmp/} (same file system), both matched,
+ * the file was fsynced, and it was renamed with {@code ATOMIC_MOVE} (STYLE.md rule 12). So a
+ * crash leaves at most unreferenced temporary files, never a visible unverified blob.
+ *
+ * <p>Staging and publishing are separate so that an image's blobs are published only when all of
+ * them verified ({@link #stage} then {@link #publish}).
+ */
+public final class BlobStore {
+  /** Copy buffer: large, so that hashing dominates (the benchmark goal is openssl's speed). */
+  static final int BUFFER = 1 << 20;
+
+  private final Path dir;
+  private final Path tmp;
+
+  private BlobStore(Path dir, Path tmp) {
+    this.dir = dir;
+    this.tmp = tmp;
+  }
+
+  /** The store of a home; creates its folders. */
+  public static BlobStore at(Home home) {
+    Path dir = home.blobs().resolve("sha256");
+    Path tmp = home.blobs().resolve("tmp");
+    try {
+      Files.createDirectories(dir);
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, home.blobs() + ": " + e.getMessage(), e);
+    }
+    return new BlobStore(dir, tmp);
+  }
+
+  /** Where a blob lives (it may not exist). Only sha256 blobs are stored. */
+  public Path path(Digest d) {
+    if (!d.algorithm().equals("sha256")) {
+      throw new IllegalArgumentException("only sha256 blobs are stored: " + d);
+    }
+    return dir.resolve(d.hex());
+  }
+
+  public boolean has(Digest d) {
+    return d.algorithm().equals("sha256") && Files.isRegularFile(path(d));
+  }
+
+  /** A verified blob in a temporary file, not yet visible. {@link #close} discards it. */
+  public final class Staged implements AutoCloseable {
+    private final Digest digest;
+    private final Path file;
+
+    private Staged(Digest digest, Path file) {
+      this.digest = digest;
+      this.file = file;
+    }
+
+    public Digest digest() {
+      return digest;
+    }
+
+    @Override
+    public void close() {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a left-over temporary file is invisible; sweepTemporary() removes it
+      }
+    }
+  }
+
+  /**
+   * Streams {@code in} into a temporary file while hashing and counting; returns it staged only if
+   * exactly {@code size} bytes hashing to {@code expected} arrived.
+   *
+   * @throws BlobException BLOB_SIZE_MISMATCH or BLOB_DIGEST_MISMATCH (expected and actual shown)
+   */
+  public Staged stage(InputStream in, Digest expected, long size, String what) throws IOException {
+    MessageDigest md = Hashing.get(expected.jcaName());
+    Path file = tmp.resolve(UUID.randomUUID() + ".part");
+    boolean ok = false;
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      byte[] buf = new byte[BUFFER];
+      ByteBuffer bb = ByteBuffer.wrap(buf);
+      long total = 0;
+      int n;
+      while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+        total += n;
+        if (total > size) {
+          throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
+              what + ": larger than its descriptor's size " + size + " (expected " + expected + ")");
+        }
+        md.update(buf, 0, n);
+        bb.clear().limit(n);
+        while (bb.hasRemaining()) {
+          out.write(bb);
+        }
+      }
+      if (total != size) {
+        throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
+            what + ": expected " + size + " bytes, got " + total);
+      }
+      Digest actual = Digest.of(expected.algorithm(), Hashing.hex(md.digest()));
+      if (!actual.equals(expected)) {
+        throw new BlobException(Reason.BLOB_DIGEST_MISMATCH,
+            what + ": expected " + expected + ", got " + actual);
+      }
+      out.force(true);
+      ok = true;
+    } finally {
+      if (!ok) {
+        Files.deleteIfExists(file);
+      }
+    }
+    return new Staged(expected, file);
+  }
+
+  /** Makes staged blobs visible, each by an atomic rename; a blob already present is kept. */
+  public void publish(List<Staged> staged) throws IOException {
+    for (Staged s : staged) {
+      Path target = path(s.digest);
+      if (Files.exists(target)) {
+        s.close();
+        continue;
+      }
+      try {
+        Files.move(s.file, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
+            dir + ": the file system cannot rename atomically", e);
+      }
+    }
+    syncDirectory(dir);
+  }
+
+  private static void syncDirectory(Path d) {
+    try (FileChannel c = FileChannel.open(d, StandardOpenOption.READ)) {
+      c.force(true);
+    } catch (IOException ignored) {
+      // not every platform can fsync a directory; the renames are still atomic
+    }
+  }
+
+  /** Stages and publishes one blob; returns false if it was already present (nothing copied). */
+  public boolean put(InputStream in, Digest expected, long size, String what) throws IOException {
+    if (has(expected)) {
+      return false;
+    }
+    try (Staged s = stage(in, expected, size, what)) {
+      publish(List.of(s));
+    }
+    return true;
+  }
+
+  /**
+   * Opens a stored blob for reading, verifying it again while it is read: when the stream reaches
+   * its end, a content that no longer hashes to its digest throws {@link BlobException}
+   * (BLOB_DIGEST_MISMATCH). Callers MUST read to the end before trusting what they wrote.
+   */
+  public InputStream open(Digest d) throws IOException {
+    Path p = path(d);
+    if (!Files.isRegularFile(p)) {
+      throw new NoSuchFileException(p.toString());
+    }
+    MessageDigest md = Hashing.get(d.jcaName());
+    InputStream raw = Files.newInputStream(p);
+    return new FilterInputStream(raw) {
+      private boolean checked;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n <= 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          md.update(b, off, n);
+        } else if (n < 0 && !checked) {
+          checked = true;
+          Digest actual = Digest.of(d.algorithm(), Hashing.hex(md.digest()));
+          if (!actual.equals(d)) {
+            throw new BlobException(Reason.BLOB_DIGEST_MISMATCH,
+                p + ": stored blob changed: expected " + d + ", got " + actual);
+          }
+        }
+        return n;
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        throw new IOException("skip is not supported on a verifying stream");
+      }
+    };
+  }
+
+  /** Deletes left-over temporary files of interrupted copies (call under the home's write lock). */
+  public int sweepTemporary() throws IOException {
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+      for (Path p : ds) {
+        Files.deleteIfExists(p);
+        n++;
+      }
+    }
+    return n;
+  }
+}

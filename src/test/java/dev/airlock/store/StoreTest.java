@@ -1,0 +1,267 @@
+package dev.airlock.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.lab.oci.OciLayoutWriter;
+import dev.airlock.media.ImageSource;
+import dev.airlock.media.Medium;
+import dev.airlock.oci.Annotations;
+import dev.airlock.oci.Descriptor;
+import dev.airlock.oci.Digest;
+import dev.airlock.oci.ImageCandidate;
+import dev.airlock.oci.MediaTypes;
+import dev.airlock.oci.Platform;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The content store: verified, atomic, all-or-nothing per image; and the image records. */
+class StoreTest {
+  @TempDir Path tmp;
+
+  Home home() throws IOException {
+    return Home.at(Files.createDirectories(tmp.resolve("home")));
+  }
+
+  static List<Path> visibleBlobs(Home home) throws IOException {
+    Path dir = home.blobs().resolve("sha256");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.toList();
+    }
+  }
+
+  static List<ImageCandidate> scan(Medium m) throws IOException {
+    List<ImageCandidate> all = new ArrayList<>();
+    for (ImageSource s : m.images()) {
+      all.addAll(s.scan(Limits.defaults()));
+    }
+    return all;
+  }
+
+  @Test
+  void putVerifiesDigestAndSize() throws IOException {
+    BlobStore store = BlobStore.at(home());
+    byte[] data = "content".getBytes();
+    Digest d = Digest.sha256(Hashing.sha256(data));
+    assertTrue(store.put(new ByteArrayInputStream(data), d, data.length, "x"));
+    assertFalse(store.put(new ByteArrayInputStream(data), d, data.length, "x"), "present: not copied again");
+    try (InputStream in = store.open(d)) {
+      assertArrayEquals(data, in.readAllBytes());
+    }
+    byte[] flipped = data.clone();
+    flipped[0] ^= 1;
+    Digest d2 = Digest.sha256(Hashing.sha256("other".getBytes()));
+    BlobException e = assertThrows(BlobException.class,
+        () -> store.put(new ByteArrayInputStream(flipped), d2, 7, "x"));
+    assertEquals(Reason.BLOB_DIGEST_MISMATCH, e.reason());
+    assertTrue(e.getMessage().contains("expected " + d2) && e.getMessage().contains("got sha256:"), e.getMessage());
+    e = assertThrows(BlobException.class, () -> store.put(new ByteArrayInputStream(data), d2, data.length - 1, "x"));
+    assertEquals(Reason.BLOB_SIZE_MISMATCH, e.reason());
+    e = assertThrows(BlobException.class, () -> store.put(new ByteArrayInputStream(data), d2, data.length + 1, "x"));
+    assertEquals(Reason.BLOB_SIZE_MISMATCH, e.reason());
+    assertEquals(1, visibleBlobs(Home.at(tmp.resolve("home"))).size());
+    try (Stream<Path> s = Files.list(tmp.resolve("home/blobs/tmp"))) {
+      assertEquals(0, s.count(), "failed copies leave no temporary files");
+    }
+  }
+
+  @Test
+  void interruptedCopyLeavesNoVisibleBlob() throws IOException {
+    Home home = home();
+    BlobStore store = BlobStore.at(home);
+    byte[] data = new byte[3 << 20];
+    new java.util.Random(1).nextBytes(data);
+    Digest d = Digest.sha256(Hashing.sha256(data));
+    InputStream dying = new InputStream() {
+      int n;
+
+      @Override
+      public int read() throws IOException {
+        throw new IOException("device removed");
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (n > (2 << 20)) {
+          throw new IOException("device removed");
+        }
+        int k = Math.min(len, 4096);
+        System.arraycopy(data, n, b, off, k);
+        n += k;
+        return k;
+      }
+    };
+    assertThrows(IOException.class, () -> store.put(dying, d, data.length, "x"));
+    assertFalse(store.has(d));
+    assertEquals(List.of(), visibleBlobs(home));
+    // a crash after staging and before publishing: the temporary file is invisible, then swept
+    BlobStore.Staged s = store.stage(new ByteArrayInputStream(data), d, data.length, "x");
+    assertFalse(store.has(d));
+    assertEquals(1, store.sweepTemporary());
+    s.close();
+  }
+
+  @Test
+  void storedBlobIsVerifiedAgainWhenRead() throws IOException {
+    Home home = home();
+    BlobStore store = BlobStore.at(home);
+    byte[] data = new byte[5000];
+    Digest d = Digest.sha256(Hashing.sha256(data));
+    store.put(new ByteArrayInputStream(data), d, data.length, "x");
+    byte[] changed = data.clone();
+    changed[4999] = 1;
+    Files.write(store.path(d), changed);
+    try (InputStream in = store.open(d)) {
+      BlobException e = assertThrows(BlobException.class, in::readAllBytes);
+      assertEquals(Reason.BLOB_DIGEST_MISMATCH, e.reason());
+    }
+  }
+
+  /** Two images sharing nothing; the second has a corrupt layer on the medium. */
+  @Test
+  void corruptBlobRejectsOnlyItsImageAndPublishesNothingOfIt() throws IOException {
+    Path dir = tmp.resolve("medium/images/app");
+    OciLayoutWriter w = new OciLayoutWriter(dir, 11);
+    Descriptor good = w.image(2, 4000);
+    Descriptor bad = w.image(3, 4000);
+    Descriptor sig = w.legacyAttachment(good, "sig");
+    w.list(good, Map.of(Annotations.REF_NAME, "good")).list(bad, Map.of(Annotations.REF_NAME, "bad"))
+        .list(sig, Map.of(Annotations.REF_NAME, OciLayoutWriter.legacyTag(good, "sig"))).writeIndex();
+    byte[] manifest = Files.readAllBytes(w.blobPath(bad.digest()));
+    Digest layer = Digest.parse(dev.airlock.core.Json.parse(manifest, "m").path("layers").get(2).path("digest").asText());
+    byte[] b = Files.readAllBytes(w.blobPath(layer));
+    b[100] ^= 0x01; // one bit flipped
+    Files.write(w.blobPath(layer), b);
+    Home home = home();
+    BlobStore store = BlobStore.at(home);
+    try (Medium m = Medium.open(tmp.resolve("medium"), home, Limits.defaults());
+        ImageImporter importer = new ImageImporter(store, Limits.defaults(), 2, null)) {
+      List<ImageCandidate> cs = scan(m);
+      ImportedImage rg = null;
+      ImportedImage rb = null;
+      for (ImageCandidate c : cs) {
+        ImportedImage r = importer.importImage(c);
+        if (c.digest().equals(good.digest())) {
+          rg = r;
+        } else {
+          rb = r;
+        }
+      }
+      assertTrue(rg.stored());
+      assertFalse(rb.stored());
+      assertEquals(Reason.BLOB_DIGEST_MISMATCH, rb.problem().orElseThrow().reason());
+      assertTrue(rb.problem().get().message().contains(layer.hex()), rb.problem().get().message());
+      for (Descriptor d : rg.candidate().blobs()) {
+        assertTrue(store.has(d.digest()), "good image blob " + d.digest());
+      }
+      for (Descriptor d : rb.candidate().blobs()) {
+        assertFalse(store.has(d.digest()), "nothing of the bad image is published: " + d.digest());
+      }
+      assertEquals(rg.candidate().blobs().size(), visibleBlobs(home).size());
+      ImportedImage again = importer.importImage(rg.candidate());
+      assertTrue(again.stored());
+      assertEquals(0, again.copiedBytes(), "blobs already present are not copied again");
+    }
+  }
+
+  @Test
+  void sizeMismatchAgainstTheDescriptorRejectsTheImage() throws IOException {
+    Path dir = tmp.resolve("medium/images/app");
+    OciLayoutWriter w = new OciLayoutWriter(dir, 12);
+    Descriptor img = w.image(1, 1000);
+    w.list(img, Map.of()).writeIndex();
+    byte[] manifest = Files.readAllBytes(w.blobPath(img.digest()));
+    Digest layer = Digest.parse(dev.airlock.core.Json.parse(manifest, "m").path("layers").get(0).path("digest").asText());
+    Files.write(w.blobPath(layer), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+    Home home = home();
+    try (Medium m = Medium.open(tmp.resolve("medium"), home, Limits.defaults());
+        ImageImporter importer = new ImageImporter(BlobStore.at(home), Limits.defaults(), 2, null)) {
+      ImportedImage r = importer.importImage(scan(m).get(0));
+      assertEquals(Reason.BLOB_SIZE_MISMATCH, r.problem().orElseThrow().reason());
+      assertEquals(List.of(), visibleBlobs(home));
+    }
+  }
+
+  private static List<Descriptor> c0(StoredImage s) {
+    return s.blobs().stream().distinct().toList();
+  }
+
+  @Test
+  void imageRecordsRoundTrip() throws IOException {
+    Path dir = tmp.resolve("medium/images/seg");
+    OciLayoutWriter w = new OciLayoutWriter(dir, 13);
+    Descriptor a = w.image(1, 100);
+    Descriptor b = w.image(1, 100);
+    Descriptor idx = w.index(List.of(a, b), List.of(new Platform("linux", "amd64", null, null, null),
+        new Platform("linux", "arm64", "v8", null, null)));
+    w.referrerBundle(idx, "https://sigstore.dev/cosign/sign/v1");
+    w.list(idx, Map.of(Annotations.CONTAINERD_IMAGE_NAME, "reg.example/ai/seg:2.1")).writeIndex();
+    Home home = home();
+    Database db = Database.create(home);
+    Instant t = Instant.parse("2026-11-22T10:00:00Z");
+    try (Medium m = Medium.open(tmp.resolve("medium"), home, Limits.defaults());
+        ImageImporter importer = new ImageImporter(BlobStore.at(home), Limits.defaults(), 2, null)) {
+      ImageCandidate c = scan(m).get(0);
+      assertTrue(importer.importImage(c).stored());
+      db.transaction(tx -> {
+        ImageStore.record(tx, c, t);
+        return null;
+      });
+    }
+    StoredImage s = db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg:2.1")).orElseThrow();
+    assertEquals(idx.digest(), s.digest());
+    assertEquals(MediaTypes.OCI_INDEX, s.image().mediaType());
+    assertEquals(List.of("reg.example/ai/seg:2.1"), s.references());
+    assertEquals(List.of("linux/amd64", "linux/arm64/v8"),
+        s.platforms().stream().map(p -> p.platform().orElseThrow().toString()).toList());
+    assertEquals(1, s.signatures().size());
+    assertEquals(dev.airlock.oci.AttachedSignature.Kind.BUNDLE, s.signatures().get(0).kind());
+    assertEquals(idx.digest(), s.signatures().get(0).subject());
+    assertEquals(c0(s).size(), s.blobs().size());
+    assertTrue(s.decision().isEmpty());
+    assertEquals(t, s.importedAt());
+    assertEquals(s.digest(), db.transaction(tx -> ImageStore.find(tx, idx.digest().toString())).orElseThrow().digest());
+    assertEquals(s.digest(), db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg@" + idx.digest())).orElseThrow().digest());
+    assertTrue(db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg:9")).isEmpty());
+    db.transaction(tx -> {
+      ImageStore.setDecision(tx, idx.digest(), "admit", "{\"decision\":\"admit\",\"reasons\":[]}", t.plusSeconds(5));
+      return null;
+    });
+    StoredImage decided = db.transaction(ImageStore::list).get(0);
+    assertTrue(decided.admitted());
+    assertEquals(t.plusSeconds(5), decided.decidedAt().orElseThrow());
+    db.transaction(tx -> {
+      ImageStore.setDecision(tx, idx.digest(), "deny", "{\"decision\":\"deny\",\"reasons\":[\"NO_SIGNATURES\"]}", t);
+      return null;
+    });
+    assertEquals(List.of("NO_SIGNATURES"), db.transaction(ImageStore::list).get(0).reasons());
+    Digest unknown = Digest.parse("sha256:" + "1".repeat(64));
+    dev.airlock.core.AirlockException e = assertThrows(dev.airlock.core.AirlockException.class,
+        () -> db.transaction(tx -> {
+          ImageStore.setDecision(tx, unknown, "admit", "{}", t);
+          return null;
+        }));
+    assertEquals(Reason.IMAGE_NOT_STORED, e.reason());
+  }
+}
