@@ -1,0 +1,10 @@
+package dev.airlock.lab;
+
+/** Placeholder; filled in below. */
+public final class CosignLegacy {
+  private final SigstoreLab lab;
+
+  CosignLegacy(SigstoreLab lab) {
+    this.lab = lab;
+  }
+}
