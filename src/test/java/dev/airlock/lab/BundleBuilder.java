@@ -48,6 +48,7 @@ public final class BundleBuilder {
   private boolean timestamp;
   private Boolean useChain;
   private String publicKeyHint;
+  private boolean fullChain;
   private Duration integratedAfter = Duration.ofSeconds(5);
 
   BundleBuilder(SigstoreLab lab, Signer signer) {
@@ -106,6 +107,17 @@ public final class BundleBuilder {
     return this;
   }
 
+  /**
+   * Writes leaf and intermediate into x509CertificateChain (default: the leaf only, as Sigstore
+   * clients do). Note: sigstore-java 2.0.0 rejects the full form (the intermediate then appears
+   * twice in its path and violates pathLen 0); the spec allows it.
+   */
+  public BundleBuilder fullChain() {
+    this.fullChain = true;
+    this.useChain = true;
+    return this;
+  }
+
   /** Overrides the publicKey hint of key-based bundles (default: b64 SHA-256 of SPKI). */
   public BundleBuilder publicKeyHint(String hint) {
     this.publicKeyHint = hint;
@@ -136,7 +148,7 @@ public final class BundleBuilder {
       boolean chain = useChain != null ? useChain : version != Version.V0_3 && version != Version.V0_3_LEGACY_MEDIA_TYPE;
       if (chain) {
         ArrayNode certs = vm.putObject("x509CertificateChain").putArray("certificates");
-        for (X509Certificate c : signer.chain()) {
+        for (X509Certificate c : fullChain ? signer.chain() : signer.chain().subList(0, 1)) {
           certs.addObject().put("rawBytes", LabCrypto.b64(Signer.der(c)));
         }
       } else {
