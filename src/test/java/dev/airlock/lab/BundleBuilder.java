@@ -15,7 +15,9 @@ import java.util.List;
  *
  * <p>Defaults: v0.3 media type, one Rekor v1 entry, no RFC 3161 timestamp, keyless leaf as
  * {@code certificate} (v0.3) or {@code x509CertificateChain} (v0.1/v0.2). The entry is integrated
- * 5 s and the timestamp taken 3 s after {@link SigstoreLab#now()}.
+ * 5 s and the timestamp taken 3 s after {@link SigstoreLab#now()} (the leaf's notBefore); move
+ * them past the 10-minute validity with {@link #integratedAfter} / {@link #timestampAfter} to
+ * make "signed outside the certificate's validity" cases.
  */
 public final class BundleBuilder {
   /** Bundle media type versions. */
@@ -50,6 +52,7 @@ public final class BundleBuilder {
   private String publicKeyHint;
   private boolean fullChain;
   private Duration integratedAfter = Duration.ofSeconds(5);
+  private Duration timestampAfter = Duration.ofSeconds(3);
 
   BundleBuilder(SigstoreLab lab, Signer signer) {
     this.lab = lab;
@@ -130,6 +133,12 @@ public final class BundleBuilder {
     return this;
   }
 
+  /** How long after {@link SigstoreLab#now()} the RFC 3161 timestamp is taken (default 3 s). */
+  public BundleBuilder timestampAfter(Duration d) {
+    this.timestampAfter = d;
+    return this;
+  }
+
   public LabBundle build() {
     if ((artifact == null) == (payload == null)) {
       throw new IllegalStateException("call messageSignature(..) or dsse(..)");
@@ -168,7 +177,7 @@ public final class BundleBuilder {
     }
     if (timestamp) {
       vm.putObject("timestampVerificationData").putArray("rfc3161Timestamps").addObject()
-          .put("signedTimestamp", LabCrypto.b64(lab.tsa().timestamp(sig, lab.now().plusSeconds(3))));
+          .put("signedTimestamp", LabCrypto.b64(lab.tsa().timestamp(sig, lab.now().plus(timestampAfter))));
     }
     if (dsse) {
       ObjectNode env = root.putObject("dsseEnvelope");

@@ -54,11 +54,17 @@ public final class CosignLegacy {
    * @param optional user annotations, or null (written as {@code "optional":null})
    */
   public static byte[] simpleSigningPayload(String dockerReference, String manifestDigest, Map<String, String> optional) {
+    return simpleSigningPayload("cosign container image signature", dockerReference, manifestDigest, optional);
+  }
+
+  /** As above with another {@code critical.type} (for SIMPLE_SIGNING_TYPE_INVALID cases). */
+  public static byte[] simpleSigningPayload(String type, String dockerReference, String manifestDigest,
+      Map<String, String> optional) {
     ObjectNode n = JSON.createObjectNode();
     ObjectNode c = n.putObject("critical");
     c.putObject("identity").put("docker-reference", dockerReference);
     c.putObject("image").put("docker-manifest-digest", manifestDigest);
-    c.put("type", "cosign container image signature");
+    c.put("type", type);
     if (optional == null) {
       n.putNull("optional");
     } else {

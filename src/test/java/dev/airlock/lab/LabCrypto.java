@@ -164,6 +164,10 @@ public final class LabCrypto {
     return HexFormat.of().formatHex(b);
   }
 
+  public static byte[] unhexOrFail(String hex) {
+    return HexFormat.of().parseHex(hex);
+  }
+
   public static String b64(byte[] b) {
     return Base64.getEncoder().encodeToString(b);
   }

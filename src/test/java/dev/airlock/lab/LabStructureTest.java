@@ -343,6 +343,68 @@ class LabStructureTest {
     assertEquals(v2.at("/tlogs/1/logId/keyId").asText(), v2.at("/tlogs/1/checkpointKeyId/keyId").asText());
   }
 
+  @Test
+  void witnessLinesAreAppendedAndVerify() {
+    LabRekor log = lab.rekorV2();
+    String note = log.checkpoint(log.tree().size());
+    for (int i = 0; i < 15; i++) {
+      note = SignedNotes.addEd25519Signature(note, "witness" + i + ".lab.internal",
+          SignedNotes.ed25519Signer(1, "witness" + i));
+    }
+    assertEquals(16, note.split("\u2014 ", -1).length - 1);
+    // The log's own line still verifies over the unchanged text; a witness line verifies too.
+    int split = note.lastIndexOf("\n\n");
+    String text = note.substring(0, split + 1);
+    String[] sigLines = note.substring(split + 2).split("\n");
+    verifyNote(text + "\n" + sigLines[0] + "\n", log.host(), "Ed25519", log.keyPair().getPublic(), log.keyHint());
+    var w3 = SignedNotes.ed25519Signer(1, "witness3");
+    verifyNote(text + "\n" + sigLines[4] + "\n", "witness3.lab.internal", "Ed25519", w3.getPublic(),
+        SignedNotes.ed25519KeyId("witness3.lab.internal", w3));
+  }
+
+  @Test
+  void cosignMutationsBreakWhatTheyClaim() throws Exception {
+    Signer s = lab.keyless(LeafSpec.email("a@lab.internal"));
+    byte[] payload = CosignLegacy.simpleSigningPayload("reg.lab.internal/app", "sha256:" + "5e".repeat(32), null);
+    CosignLegacy.OciSignatureLayer l = lab.cosign().signature(s, payload, true, true);
+    CosignLegacy.OciSignatureLayer other = lab.cosign().signature(lab.keyless(LeafSpec.email("a@lab.internal")),
+        CosignLegacy.simpleSigningPayload("reg.lab.internal/app", "sha256:" + "6f".repeat(32), null), true, true);
+    List<CosignMutations.LayerMutation> ms = CosignMutations.of(l, other);
+    assertTrue(ms.size() >= 17, "" + ms.size());
+    for (CosignMutations.LayerMutation m : ms) {
+      CosignLegacy.OciSignatureLayer x = m.layer();
+      boolean changed = !Arrays.equals(x.payload(), l.payload()) || !x.annotations().equals(l.annotations());
+      assertTrue(changed, m.name());
+      if (m.reason() == dev.airlock.core.Reason.SIGNATURE_INVALID && x.annotations().get(CosignLegacy.ANN_CERTIFICATE)
+          .equals(l.annotations().get(CosignLegacy.ANN_CERTIFICATE))) {
+        assertFalse(LabCrypto.verifies("SHA256withECDSA", s.keyPair().getPublic(), x.payload(),
+            LabCrypto.unb64(x.annotations().get(CosignLegacy.ANN_SIGNATURE))), m.name());
+      }
+      if (m.reason() == dev.airlock.core.Reason.TLOG_SET_INVALID) {
+        JsonNode b = JSON.readTree(x.annotations().get(CosignLegacy.ANN_BUNDLE));
+        assertFalse(LabCrypto.verifies("SHA256withECDSA", lab.rekorV1().keyPair().getPublic(),
+            new JsonCanonicalizer(JSON.writeValueAsString(b.get("Payload"))).getEncodedUTF8(),
+            LabCrypto.unb64(b.get("SignedEntryTimestamp").asText())), m.name());
+      }
+    }
+    assertEquals("sha256:" + "5e".repeat(32), JSON.readTree(payload).at("/critical/image/docker-manifest-digest").asText());
+    assertTrue(JSON.readTree(payload).get("optional").isNull());
+  }
+
+  @Test
+  void integratedAndTimestampTimesCanBeMovedOutsideTheCertificate() throws Exception {
+    Signer s = lab.keyless(LeafSpec.email("late@lab.internal"));
+    LabBundle b = lab.bundle(s).messageSignature(ARTIFACT).timestamp()
+        .integratedAfter(java.time.Duration.ofMinutes(11)).timestampAfter(java.time.Duration.ofMinutes(12)).build();
+    JsonNode r = JSON.readTree(b.json());
+    long integrated = r.at("/verificationMaterial/tlogEntries/0/integratedTime").asLong();
+    assertTrue(integrated * 1000 > s.leaf().getNotAfter().getTime());
+    TimeStampToken t = new TimeStampResponse(LabCrypto.unb64(
+        r.at("/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0/signedTimestamp").asText()))
+        .getTimeStampToken();
+    assertTrue(t.getTimeStampInfo().getGenTime().after(s.leaf().getNotAfter()));
+  }
+
   static void verifyProof(JsonNode p, byte[] body) throws Exception {
     List<byte[]> hashes = new ArrayList<>();
     p.get("hashes").forEach(h -> hashes.add(LabCrypto.unb64(h.asText())));
