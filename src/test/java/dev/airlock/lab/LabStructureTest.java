@@ -405,6 +405,24 @@ class LabStructureTest {
     assertTrue(t.getTimeStampInfo().getGenTime().after(s.leaf().getNotAfter()));
   }
 
+  @Test
+  void speed() {
+    long t0 = System.nanoTime();
+    SigstoreLab l = SigstoreLab.create(5);
+    long t1 = System.nanoTime();
+    Signer s = l.keyless(LeafSpec.email("a@lab.internal"));
+    int n = 50;
+    for (int i = 0; i < n; i++) {
+      l.bundle(s).messageSignature(ARTIFACT).tlogs(LabRekor.Version.V1, LabRekor.Version.V2).timestamp().build();
+    }
+    long t2 = System.nanoTime();
+    double createMs = (t1 - t0) / 1e6;
+    double perBundleMs = (t2 - t1) / 1e6 / n;
+    System.out.printf("lab create (2 logs x 1000 leaves): %.0f ms; bundle with 2 tlog entries + TSA: %.1f ms%n",
+        createMs, perBundleMs);
+    assertTrue(createMs < 30_000 && perBundleMs < 2_000, createMs + " / " + perBundleMs);
+  }
+
   static void verifyProof(JsonNode p, byte[] body) throws Exception {
     List<byte[]> hashes = new ArrayList<>();
     p.get("hashes").forEach(h -> hashes.add(LabCrypto.unb64(h.asText())));
