@@ -77,13 +77,13 @@ public final class BundleMutations {
         b -> b.put("mediaType", "application/vnd.dev.sigstore.bundle.v9.9+json"));
     // signature content
     if (has("/messageSignature")) {
-      bytes("/messageSignature/signature", Reason.SIGNATURE_INVALID, false);
-      bytes("/messageSignature/messageDigest/digest", Reason.MESSAGE_DIGEST_MISMATCH, false);
+      bytes("/messageSignature/signature", Reason.SIGNATURE_INVALID, Reason.SIGNATURE_MALFORMED, false);
+      bytes("/messageSignature/messageDigest/digest", Reason.MESSAGE_DIGEST_MISMATCH, Reason.MESSAGE_DIGEST_MISMATCH, false);
     }
     if (has("/dsseEnvelope")) {
-      bytes("/dsseEnvelope/payload", Reason.SIGNATURE_INVALID, false);
-      bytes("/dsseEnvelope/signatures/0/sig", Reason.SIGNATURE_INVALID, false);
-      add("dsseEnvelope.payloadType/other", Reason.SIGNATURE_INVALID, false,
+      bytes("/dsseEnvelope/payload", Reason.SIGNATURE_INVALID, Reason.SIGNATURE_INVALID, false);
+      bytes("/dsseEnvelope/signatures/0/sig", Reason.SIGNATURE_INVALID, Reason.SIGNATURE_MALFORMED, false);
+      add("dsseEnvelope.payloadType/other", Reason.DSSE_PAYLOAD_TYPE_UNSUPPORTED, false,
           b -> ((ObjectNode) b.get("dsseEnvelope")).put("payloadType", "application/json"));
       add("dsseEnvelope.signatures/second", Reason.DSSE_MALFORMED, true,
           b -> ((ArrayNode) b.at("/dsseEnvelope/signatures")).add(b.at("/dsseEnvelope/signatures/0").deepCopy()));
@@ -96,17 +96,17 @@ public final class BundleMutations {
     }
     if (has("/verificationMaterial/x509CertificateChain")) {
       certificate("/verificationMaterial/x509CertificateChain/certificates/0/rawBytes");
-      add("x509CertificateChain/empty", Reason.CERTIFICATE_MISSING, true,
+      add("x509CertificateChain/empty", Reason.CERTIFICATE_MISSING, false,
           b -> ((ArrayNode) b.at("/verificationMaterial/x509CertificateChain/certificates")).removeAll());
     }
     // tlog entries
     if (b0().at("/verificationMaterial/tlogEntries/0").isObject()) {
       String e = "/verificationMaterial/tlogEntries/0";
-      bytes(e + "/canonicalizedBody", v2 ? Reason.INCLUSION_ROOT_MISMATCH : Reason.TLOG_SET_INVALID, false);
-      bytes(e + "/logId/keyId", Reason.TLOG_UNKNOWN_LOG, true);
+      bytes(e + "/canonicalizedBody", Reason.TLOG_BODY_MISMATCH, Reason.TLOG_BODY_MISMATCH, false);
+      bytes(e + "/logId/keyId", Reason.TLOG_UNKNOWN_LOG, Reason.TLOG_UNKNOWN_LOG, true);
       number(e + "/logIndex", v2 ? Reason.INCLUSION_PROOF_INVALID : Reason.TLOG_SET_INVALID, false);
       if (has(e + "/inclusionPromise")) {
-        bytes(e + "/inclusionPromise/signedEntryTimestamp", Reason.TLOG_SET_INVALID, true);
+        bytes(e + "/inclusionPromise/signedEntryTimestamp", Reason.TLOG_SET_INVALID, Reason.TLOG_SET_INVALID, true);
         number(e + "/integratedTime", Reason.TLOG_SET_INVALID, false);
         if (!has(e + "/inclusionProof")) {
           add("inclusionPromise/remove", Reason.TLOG_SET_MISSING, false,
@@ -115,10 +115,10 @@ public final class BundleMutations {
       }
       if (has(e + "/inclusionProof")) {
         String p = e + "/inclusionProof";
-        bytes(p + "/rootHash", Reason.INCLUSION_ROOT_MISMATCH, false);
-        number(p + "/treeSize", Reason.CHECKPOINT_MISMATCH, false);
-        number(p + "/logIndex", Reason.INCLUSION_ROOT_MISMATCH, false);
-        bytes(p + "/hashes/0", Reason.INCLUSION_ROOT_MISMATCH, true);
+        bytes(p + "/rootHash", Reason.INCLUSION_ROOT_MISMATCH, Reason.INCLUSION_PROOF_INVALID, false);
+        number(p + "/treeSize", Reason.INCLUSION_PROOF_INVALID, false);
+        number(p + "/logIndex", Reason.INCLUSION_PROOF_INVALID, false);
+        bytes(p + "/hashes/0", Reason.INCLUSION_ROOT_MISMATCH, Reason.INCLUSION_PROOF_INVALID, true);
         add("inclusionProof.hashes/drop-last", Reason.INCLUSION_PROOF_INVALID, false,
             b -> ((ArrayNode) b.at(p + "/hashes")).remove(b.at(p + "/hashes").size() - 1));
         add("inclusionProof.hashes/extra", Reason.INCLUSION_PROOF_INVALID, false,
@@ -158,8 +158,7 @@ public final class BundleMutations {
     swap("/verificationMaterial/certificate/rawBytes", Reason.SIGNATURE_INVALID, false);
     swap("/verificationMaterial/x509CertificateChain/certificates/0/rawBytes", Reason.SIGNATURE_INVALID, false);
     swap("/verificationMaterial/tlogEntries/0", Reason.TLOG_BODY_MISMATCH, true);
-    swap("/verificationMaterial/tlogEntries/0/canonicalizedBody",
-        v2 ? Reason.INCLUSION_ROOT_MISMATCH : Reason.TLOG_SET_INVALID, false);
+    swap("/verificationMaterial/tlogEntries/0/canonicalizedBody", Reason.TLOG_BODY_MISMATCH, false);
     swap("/verificationMaterial/tlogEntries/0/inclusionPromise/signedEntryTimestamp", Reason.TLOG_SET_INVALID, true);
     swap("/verificationMaterial/tlogEntries/0/inclusionProof/checkpoint/envelope", Reason.CHECKPOINT_MISMATCH, false);
   }
@@ -212,14 +211,15 @@ public final class BundleMutations {
         && v.isTextual();
   }
 
-  private void bytes(String path, Reason reason, boolean exact) {
+  /** Bit flip ({@code reason}), truncation and extension ({@code lengthReason}: wrong length). */
+  private void bytes(String path, Reason reason, Reason lengthReason, boolean exact) {
     if (!has(path)) {
       return;
     }
     byte[] v = LabCrypto.unb64(b0().at(path).asText());
     add(path + "/bitflip", reason, exact, b -> set(b, path, LabCrypto.b64(flip(v, v.length / 2))));
-    add(path + "/truncate", reason, false, b -> set(b, path, LabCrypto.b64(Arrays.copyOf(v, v.length - 1))));
-    add(path + "/extend", reason, false, b -> set(b, path, LabCrypto.b64(Arrays.copyOf(v, v.length + 1))));
+    add(path + "/truncate", lengthReason, false, b -> set(b, path, LabCrypto.b64(Arrays.copyOf(v, v.length - 1))));
+    add(path + "/extend", lengthReason, false, b -> set(b, path, LabCrypto.b64(Arrays.copyOf(v, v.length + 1))));
   }
 
   private void number(String path, Reason reason, boolean exact) {
