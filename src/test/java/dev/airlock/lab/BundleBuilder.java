@@ -44,7 +44,7 @@ public final class BundleBuilder {
   private byte[] artifact;
   private String payloadType;
   private byte[] payload;
-  private final List<LabRekor.Version> tlogs = new ArrayList<>(List.of(LabRekor.Version.V1));
+  private final List<LabRekor> tlogs = new ArrayList<>();
   private String dsseKindV1 = "dsse";
   private String dsseKindV2 = "hashedrekord";
   private boolean timestamp;
@@ -57,6 +57,7 @@ public final class BundleBuilder {
   BundleBuilder(SigstoreLab lab, Signer signer) {
     this.lab = lab;
     this.signer = signer;
+    this.tlogs.add(lab.rekorV1());
   }
 
   public BundleBuilder version(Version v) {
@@ -81,6 +82,19 @@ public final class BundleBuilder {
 
   /** The transparency-log entries to make, in order (empty: none). Default: one Rekor v1 entry. */
   public BundleBuilder tlogs(LabRekor.Version... logs) {
+    tlogs.clear();
+    for (LabRekor.Version v : logs) {
+      tlogs.add(lab.rekor(v));
+    }
+    return this;
+  }
+
+  /**
+   * Log in these log instances instead, e.g. a second Rekor shard or a log that is not in the
+   * trusted root ({@code new LabRekor(V1, "rekor2.lab.internal", seed, 100)}); add them to a
+   * trusted root with {@link TrustedRootWriter#addTlog}.
+   */
+  public BundleBuilder tlogsIn(LabRekor... logs) {
     tlogs.clear();
     tlogs.addAll(List.of(logs));
     return this;
@@ -168,9 +182,8 @@ public final class BundleBuilder {
     }
     List<LabRekor.Entry> entries = new ArrayList<>();
     ArrayNode tl = vm.putArray("tlogEntries");
-    for (LabRekor.Version v : tlogs) {
-      LabRekor log = lab.rekor(v);
-      Logged b = body(v, dsse, hashName, digest, sig, signedBytes);
+    for (LabRekor log : tlogs) {
+      Logged b = body(log.version(), dsse, hashName, digest, sig, signedBytes);
       LabRekor.Entry e = log.append(b.body(), b.kind(), b.version(), integrated);
       entries.add(e);
       tl.add(tlogEntry(e, version != Version.V0_1));

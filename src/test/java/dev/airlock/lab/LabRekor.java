@@ -56,6 +56,7 @@ public final class LabRekor {
   private final KeyPair key;
   private final LabMerkleTree tree = new LabMerkleTree();
   private final List<Entry> entries = new ArrayList<>();
+  private List<String> checkpointExtensions = List.of();
 
   /**
    * @param host the log's host name: checkpoint key name (v1, v2) and origin (v2); baseUrl is
@@ -186,7 +187,16 @@ public final class LabRekor {
 
   /** Signed checkpoint (C2SP signed note) for the tree of the given size. */
   public String checkpoint(long size) {
-    return checkpoint(size, List.of());
+    return checkpoint(size, checkpointExtensions);
+  }
+
+  /**
+   * Extension lines every later checkpoint of this log carries after the root hash, e.g.
+   * {@code "Timestamp: 1767225600000000000"} as Rekor v1 writes (verifiers must accept them).
+   */
+  public LabRekor checkpointExtensions(List<String> lines) {
+    this.checkpointExtensions = List.copyOf(lines);
+    return this;
   }
 
   /**

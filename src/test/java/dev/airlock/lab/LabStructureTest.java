@@ -406,6 +406,23 @@ class LabStructureTest {
   }
 
   @Test
+  void secondShardAndCheckpointExtensionLines() throws Exception {
+    LabRekor shard2 = new LabRekor(LabRekor.Version.V1, "rekor2.lab.internal", 1, 50)
+        .checkpointExtensions(List.of("Timestamp: 1767225600000000000"));
+    LabBundle b = lab.bundle(lab.keyless(LeafSpec.email("a@lab.internal"))).messageSignature(ARTIFACT)
+        .tlogsIn(lab.rekorV1(), shard2).build();
+    JsonNode e = JSON.readTree(b.json()).at("/verificationMaterial/tlogEntries/1");
+    assertArrayEquals(shard2.logId(), LabCrypto.unb64(e.at("/logId/keyId").asText()));
+    String note = e.at("/inclusionProof/checkpoint/envelope").asText();
+    assertEquals("Timestamp: 1767225600000000000", note.split("\n")[3]);
+    verifyProof(e.get("inclusionProof"), LabCrypto.unb64(e.get("canonicalizedBody").asText()));
+    verifyNote(note, shard2.host(), "SHA256withECDSA", shard2.keyPair().getPublic(), shard2.keyHint());
+    JsonNode r = JSON.readTree(lab.trustedRoot().addTlog(shard2).json());
+    assertEquals(3, r.get("tlogs").size());
+    assertEquals(shard2.baseUrl(), r.at("/tlogs/2/baseUrl").asText());
+  }
+
+  @Test
   void speed() {
     long t0 = System.nanoTime();
     SigstoreLab l = SigstoreLab.create(5);

@@ -29,6 +29,7 @@ public final class TrustedRootWriter {
   private boolean tsa = true;
   private Instant start;
   private Instant end;
+  private final List<LabRekor> extraTlogs = new java.util.ArrayList<>();
 
   TrustedRootWriter(SigstoreLab lab) {
     this.lab = lab;
@@ -51,6 +52,12 @@ public final class TrustedRootWriter {
     return this;
   }
 
+  /** Also lists another log instance (a second shard, another operator) under tlogs. */
+  public TrustedRootWriter addTlog(LabRekor log) {
+    extraTlogs.add(log);
+    return this;
+  }
+
   /** The validFor window of every authority ({@code end} null: open). */
   public TrustedRootWriter validFor(Instant from, Instant to) {
     this.start = from;
@@ -69,6 +76,10 @@ public final class TrustedRootWriter {
     if (rekorV2) {
       tlogs.add(log(lab.rekorV2().baseUrl(), lab.rekorV2().keyPair().getPublic().getEncoded(),
           lab.rekorV2().keyDetails(), lab.rekorV2().logId(), lab.rekorV2().logId()));
+    }
+    for (LabRekor l : extraTlogs) {
+      tlogs.add(log(l.baseUrl(), l.keyPair().getPublic().getEncoded(), l.keyDetails(), l.logId(),
+          l.version() == LabRekor.Version.V2 ? l.logId() : null));
     }
     ArrayNode cas = root.putArray("certificateAuthorities");
     if (ca) {
