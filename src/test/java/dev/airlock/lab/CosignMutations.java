@@ -19,8 +19,12 @@ import java.util.function.Consumer;
 public final class CosignMutations {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One mutated layer. */
-  public record LayerMutation(String name, CosignLegacy.OciSignatureLayer layer, Reason reason) {
+  /**
+   * One mutated layer.
+   *
+   * @param exact true when no other check can fail first, so the reason should match exactly
+   */
+  public record LayerMutation(String name, CosignLegacy.OciSignatureLayer layer, Reason reason, boolean exact) {
     @Override
     public String toString() {
       return name + " -> " + reason;
@@ -43,22 +47,25 @@ public final class CosignMutations {
 
   private void all(CosignLegacy.OciSignatureLayer other) {
     byte[] p = layer.payload();
-    payload("payload/bitflip", BundleMutations.flip(p, p.length / 2));
-    payload("payload/truncate", Arrays.copyOf(p, p.length - 1));
-    payload("payload/extend", Arrays.copyOf(p, p.length + 1));
     Map<String, String> a = layer.annotations();
     boolean att = CosignLegacy.DSSE_ENVELOPE.equals(layer.mediaType());
+    // A flipped payload byte may land in a checked field (e.g. the digest) before the signature.
+    payload("payload/bitflip", BundleMutations.flip(p, p.length / 2), Reason.SIGNATURE_INVALID);
+    Reason broken = att ? Reason.DSSE_MALFORMED : Reason.SIMPLE_SIGNING_MALFORMED;
+    payload("payload/truncate", Arrays.copyOf(p, p.length - 1), broken);
+    payload("payload/extend", Arrays.copyOf(p, p.length + 1), broken);
     if (!att) {
       byte[] sig = LabCrypto.unb64(a.get(CosignLegacy.ANN_SIGNATURE));
       ann("signature/bitflip", Reason.SIGNATURE_INVALID, m -> m.put(CosignLegacy.ANN_SIGNATURE,
           LabCrypto.b64(BundleMutations.flip(sig, sig.length / 2))));
-      ann("signature/truncate", Reason.SIGNATURE_INVALID, m -> m.put(CosignLegacy.ANN_SIGNATURE,
+      ann("signature/truncate", Reason.SIGNATURE_MALFORMED, false, m -> m.put(CosignLegacy.ANN_SIGNATURE,
           LabCrypto.b64(Arrays.copyOf(sig, sig.length - 1))));
-      ann("signature/extend", Reason.SIGNATURE_INVALID, m -> m.put(CosignLegacy.ANN_SIGNATURE,
+      ann("signature/extend", Reason.SIGNATURE_MALFORMED, false, m -> m.put(CosignLegacy.ANN_SIGNATURE,
           LabCrypto.b64(Arrays.copyOf(sig, sig.length + 1))));
     }
     if (a.containsKey(CosignLegacy.ANN_CERTIFICATE)) {
-      ann("certificate/remove", Reason.CERTIFICATE_MISSING, m -> m.remove(CosignLegacy.ANN_CERTIFICATE));
+      // Without a certificate the layer reads as key-based: KEY_MISSING unless a key is given.
+      ann("certificate/remove", Reason.CERTIFICATE_MISSING, false, m -> m.remove(CosignLegacy.ANN_CERTIFICATE));
       ann("certificate/garbage", Reason.CERTIFICATE_MALFORMED, m -> m.put(CosignLegacy.ANN_CERTIFICATE,
           "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
     }
@@ -72,7 +79,7 @@ public final class CosignMutations {
       bundle("bundle.Payload.logIndex/plus-one", Reason.TLOG_SET_INVALID, n -> ((ObjectNode) n.get("Payload"))
           .put("logIndex", n.at("/Payload/logIndex").asLong() + 1));
       byte[] body = LabCrypto.unb64(b.at("/Payload/body").asText());
-      bundle("bundle.Payload.body/bitflip", Reason.TLOG_SET_INVALID, n -> ((ObjectNode) n.get("Payload"))
+      bundle("bundle.Payload.body/bitflip", Reason.TLOG_BODY_MISMATCH, n -> ((ObjectNode) n.get("Payload"))
           .put("body", LabCrypto.b64(BundleMutations.flip(body, body.length / 2))));
       byte[] logId = LabCrypto.unhexOrFail(b.at("/Payload/logID").asText());
       bundle("bundle.Payload.logID/bitflip", Reason.TLOG_UNKNOWN_LOG, n -> ((ObjectNode) n.get("Payload"))
@@ -84,7 +91,7 @@ public final class CosignMutations {
     }
     if (a.containsKey(CosignLegacy.ANN_RFC3161)) {
       byte[] ts = LabCrypto.unb64(read(a.get(CosignLegacy.ANN_RFC3161)).get("SignedRFC3161Timestamp").asText());
-      ann("rfc3161/bitflip-signature", Reason.TIMESTAMP_INVALID, m -> m.put(CosignLegacy.ANN_RFC3161,
+      ann("rfc3161/bitflip-signature", Reason.TIMESTAMP_INVALID, false, m -> m.put(CosignLegacy.ANN_RFC3161,
           tsJson(BundleMutations.flip(ts, ts.length - 5))));
       ann("rfc3161/truncate", Reason.TIMESTAMP_MALFORMED, m -> m.put(CosignLegacy.ANN_RFC3161,
           tsJson(Arrays.copyOf(ts, ts.length - 1))));
@@ -96,32 +103,37 @@ public final class CosignMutations {
     if (other != null && !att) {
       String os = other.annotations().get(CosignLegacy.ANN_SIGNATURE);
       if (!os.equals(a.get(CosignLegacy.ANN_SIGNATURE))) {
-        ann("signature/swap", Reason.SIGNATURE_INVALID, m -> m.put(CosignLegacy.ANN_SIGNATURE, os));
+        ann("signature/swap", Reason.SIGNATURE_INVALID, false, m -> m.put(CosignLegacy.ANN_SIGNATURE, os));
       }
       if (other.annotations().containsKey(CosignLegacy.ANN_CERTIFICATE)
           && !other.annotations().get(CosignLegacy.ANN_CERTIFICATE).equals(a.get(CosignLegacy.ANN_CERTIFICATE))) {
         String oc = other.annotations().get(CosignLegacy.ANN_CERTIFICATE);
-        ann("certificate/swap", Reason.SIGNATURE_INVALID, m -> m.put(CosignLegacy.ANN_CERTIFICATE, oc));
+        ann("certificate/swap", Reason.SIGNATURE_INVALID, false, m -> m.put(CosignLegacy.ANN_CERTIFICATE, oc));
       }
     }
   }
 
-  private void payload(String name, byte[] p) {
+  private void payload(String name, byte[] p, Reason reason) {
     out.add(new LayerMutation(name, new CosignLegacy.OciSignatureLayer(layer.mediaType(), p, layer.annotations(),
-        layer.signature(), layer.entry()), Reason.SIGNATURE_INVALID));
+        layer.signature(), layer.entry()), reason, false));
   }
 
   private void ann(String name, Reason reason, Consumer<Map<String, String>> change) {
+    ann(name, reason, true, change);
+  }
+
+  private void ann(String name, Reason reason, boolean exact, Consumer<Map<String, String>> change) {
     Map<String, String> m = new HashMap<>(layer.annotations());
     change.accept(m);
     out.add(new LayerMutation(name, new CosignLegacy.OciSignatureLayer(layer.mediaType(), layer.payload(), m,
-        layer.signature(), layer.entry()), reason));
+        layer.signature(), layer.entry()), reason, exact));
   }
 
   private void bundle(String name, Reason reason, Consumer<ObjectNode> change) {
     ObjectNode b = read(layer.annotations().get(CosignLegacy.ANN_BUNDLE));
     change.accept(b);
-    ann(name, reason, m -> m.put(CosignLegacy.ANN_BUNDLE, b.toString()));
+    // A changed body also breaks the SET; which check reports first is the verifier's order.
+    ann(name, reason, reason != Reason.TLOG_BODY_MISMATCH, m -> m.put(CosignLegacy.ANN_BUNDLE, b.toString()));
   }
 
   private static String tsJson(byte[] ts) {
