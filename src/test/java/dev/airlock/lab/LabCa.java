@@ -64,6 +64,7 @@ public final class LabCa {
   private final X509Certificate intermediate;
   private final LabCtLog ct;
   private final long seed;
+  private final java.security.SecureRandom random;
   private long serial;
 
   /**
@@ -75,6 +76,7 @@ public final class LabCa {
     this.name = name;
     this.seed = seed;
     this.ct = ct;
+    this.random = LabCrypto.seeded(seed, "ca-sign/" + name);
     this.serial = 1000 + Math.floorMod(seed, 1000);
     this.rootKey = LabCrypto.generate(LabCrypto.KeyKind.ECDSA_P384, seed, "ca-root/" + name);
     this.intermediateKey = LabCrypto.generate(
@@ -114,17 +116,17 @@ public final class LabCa {
       Instant notAfter = notBefore.plus(spec.validity());
       List<Extension> exts = leafExtensions(spec, subjectKey);
       if (!spec.embedSct()) {
-        return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, exts), intermediateKey.getPrivate());
+        return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, exts), intermediateKey.getPrivate(), random);
       }
       List<Extension> pre = new ArrayList<>(exts);
       pre.add(new Extension(PRECERT_POISON, true, DERNull.INSTANCE.getEncoded()));
-      X509Certificate precert = sign(leafBuilder(sn, notBefore, notAfter, subjectKey, pre), intermediateKey.getPrivate());
+      X509Certificate precert = sign(leafBuilder(sn, notBefore, notAfter, subjectKey, pre), intermediateKey.getPrivate(), random);
       byte[] tbs = tbsWithout(precert, PRECERT_POISON);
       byte[] issuerKeyHash = LabCrypto.sha256(intermediate.getPublicKey().getEncoded());
       byte[] sct = ct.issueSct(notBefore.toEpochMilli(), issuerKeyHash, tbs);
       List<Extension> fin = new ArrayList<>(exts);
       fin.add(new Extension(SCT_LIST, false, new DEROctetString(LabCtLog.sctList(sct)).getEncoded()));
-      return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, fin), intermediateKey.getPrivate());
+      return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, fin), intermediateKey.getPrivate(), random);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -222,19 +224,20 @@ public final class LabCa {
       if (codeSigningEku) {
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
       }
-      return sign(b, signer.getPrivate());
+      return sign(b, signer.getPrivate(), random);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
+  /** Signs a certificate; {@code random} (seeded) makes ECDSA signatures repeatable. */
+  static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key, java.security.SecureRandom random) {
     try {
       String alg = key.getAlgorithm().startsWith("EC")
           ? (((java.security.interfaces.ECPrivateKey) key).getParams().getCurve().getField().getFieldSize() > 256
               ? "SHA384withECDSA" : "SHA256withECDSA")
           : key.getAlgorithm().equals("Ed25519") ? "Ed25519" : "SHA256withRSA";
-      ContentSigner s = new JcaContentSignerBuilder(alg).setProvider(LabCrypto.BC).build(key);
+      ContentSigner s = new JcaContentSignerBuilder(alg).setProvider(LabCrypto.BC).setSecureRandom(random).build(key);
       X509CertificateHolder h = b.build(s);
       return new JcaX509CertificateConverter().setProvider(LabCrypto.BC).getCertificate(h);
     } catch (OperatorCreationException | CertificateException e) {

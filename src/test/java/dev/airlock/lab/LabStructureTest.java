@@ -330,6 +330,20 @@ class LabStructureTest {
   }
 
   @Test
+  void sameSeedSameBytes() {
+    String[] out = new String[2];
+    for (int i = 0; i < 2; i++) {
+      SigstoreLab l = SigstoreLab.create(11, SigstoreLab.DEFAULT_EPOCH, false, 20);
+      Signer s = l.keyless(LeafSpec.email("a@lab.internal"));
+      out[i] = l.trustedRoot().json()
+          + l.bundle(s).messageSignature(ARTIFACT).tlogs(LabRekor.Version.V1, LabRekor.Version.V2).timestamp().build().json()
+          + l.bundle(s).dsse(BundleBuilder.IN_TOTO, Statements.cosignSign("app", "ab".repeat(32))).build().json()
+          + l.cosign().signature(s, ARTIFACT, true, true).annotations().toString();
+    }
+    assertEquals(out[0], out[1], "golden files need byte-identical output for a seed");
+  }
+
+  @Test
   void trustedRootListsAllAuthorities() throws Exception {
     JsonNode r = JSON.readTree(lab.trustedRoot().json());
     assertEquals(TrustedRootWriter.MEDIA_TYPE_V01, r.get("mediaType").asText());

@@ -18,7 +18,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
 import org.bouncycastle.tsp.TSPAlgorithms;
 import org.bouncycastle.tsp.TimeStampRequest;
 import org.bouncycastle.tsp.TimeStampRequestGenerator;
@@ -37,10 +36,12 @@ public final class LabTsa {
   private final KeyPair leafKey;
   private final X509Certificate root;
   private final X509Certificate leaf;
+  private final java.security.SecureRandom random;
   private long serial = 1;
 
   public LabTsa(String name, long seed, Instant notBefore) {
     this.name = name;
+    this.random = LabCrypto.seeded(seed, "tsa-sign/" + name);
     this.rootKey = LabCrypto.generate(LabCrypto.KeyKind.ECDSA_P256, seed, "tsa-root/" + name);
     this.leafKey = LabCrypto.generate(LabCrypto.KeyKind.ECDSA_P256, seed, "tsa-leaf/" + name);
     Instant notAfter = notBefore.plusSeconds(10L * 366 * 24 * 3600);
@@ -51,13 +52,13 @@ public final class LabTsa {
       X509v3CertificateBuilder rb = h.builder(rootName, rootName, 1, notBefore, notAfter, rootKey);
       rb.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       rb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      this.root = LabCa.sign(rb, rootKey.getPrivate());
+      this.root = LabCa.sign(rb, rootKey.getPrivate(), random);
       X509v3CertificateBuilder lb = h.builder(leafName, rootName, 2, notBefore, notAfter, leafKey);
       lb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       // RFC 3161 2.3: the TSA certificate MUST have exactly one EKU, id-kp-timeStamping, critical.
       lb.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
       lb.addExtension(Extension.authorityKeyIdentifier, false, LabCa.utils().createAuthorityKeyIdentifier(rootKey.getPublic()));
-      this.leaf = LabCa.sign(lb, rootKey.getPrivate());
+      this.leaf = LabCa.sign(lb, rootKey.getPrivate(), random);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -90,7 +91,10 @@ public final class LabTsa {
       rg.setCertReq(true);
       TimeStampRequest req = rg.generate(TSPAlgorithms.SHA256, LabCrypto.sha256(signedBytes));
       TimeStampTokenGenerator tg = new TimeStampTokenGenerator(
-          new JcaSimpleSignerInfoGeneratorBuilder().setProvider(LabCrypto.BC).build("SHA256withECDSA", leafKey.getPrivate(), leaf),
+          new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
+              new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider(LabCrypto.BC).build())
+              .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                  .setProvider(LabCrypto.BC).setSecureRandom(random).build(leafKey.getPrivate()), leaf),
           new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider(LabCrypto.BC).build()
               .get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
           new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));

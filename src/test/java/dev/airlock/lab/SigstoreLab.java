@@ -15,7 +15,9 @@ import java.util.List;
  * signature layers ({@link CosignLegacy}) — and never calls airlock's verifier.
  *
  * <p>Time is the lab's own: {@link #now()} starts at {@link #DEFAULT_EPOCH} (or the given epoch)
- * and moves only through {@link #advance}. Keys are deterministic in the seed.
+ * and moves only through {@link #advance}. Output is deterministic: the same seed and the same
+ * sequence of calls give byte-identical certificates, bundles, trusted roots and layers (keys and
+ * ECDSA nonces come from seeded generators / RFC 6979), so tests can keep golden files.
  *
  * <pre>{@code
  * SigstoreLab lab = SigstoreLab.create(42);
