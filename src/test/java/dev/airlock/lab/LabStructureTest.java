@@ -344,6 +344,21 @@ class LabStructureTest {
   }
 
   @Test
+  void writesCaseDirectories(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Signer k = lab.key(LabCrypto.KeyKind.ECDSA_P256, "files");
+    LabFiles.Case c = LabFiles.writeCase(dir.resolve("k"), lab, lab.bundle(k).messageSignature(ARTIFACT).build());
+    assertArrayEquals(ARTIFACT, java.nio.file.Files.readAllBytes(c.artifact()));
+    assertTrue(java.nio.file.Files.readString(c.key()).startsWith("-----BEGIN PUBLIC KEY-----"));
+    assertEquals(lab.trustedRoot().json(), java.nio.file.Files.readString(c.trustedRoot()));
+    JsonNode b = JSON.readTree(c.bundle().toFile());
+    assertEquals(k.publicKeyHint(), b.at("/verificationMaterial/publicKey/hint").asText());
+    LabFiles.Case d = LabFiles.writeCase(dir.resolve("d"), lab,
+        lab.bundle(lab.keyless(LeafSpec.email("a@lab.internal"))).dsse(BundleBuilder.IN_TOTO, ARTIFACT).build());
+    assertEquals(null, d.key());
+    assertTrue(d.artifact().endsWith("payload.json"));
+  }
+
+  @Test
   void trustedRootListsAllAuthorities() throws Exception {
     JsonNode r = JSON.readTree(lab.trustedRoot().json());
     assertEquals(TrustedRootWriter.MEDIA_TYPE_V01, r.get("mediaType").asText());

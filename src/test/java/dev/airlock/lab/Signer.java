@@ -32,6 +32,11 @@ public record Signer(LabCrypto.KeyKind kind, KeyPair keyPair, List<X509Certifica
     return keyless() ? LabCrypto.pem("CERTIFICATE", der(leaf())) : LabCrypto.publicKeyPem(keyPair.getPublic());
   }
 
+  /** The public key as PEM ("PUBLIC KEY"), e.g. for cosign's {@code --key}. */
+  public String publicKeyPem() {
+    return LabCrypto.publicKeyPem(keyPair.getPublic());
+  }
+
   /** The PEM of the chain after the leaf (cosign's chain annotation: intermediates then root). */
   public String chainPem(List<X509Certificate> rest) {
     StringBuilder b = new StringBuilder();
