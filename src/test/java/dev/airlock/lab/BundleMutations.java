@@ -117,7 +117,7 @@ public final class BundleMutations {
         String p = e + "/inclusionProof";
         bytes(p + "/rootHash", Reason.INCLUSION_ROOT_MISMATCH, Reason.INCLUSION_PROOF_INVALID, false);
         number(p + "/treeSize", Reason.INCLUSION_PROOF_INVALID, false);
-        number(p + "/logIndex", Reason.INCLUSION_PROOF_INVALID, false);
+        proofIndex(e, Reason.INCLUSION_PROOF_INVALID);
         bytes(p + "/hashes/0", Reason.INCLUSION_ROOT_MISMATCH, Reason.INCLUSION_PROOF_INVALID, true);
         add("inclusionProof.hashes/drop-last", Reason.INCLUSION_PROOF_INVALID, false,
             b -> ((ArrayNode) b.at(p + "/hashes")).remove(b.at(p + "/hashes").size() - 1));
@@ -230,6 +230,29 @@ public final class BundleMutations {
     add(path + "/plus-one", reason, exact, b -> set(b, path, Long.toString(v + 1)));
     if (v > 0) {
       add(path + "/minus-one", reason, exact, b -> set(b, path, Long.toString(v - 1)));
+    }
+  }
+
+  /**
+   * inclusionProof.logIndex +-1, only where detectable: RFC 9162 verification binds the leaf to
+   * the root, not the index, so a neighbouring index whose path has the same shape verifies too
+   * (and a v1 shard index is covered by nothing else); such a value is not a forgery.
+   */
+  private void proofIndex(String e, Reason reason) {
+    JsonNode p = b0().at(e + "/inclusionProof");
+    long index = Long.parseLong(p.get("logIndex").asText());
+    long size = Long.parseLong(p.get("treeSize").asText());
+    byte[] leaf = LabMerkleTree.leafHash(LabCrypto.unb64(b0().at(e + "/canonicalizedBody").asText()));
+    byte[] root = LabCrypto.unb64(p.get("rootHash").asText());
+    List<byte[]> hashes = new ArrayList<>();
+    p.get("hashes").forEach(h -> hashes.add(LabCrypto.unb64(h.asText())));
+    for (long d : new long[] {1, -1}) {
+      long i = index + d;
+      if (i < 0 || Arrays.equals(root, LabMerkleTree.rootFromInclusion(i, size, leaf, hashes))) {
+        continue;
+      }
+      add(e + "/inclusionProof/logIndex/" + (d > 0 ? "plus-one" : "minus-one"), reason, false,
+          b -> set(b, e + "/inclusionProof/logIndex", Long.toString(i)));
     }
   }
 

@@ -104,4 +104,38 @@ public final class LabMerkleTree {
       throw new IllegalArgumentException(msg);
     }
   }
+
+  /**
+   * The root an inclusion proof leads to (RFC 9162 section 2.1.3.2), or null if the proof's shape
+   * does not fit (index, size). Used to skip mutations that are not detectable: the algorithm
+   * binds the leaf to the root, and a neighbouring index with the same path shape gives the same
+   * root.
+   */
+  public static byte[] rootFromInclusion(long index, long size, byte[] leafHash, List<byte[]> proof) {
+    if (index < 0 || index >= size) {
+      return null;
+    }
+    long fn = index;
+    long sn = size - 1;
+    byte[] r = leafHash;
+    for (byte[] p : proof) {
+      if (sn == 0) {
+        return null;
+      }
+      if ((fn & 1) == 1 || fn == sn) {
+        r = node(p, r);
+        if ((fn & 1) == 0) {
+          while ((fn & 1) == 0 && fn != 0) {
+            fn >>= 1;
+            sn >>= 1;
+          }
+        }
+      } else {
+        r = node(r, p);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    return sn == 0 ? r : null;
+  }
 }
