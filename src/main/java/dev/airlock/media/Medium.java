@@ -1,0 +1,228 @@
+package dev.airlock.media;
+
+import dev.airlock.core.Home;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A medium opened for import (DESIGN.md section 2): a folder read in place, or a tar archive
+ * (plain, gzip, zstd; detected by magic bytes) unpacked into {@code <home>/staging/<random>}.
+ * Its parts are {@code tuf/}, {@code checkpoints/} and {@code images/}; a medium that is itself one
+ * OCI layout or one image tarball is read as {@code images/} alone. Image tarballs inside
+ * {@code images/} are unpacked into the same staging folder, under the same running limits.
+ *
+ * <p>Closing deletes the staging folder. A refused medium throws {@link MediumException} and
+ * leaves nothing behind: the staging folder is deleted before the exception leaves {@link #open}.
+ */
+public final class Medium implements AutoCloseable {
+  private final Path path;
+  private final Path root;
+  private final Path staging;
+  private final List<ImageSource> images;
+
+  private Medium(Path path, Path root, Path staging, List<ImageSource> images) {
+    this.path = path;
+    this.root = root;
+    this.staging = staging;
+    this.images = List.copyOf(images);
+  }
+
+  /**
+   * Opens a medium.
+   *
+   * @throws MediumException refused (exit 1: hostile structure, limits) or unreadable (exit 3)
+   */
+  public static Medium open(Path medium, Home home, Limits limits) {
+    Path staging = null;
+    try {
+      if (!Files.exists(medium, LinkOption.NOFOLLOW_LINKS)) {
+        throw new MediumException(Reason.MEDIUM_UNREADABLE, medium + ": no such file or folder");
+      }
+      TarExtractor tar = new TarExtractor(limits);
+      Path root;
+      if (Files.isDirectory(medium)) {
+        root = medium.toRealPath();
+        checkFolder(root, medium.toString(), limits);
+      } else if (Files.isRegularFile(medium)) {
+        staging = newStaging(home);
+        root = staging.resolve("medium");
+        tar.extract(medium, root, medium.toString());
+      } else {
+        throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, medium + ": neither a folder nor a regular file");
+      }
+      List<ImageSource> images = new ArrayList<>();
+      ImageSource.Format self = ImageSource.detect(root);
+      if (self != null) {
+        images.add(new ImageSource(medium.getFileName().toString(), null, root, self));
+      } else {
+        Path imagesDir = root.resolve("images");
+        if (Files.isDirectory(imagesDir, LinkOption.NOFOLLOW_LINKS)) {
+          List<Path> children = new ArrayList<>();
+          try (DirectoryStream<Path> ds = Files.newDirectoryStream(imagesDir)) {
+            ds.forEach(children::add);
+          }
+          children.sort(Comparator.comparing(Path::toString));
+          int n = 0;
+          for (Path c : children) {
+            String name = "images/" + c.getFileName();
+            String base = stripExtensions(c.getFileName().toString());
+            if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+              ImageSource.Format f = ImageSource.detect(c);
+              if (f != null) {
+                images.add(new ImageSource(name, base, c, f));
+              }
+            } else if (Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS) && TarExtractor.looksLikeArchive(c)) {
+              if (staging == null) {
+                staging = newStaging(home);
+              }
+              Path target = staging.resolve("nested").resolve(Integer.toString(n++));
+              tar.extract(c, target, medium + "/" + name);
+              ImageSource.Format f = ImageSource.detect(target);
+              if (f == null) {
+                throw new MediumException(Reason.LAYOUT_MALFORMED,
+                    medium + "/" + name + ": neither an OCI layout nor a docker-archive");
+              }
+              images.add(new ImageSource(name, base, target, f));
+            }
+          }
+        }
+      }
+      return new Medium(medium, root, staging, images);
+    } catch (IOException e) {
+      deleteQuietly(staging);
+      throw new MediumException(Reason.MEDIUM_UNREADABLE, medium + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(staging);
+      throw e;
+    }
+  }
+
+  private static String stripExtensions(String n) {
+    for (String ext : List.of(".tar.gz", ".tar.zst", ".tgz", ".tar")) {
+      if (n.endsWith(ext)) {
+        return n.substring(0, n.length() - ext.length());
+      }
+    }
+    return n;
+  }
+
+  private static Path newStaging(Home home) throws IOException {
+    Path s = home.staging().resolve(UUID.randomUUID().toString());
+    Files.createDirectories(s);
+    return s;
+  }
+
+  /** A folder medium: only files and folders, links only when they stay inside, bounded count. */
+  private static void checkFolder(Path root, String label, Limits limits) throws IOException {
+    long[] count = {0};
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        return visit(dir, attrs);
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        return visit(file, attrs);
+      }
+
+      private FileVisitResult visit(Path p, BasicFileAttributes attrs) {
+        if (++count[0] > limits.maxEntries()) {
+          throw new MediumException(Reason.LIMIT_ENTRIES, label + ": more than " + limits.maxEntries() + " entries");
+        }
+        String rel = root.relativize(p).toString();
+        if (attrs.isSymbolicLink()) {
+          try {
+            Path target = p.toRealPath();
+            if (!target.startsWith(root)) {
+              throw new MediumException(Reason.ARCHIVE_LINK,
+                  label + ": '" + rel + "' is a symbolic link leading out of the medium");
+            }
+          } catch (IOException e) {
+            throw new MediumException(Reason.ARCHIVE_LINK, label + ": '" + rel + "' is a dangling symbolic link");
+          }
+          return FileVisitResult.CONTINUE;
+        }
+        if (attrs.isOther()) {
+          throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE,
+              label + ": '" + rel + "' is a device, FIFO or socket");
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** The path the medium was opened from. */
+  public Path path() {
+    return path;
+  }
+
+  /** The medium's top folder (in place, or unpacked in staging). */
+  public Path root() {
+    return root;
+  }
+
+  /** The TUF repository part, if present. */
+  public Optional<Path> tufDir() {
+    Path t = root.resolve("tuf");
+    return Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS) ? Optional.of(t) : Optional.empty();
+  }
+
+  /** {@code checkpoints/*.checkpoint} and {@code *.proof.json}, sorted by name. */
+  public List<Path> checkpointFiles() {
+    Path c = root.resolve("checkpoints");
+    if (!Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(c)) {
+      return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> p.getFileName().toString().endsWith(".checkpoint")
+              || p.getFileName().toString().endsWith(".proof.json"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The image folders found, in name order. */
+  public List<ImageSource> images() {
+    return images;
+  }
+
+  @Override
+  public void close() {
+    deleteQuietly(staging);
+  }
+
+  static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort; the staging root is swept by the next import
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package dev.airlock.media;
+
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Unpacks one tar archive (plain, gzip or zstd, detected by magic bytes) from a stream into a
+ * folder inside the staging area, refusing everything DESIGN.md section 7 calls hostile. Totals
+ * (entries, bytes) run across every archive of one medium. The caller deletes the staging folder
+ * when this throws.
+ */
+final class TarExtractor {
+  private static final byte[] GZIP = {0x1f, (byte) 0x8b};
+  private static final byte[] ZSTD = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+  private static final int BUFFER = 1 << 20;
+
+  private final Limits limits;
+  private long entries;
+  private long totalBytes;
+
+  TarExtractor(Limits limits) {
+    this.limits = limits;
+  }
+
+  /** Compression of an archive, from its first bytes. */
+  enum Compression { NONE, GZIP, ZSTD }
+
+  static Compression detect(byte[] head) {
+    if (startsWith(head, GZIP)) {
+      return Compression.GZIP;
+    }
+    if (startsWith(head, ZSTD)) {
+      return Compression.ZSTD;
+    }
+    return Compression.NONE;
+  }
+
+  /** Whether a file looks like a tar archive: compressed, or "ustar" at offset 257. */
+  static boolean looksLikeArchive(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(512);
+    }
+    if (detect(head) != Compression.NONE) {
+      return true;
+    }
+    return head.length >= 262 && head[257] == 'u' && head[258] == 's' && head[259] == 't'
+        && head[260] == 'a' && head[261] == 'r';
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    if (b.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Counts bytes read through it. */
+  private static final class Counting extends FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+
+  /** Decompressed side: enforces the medium size and the expansion ratio on running totals. */
+  private final class Inflated extends FilterInputStream {
+    private final Counting raw;
+    private final String name;
+    private final boolean compressed;
+    private long count;
+
+    Inflated(InputStream in, Counting raw, String name, boolean compressed) {
+      super(in);
+      this.raw = raw;
+      this.name = name;
+      this.compressed = compressed;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+        if (count > limits.maxMediumBytes()) {
+          throw new MediumException(Reason.LIMIT_SIZE,
+              name + ": decompressed size exceeds the medium limit of " + limits.maxMediumBytes() + " bytes");
+        }
+        // DESIGN.md 6a: the ratio is checked on running totals once ratioCheckAfterBytes inflated.
+        if (compressed && count >= limits.ratioCheckAfterBytes()
+            && count > limits.maxExpansionRatio() * Math.max(1, raw.count)) {
+          throw new MediumException(Reason.LIMIT_RATIO,
+              name + ": expands " + count + " bytes from " + raw.count + " compressed, over the ratio limit of "
+                  + limits.maxExpansionRatio() + ":1");
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Unpacks {@code archive} into {@code target} (created, must be inside the staging area).
+   *
+   * @param label how the archive is named in messages (its path on the medium)
+   */
+  void extract(Path archive, Path target, String label) {
+    try (InputStream file = Files.newInputStream(archive)) {
+      extract(file, target, label);
+    } catch (IOException e) {
+      throw new MediumException(Reason.MEDIUM_UNREADABLE, label + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  void extract(InputStream file, Path target, String label) throws IOException {
+    Counting raw = new Counting(new BufferedInputStream(file, BUFFER));
+    raw.mark(8);
+    byte[] head = raw.readNBytes(4);
+    raw.reset();
+    raw.count = 0;
+    Compression c = detect(head);
+    InputStream decompressed;
+    try {
+      decompressed = switch (c) {
+        case GZIP -> new GzipCompressorInputStream(raw, true);
+        case ZSTD -> new ZstdInputStream(raw);
+        case NONE -> raw;
+      };
+    } catch (IOException e) {
+      throw new MediumException(Reason.MEDIUM_UNREADABLE, label + ": not a readable " + c + " stream: " + e.getMessage(), e);
+    }
+    Files.createDirectories(target);
+    Path root = target.toRealPath();
+    Set<String> seen = new HashSet<>();
+    String current = "(archive header)";
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(
+        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER), "UTF-8")) {
+      TarArchiveEntry e;
+      byte[] buf = new byte[BUFFER];
+      while ((e = tar.getNextEntry()) != null) {
+        current = e.getName();
+        if (e.isGlobalPaxHeader()) {
+          continue;
+        }
+        if (++entries > limits.maxEntries()) {
+          throw new MediumException(Reason.LIMIT_ENTRIES,
+              label + ": more than " + limits.maxEntries() + " entries (at '" + safe(current) + "')");
+        }
+        String name = checkName(e.getName(), label);
+        if (e.isSymbolicLink() || e.isLink()) {
+          throw new MediumException(Reason.ARCHIVE_LINK,
+              label + ": entry '" + name + "' is a " + (e.isSymbolicLink() ? "symbolic" : "hard")
+                  + " link to '" + safe(e.getLinkName()) + "'; links are refused");
+        }
+        boolean dir = e.isDirectory();
+        boolean regular = !dir && e.isFile() && !e.isSparse() && !e.isGNUSparse() && !e.isStarSparse()
+            && !e.isPaxGNUSparse() && (e.getLinkFlag() == TarArchiveEntry.LF_NORMAL
+                || e.getLinkFlag() == TarArchiveEntry.LF_OLDNORM || e.getLinkFlag() == TarArchiveEntry.LF_CONTIG);
+        if (!dir && !regular) {
+          throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE,
+              label + ": entry '" + name + "' has type '" + (char) e.getLinkFlag()
+                  + "' (device, FIFO, sparse or unknown); only files and folders are accepted");
+        }
+        if (name.isEmpty()) {
+          if (dir) {
+            continue; // "./" itself
+          }
+          throw new MediumException(Reason.ARCHIVE_BAD_NAME, label + ": a file entry with an empty name");
+        }
+        if (!seen.add(name)) {
+          throw new MediumException(Reason.ARCHIVE_DUPLICATE_ENTRY,
+              label + ": entry '" + name + "' appears twice");
+        }
+        Path out = root.resolve(name).normalize();
+        if (!out.startsWith(root)) {
+          throw new MediumException(Reason.ARCHIVE_PATH_ESCAPE, label + ": entry '" + name + "' escapes the archive");
+        }
+        if (dir) {
+          Files.createDirectories(out);
+          continue;
+        }
+        long declared = e.getSize();
+        if (declared < 0 || declared > limits.maxBlobBytes()) {
+          throw new MediumException(Reason.LIMIT_SIZE, label + ": entry '" + name + "' declares " + declared
+              + " bytes, over the limit of " + limits.maxBlobBytes());
+        }
+        if (totalBytes + declared > limits.maxMediumBytes()) {
+          throw new MediumException(Reason.LIMIT_SIZE, label + ": entry '" + name
+              + "' takes the medium over its limit of " + limits.maxMediumBytes() + " bytes");
+        }
+        Files.createDirectories(out.getParent());
+        long written = 0;
+        try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          int n;
+          while ((n = tar.read(buf, 0, buf.length)) > 0) {
+            written += n;
+            if (written > declared) {
+              break;
+            }
+            o.write(buf, 0, n);
+          }
+        }
+        if (written != declared) {
+          throw new MediumException(Reason.MEDIUM_TRUNCATED, label + ": entry '" + name + "' ends after "
+              + written + " of " + declared + " bytes: the archive is truncated");
+        }
+        totalBytes += declared;
+      }
+    } catch (MediumException e) {
+      throw e;
+    } catch (FileAlreadyExistsException e) {
+      throw new MediumException(Reason.ARCHIVE_DUPLICATE_ENTRY,
+          label + ": entry '" + safe(current) + "' collides with an earlier entry", e);
+    } catch (EOFException e) {
+      throw new MediumException(Reason.MEDIUM_TRUNCATED,
+          label + ": the archive is truncated (at '" + safe(current) + "')", e);
+    } catch (IOException | RuntimeException e) {
+      String msg = String.valueOf(e.getMessage());
+      if (msg.toLowerCase(java.util.Locale.ROOT).contains("truncated")
+          || msg.toLowerCase(java.util.Locale.ROOT).contains("premature")
+          || msg.toLowerCase(java.util.Locale.ROOT).contains("unexpected end")) {
+        throw new MediumException(Reason.MEDIUM_TRUNCATED,
+            label + ": the archive is truncated (at '" + safe(current) + "'): " + msg, e);
+      }
+      throw new MediumException(Reason.MEDIUM_UNREADABLE,
+          label + ": not a readable tar archive (at '" + safe(current) + "'): " + msg, e);
+    }
+  }
+
+  /** Normalises an entry name and refuses escapes and bad characters (DESIGN.md section 7). */
+  static String checkName(String raw, String label) {
+    for (int i = 0; i < raw.length(); i++) {
+      char ch = raw.charAt(i);
+      if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch <= 0x9f) || ch == '\uFFFD') {
+        throw new MediumException(Reason.ARCHIVE_BAD_NAME,
+            label + ": entry '" + safe(raw) + "' has a control character or invalid UTF-8 in its name");
+      }
+    }
+    if (raw.startsWith("/") || raw.startsWith("\\") || raw.matches("^[A-Za-z]:.*")) {
+      throw new MediumException(Reason.ARCHIVE_PATH_ESCAPE, label + ": entry '" + raw + "' has an absolute path");
+    }
+    if (raw.contains("\\")) {
+      throw new MediumException(Reason.ARCHIVE_BAD_NAME, label + ": entry '" + raw + "' has a backslash in its name");
+    }
+    StringBuilder out = new StringBuilder();
+    for (String part : raw.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new MediumException(Reason.ARCHIVE_PATH_ESCAPE, label + ": entry '" + raw + "' has a '..' component");
+      }
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(part);
+    }
+    return out.toString();
+  }
+
+  /** A name made printable for messages (control characters escaped). */
+  static String safe(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (char ch : s.toCharArray()) {
+      if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch <= 0x9f)) {
+        b.append(String.format("\\u%04x", (int) ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    return b.toString();
+  }
+}
