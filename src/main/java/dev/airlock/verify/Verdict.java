@@ -250,6 +250,16 @@ public final class Verdict {
       return this;
     }
 
+    /**
+     * Adds a check that is reported but does not by itself decide: e.g. one authority of an N-of-M
+     * rule that was not satisfied while the threshold still was. Its reason is not added to
+     * {@code reasons}.
+     */
+    public Builder informational(Check c) {
+      checks.add(c);
+      return this;
+    }
+
     public Builder threshold(int required, int satisfied) {
       this.thresholdRequired = required;
       this.thresholdSatisfied = satisfied;
