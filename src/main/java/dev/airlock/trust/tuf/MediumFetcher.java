@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * from exactly the bytes sigstore-java verified.
  */
 final class MediumFetcher implements Fetcher {
-  private static final Pattern VERSIONED_META = Pattern.compile("^[0-9]+\\.(snapshot|targets)\\.json$");
+  private static final Pattern VERSIONED_META = Pattern.compile("^[0-9]+\\.(.+)\\.json$");
   private static final Pattern HASH_PREFIX = Pattern.compile("^(?:[0-9a-f]{64}|[0-9a-f]{128})\\.(.+)$");
 
   private final Path dir;
@@ -77,7 +77,7 @@ final class MediumFetcher implements Fetcher {
     last = name;
     String local = name;
     if (!consistentSnapshot.getAsBoolean()) {
-      if (metadata && VERSIONED_META.matcher(name).matches()) {
+      if (metadata && VERSIONED_META.matcher(name).matches() && !name.endsWith(".root.json")) {
         local = name.substring(name.indexOf('.') + 1);
       } else if (!metadata) {
         int slash = name.lastIndexOf('/');
