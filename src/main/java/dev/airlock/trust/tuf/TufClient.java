@@ -478,9 +478,10 @@ public final class TufClient {
     } catch (DuplicateKeyIdsException e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": duplicate signature key id " + e.getKeyId());
     } catch (JsonParseException e) {
-      throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": not valid TUF metadata: "
-          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-    } catch (TufException | IllegalArgumentException | IllegalStateException | NullPointerException
+      throw malformed(e);
+    } catch (IllegalStateException e) {
+      throw malformed(e);
+    } catch (TufException | IllegalArgumentException | NullPointerException
         | ClassCastException | UnsupportedOperationException e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (IOException e) {
@@ -488,6 +489,16 @@ public final class TufClient {
     } catch (Exception e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  private AirlockException malformed(Exception e) {
+    String detail = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    if (detail.contains("Cannot build Custom")) {
+      // sigstore-java 2.0.0 models custom target metadata as {sigstore:{status, usage, uri}} only
+      return AirlockException.denied(Reason.TUF_MALFORMED, file() + ": a target's custom metadata "
+          + "lacks the object sigstore{status, usage}, which airlock's TUF client (sigstore-java 2.0.0) requires");
+    }
+    return AirlockException.denied(Reason.TUF_MALFORMED, file() + ": not valid TUF metadata: " + detail);
   }
 
   private String file() {
