@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -182,10 +183,12 @@ public final class TufClient {
     checkNotExpired("root", root, now);
     checkNotExpired("targets", targets, now);
     boolean accepted = false;
-    for (var e : Map.of("timestamp", ts, "snapshot", snap).entrySet()) {
-      if (e.getValue().expires.isBefore(now)) {
+    // timestamp first: it is the role whose expiry a stale medium shows first (spec 5.4.3, 5.5.6)
+    for (String role : List.of("timestamp", "snapshot")) {
+      Meta m = role.equals("timestamp") ? ts : snap;
+      if (m.expires.isBefore(now)) {
         if (!acceptExpiredTimestamp) {
-          throw expired(e.getKey(), e.getValue().expires, now);
+          throw expired(role, m.expires, now);
         }
         accepted = true;
       }
