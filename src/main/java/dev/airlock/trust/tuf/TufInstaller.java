@@ -74,6 +74,15 @@ public final class TufInstaller {
       InTransaction inTransaction) {
     Database db = Database.open(home);
     Path live = home.tuf();
+    Path old = live.resolveSibling(live.getFileName() + ".old");
+    if (!Files.exists(live, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+      // a previous swap stopped between its two renames: put the last good store back
+      try {
+        Files.move(old, live, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, old + ": cannot restore: " + e.getMessage(), e);
+      }
+    }
     if (!Files.isRegularFile(live.resolve("root.json"))) {
       throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
           live.resolve("root.json") + ": no pinned TUF root; run 'airlock init --root ROOT.json'");
