@@ -273,4 +273,27 @@ class TufInstallerTest {
     AirlockException e = refused(T0, false, Reason.TUF_MALFORMED);
     assertTrue(e.getMessage().contains("sigstore{status, usage}"), e.getMessage());
   }
+
+  @Test
+  void interruptedSwapIsRecovered() throws IOException {
+    Files.move(home.tuf(), home.tuf().resolveSibling("tuf.old"));
+    assertEquals(1, update(T0, false).snapshot().tufRootVersion());
+    assertTrue(Files.isRegularFile(home.tuf().resolve("root.json")));
+    assertFalse(Files.exists(home.tuf().resolveSibling("tuf.old")));
+  }
+
+  @Test
+  void failedInstallTransactionLeavesHomeTufAsItWas() throws IOException {
+    byte[] before = Files.readAllBytes(home.tuf().resolve("root.json"));
+    repo.publishRoot();
+    repo.publish();
+    AirlockException e = assertThrows(AirlockException.class, () -> TufInstaller.update(home, repoDir, at(T0), false,
+        (tx, r) -> {
+          throw new AirlockException(AirlockException.Kind.AUDIT_FAILED, Reason.AUDIT_WRITE_FAILED, "audit down");
+        }));
+    assertEquals(Reason.AUDIT_WRITE_FAILED, e.reason());
+    assertArrayEquals(before, Files.readAllBytes(home.tuf().resolve("root.json")));
+    assertTrue(history().isEmpty());
+    assertEquals(2, update(T0, false).snapshot().tufRootVersion());
+  }
 }
