@@ -136,7 +136,12 @@ class TrustCliTest {
     assertTrue(accepted.json().path("expiredTimestampAccepted").asBoolean());
     Run show = run(later, "trust", "show");
     assertTrue(show.out().contains("--accept-expired-timestamp"), show.out());
-    assertTrue(run(later, "--json", "trust", "show").json().path("current").path("expiredTimestampAccepted").asBoolean());
+    Run showJson = run(later, "--json", "trust", "show");
+    if (showJson.code() != 0) {
+      System.out.println("DEBUG " + dump());
+    }
+    assertTrue(showJson.json().path("current").path("expiredTimestampAccepted").asBoolean(),
+        showJson.code() + " " + showJson.out() + showJson.err());
   }
 
   @Test
@@ -169,5 +174,34 @@ class TrustCliTest {
     Run r = run(T0, "trust", "show");
     assertEquals(3, r.code());
     assertTrue(r.err().contains("TRUST_NOT_INSTALLED") || r.err().contains("no trust installed"), r.err());
+  }
+
+  @Test
+  void repeatedShowsAreStable() {
+    assertEquals(0, run(T0, "trust", "update", medium.toString()).code());
+    for (int i = 0; i < 40; i++) {
+      Run r = run(T0, "--json", "trust", "show");
+      assertEquals(0, r.code(), i + ": " + r.out() + r.err());
+    }
+  }
+
+  String dump() {
+    StringBuilder b = new StringBuilder();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + home.databaseBase() + ";FILE_LOCK=FS", "airlock", "");
+        var st = c.createStatement()) {
+      try (var rs = st.executeQuery("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA='PUBLIC'")) {
+        while (rs.next()) {
+          b.append(rs.getString(1)).append(' ');
+        }
+      }
+      try (var rs = st.executeQuery("SELECT version, name FROM schema_version")) {
+        while (rs.next()) {
+          b.append(rs.getInt(1)).append(rs.getString(2)).append(' ');
+        }
+      }
+    } catch (Exception e) {
+      b.append(e);
+    }
+    return b.toString();
   }
 }

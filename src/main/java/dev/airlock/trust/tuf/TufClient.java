@@ -367,33 +367,28 @@ public final class TufClient {
     }
   }
 
+  /**
+   * The expiries of the medium's timestamp and the snapshot it names, read (unverified) through the
+   * confined fetcher only to choose the updater's clock; the updater then verifies these same files.
+   */
   private Instant[] peekExpiries() {
     try {
-      JsonNode ts = Json.parse(readBounded(metadataDir.resolve("timestamp.json")), "timestamp.json");
+      int cap = (int) Limits.defaults().maxTufMetadataBytes();
+      byte[] tsBytes = metaFetcher.fetchResource("timestamp.json", cap);
+      if (tsBytes == null) {
+        return new Instant[0];
+      }
+      JsonNode ts = Json.parse(tsBytes, "timestamp.json");
       Instant tsExp = Instant.parse(ts.path("signed").path("expires").asText());
       int snapV = ts.path("signed").path("meta").path("snapshot.json").path("version").asInt(-1);
-      Path snapFile = metadataDir.resolve(snapV + ".snapshot.json");
-      if (!Files.isRegularFile(snapFile)) {
-        snapFile = metadataDir.resolve("snapshot.json");
-      }
       Instant snapExp = tsExp;
-      if (Files.isRegularFile(snapFile)) {
-        JsonNode snap = Json.parse(readBounded(snapFile), "snapshot.json");
-        snapExp = Instant.parse(snap.path("signed").path("expires").asText());
+      byte[] snapBytes = metaFetcher.fetchResource(snapV + ".snapshot.json", cap);
+      if (snapBytes != null) {
+        snapExp = Instant.parse(Json.parse(snapBytes, "snapshot.json").path("signed").path("expires").asText());
       }
       return new Instant[] {tsExp, snapExp};
     } catch (IOException | RuntimeException e) {
       return new Instant[0]; // the updater will report the problem with the file
-    }
-  }
-
-  private static byte[] readBounded(Path p) throws IOException {
-    try (var in = Files.newInputStream(p)) {
-      byte[] b = in.readNBytes((int) Limits.defaults().maxTufMetadataBytes() + 1);
-      if (b.length > Limits.defaults().maxTufMetadataBytes()) {
-        throw new IOException("too large");
-      }
-      return b;
     }
   }
 
