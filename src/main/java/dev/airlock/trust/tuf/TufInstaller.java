@@ -58,6 +58,11 @@ public final class TufInstaller {
   public record Result(TrustSnapshot snapshot, TrustStore.Installed installed, TufClient.State tuf,
       Instant trustedTime) {}
 
+  /** {@link #update(Home, Path, Clock, boolean, InTransaction)} without a hook (no audit event). */
+  public static Result update(Home home, Path tufDir, Clock trustedClock, boolean acceptExpiredTimestamp) {
+    return update(home, tufDir, trustedClock, acceptExpiredTimestamp, null);
+  }
+
   /**
    * Runs the update.
    *
