@@ -113,6 +113,65 @@ final class CheckpointCommand implements Runnable {
     }
   }
 
+  /** Who, when and what, for the audit events of one command run. */
+  record Audit(Instant now, String operator, String host, String command, String subject) {}
+
+  /** Reads the installed trust inside the import's transaction. */
+  @FunctionalInterface
+  interface TrustSource {
+    TrustSnapshot current(Connection tx) throws java.sql.SQLException;
+  }
+
+  /**
+   * The import service: verifies and stores the files in one transaction with their audit event;
+   * when refused, records the refusal (and a fork alarm) in a second transaction, then throws
+   * DENIED with the refusal's reason (exit 1).
+   */
+  static CheckpointStore.ImportResult importAll(Database db, List<CheckpointStore.InputFile> inputs, TrustSource trust,
+      Audit audit) {
+    try {
+      return db.transaction(tx -> {
+        TrustSnapshot snapshot = trust.current(tx);
+        CheckpointStore.ImportResult r;
+        try {
+          r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), audit.now());
+        } catch (CheckpointRefusedException e) {
+          throw new Refused(e);
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        ArrayNode added = detail.putArray("added");
+        r.added().forEach(c -> added.add(toJson(c)));
+        detail.put("unchanged", r.unchanged().size());
+        detail.put("proofsStored", r.proofsStored());
+        detail.put("trustSnapshot", snapshot.id());
+        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
+            "checkpoint.import", audit.subject(), "ok", List.of(), detail));
+        return r;
+      });
+    } catch (Refused r) {
+      CheckpointRefusedException e = r.refusal;
+      db.transaction(tx -> {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("file", e.file());
+        detail.put("message", e.getMessage());
+        if (e.fork().isPresent()) {
+          CheckpointStore.Fork f = e.fork().get();
+          long id = CheckpointStore.raiseAlarm(tx, f, audit.now());
+          detail.put("alarm", id);
+          detail.put("origin", f.origin());
+          detail.put("treeSize", f.size());
+          detail.put("storedRoot", f.storedRootHex());
+          detail.put("otherRoot", f.otherRootHex());
+        }
+        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
+            "checkpoint.import", audit.subject(), "refused", List.of(e.reason().name()), detail));
+        return null;
+      });
+      throw AirlockException.denied(e.reason(), "checkpoint import refused, nothing stored: " + e.getMessage()
+          + (e.fork().isPresent() ? " (fork alarm raised; see 'airlock checkpoint show')" : ""));
+    }
+  }
+
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {
         "Verify and store checkpoints (*.checkpoint, C2SP signed notes) and consistency proofs",
@@ -128,51 +187,11 @@ final class CheckpointCommand implements Runnable {
       for (Path f : files) {
         inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), readBounded(f)));
       }
-      Database db = Database.open(home());
       Instant now = systemClock().instant();
-      CheckpointStore.ImportResult result;
-      try {
-        result = db.transaction(tx -> {
-          TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow(() -> AirlockException.cannotDecide(
-              Reason.TRUST_NOT_INSTALLED, "no trust installed: cannot verify checkpoints"));
-          CheckpointStore.ImportResult r;
-          try {
-            r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), now);
-          } catch (CheckpointRefusedException e) {
-            throw new Refused(e);
-          }
-          ObjectNode detail = JsonNodeFactory.instance.objectNode();
-          ArrayNode added = detail.putArray("added");
-          r.added().forEach(c -> added.add(toJson(c)));
-          detail.put("unchanged", r.unchanged().size());
-          detail.put("proofsStored", r.proofsStored());
-          detail.put("trustSnapshot", snapshot.id());
-          AuditLog.append(tx, new AuditEvent(now, operator(), host(this), commandName(), "checkpoint.import",
-              subject(), "ok", List.of(), detail));
-          return r;
-        });
-      } catch (Refused r) {
-        CheckpointRefusedException e = r.refusal;
-        db.transaction(tx -> {
-          ObjectNode detail = JsonNodeFactory.instance.objectNode();
-          detail.put("file", e.file());
-          detail.put("message", e.getMessage());
-          if (e.fork().isPresent()) {
-            CheckpointStore.Fork f = e.fork().get();
-            long id = CheckpointStore.raiseAlarm(tx, f, now);
-            detail.put("alarm", id);
-            detail.put("origin", f.origin());
-            detail.put("treeSize", f.size());
-            detail.put("storedRoot", f.storedRootHex());
-            detail.put("otherRoot", f.otherRootHex());
-          }
-          AuditLog.append(tx, new AuditEvent(now, operator(), host(this), commandName(), "checkpoint.import",
-              subject(), "refused", List.of(e.reason().name()), detail));
-          return null;
-        });
-        throw AirlockException.denied(e.reason(), "checkpoint import refused, nothing stored: " + e.getMessage()
-            + (e.fork().isPresent() ? " (fork alarm raised; see 'airlock checkpoint show')" : ""));
-      }
+      Audit audit = new Audit(now, operator(), host(this), commandName(), subject());
+      CheckpointStore.ImportResult result = importAll(Database.open(home()), inputs, tx -> TrustStore.current(tx)
+          .orElseThrow(() -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
+              "no trust installed: cannot verify checkpoints")), audit);
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoint-import.v1+json");
       ArrayNode added = doc.putArray("added");

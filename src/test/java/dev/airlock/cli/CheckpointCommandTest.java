@@ -116,4 +116,62 @@ class CheckpointCommandTest {
     assertEquals(1, witnesses.size());
     assertEquals(witness, witnesses.get(0).key());
   }
+
+  @Test
+  void importServiceStoresAuditsAndRecordsForkAlarmsDespiteTheRollback() throws Exception {
+    Path h = home();
+    Database db = Database.open(Home.at(h));
+    java.security.KeyPair kp = Keys.generateEd25519();
+    TransparencyLog tlog = new TransparencyLog("https://log.example", Keys.spkiSha256(kp.getPublic()), null,
+        kp.getPublic(), SignatureAlgorithm.ED25519, ValidityWindow.ALWAYS);
+    TrustedRoot root = new TrustedRoot("trusted_root.json", Digest.parse("sha256:" + Hashing.sha256Hex(new byte[0])),
+        List.of(tlog), List.of(), List.of(), List.of());
+    TrustSnapshot snapshot = TrustSnapshot.ofRoots("sha256:snap", Instant.EPOCH, List.of(root));
+    dev.airlock.tlog.MerkleTree honest = new dev.airlock.tlog.MerkleTree();
+    dev.airlock.tlog.MerkleTree evil = new dev.airlock.tlog.MerkleTree();
+    for (int i = 0; i < 10; i++) {
+      honest.append(new byte[] {(byte) i});
+      evil.append(new byte[] {(byte) (i == 9 ? 99 : i)});
+    }
+    LogKey named = new LogKey("log.example", kp.getPublic());
+    java.util.function.BiFunction<dev.airlock.tlog.MerkleTree, Integer, CheckpointStore.InputFile> note = (t, size) -> {
+      String body = new dev.airlock.tlog.Checkpoint("log.example - 42", size, t.root(size), List.of()).toBody();
+      return new CheckpointStore.InputFile("cp" + size + ".checkpoint", dev.airlock.tlog.NoteSigner.note(body,
+          dev.airlock.tlog.NoteSigner.signatureLine("log.example", named, kp.getPrivate(), body)));
+    };
+    CheckpointCommand.Audit audit = new CheckpointCommand.Audit(Instant.parse("2026-11-22T10:00:00Z"), "bob",
+        "host1", "checkpoint import", "files");
+    CheckpointStore.ImportResult r = CheckpointCommand.importAll(db, List.of(note.apply(honest, 10)), tx -> snapshot, audit);
+    assertEquals(1, r.added().size());
+    assertEquals("ok", lastAudit(db).split(" ")[1]);
+
+    dev.airlock.core.AirlockException fork = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.airlock.core.AirlockException.class,
+        () -> CheckpointCommand.importAll(db, List.of(note.apply(evil, 10)), tx -> snapshot, audit));
+    assertEquals(dev.airlock.core.AirlockException.Kind.DENIED, fork.kind());
+    assertEquals(dev.airlock.core.Reason.CHECKPOINT_FORK, fork.reason());
+    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
+    assertTrue(lastAudit(db).startsWith("checkpoint.import refused CHECKPOINT_FORK"), lastAudit(db));
+    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));
+
+    db.transaction(tx -> CheckpointStore.clearAlarms(tx, "log.example - 42", "bob", "test", Instant.EPOCH));
+    dev.airlock.core.AirlockException unproven = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.airlock.core.AirlockException.class,
+        () -> CheckpointCommand.importAll(db, List.of(note.apply(honest, 5), note.apply(honest, 9)), tx -> snapshot,
+            audit));
+    assertEquals(dev.airlock.core.Reason.CHECKPOINT_ROLLBACK, unproven.reason());
+    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));
+    assertEquals(0, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
+  }
+
+  private static String lastAudit(Database db) {
+    return db.transaction(tx -> {
+      try (PreparedStatement p = tx.prepareStatement(
+          "SELECT action, outcome, reasons FROM audit_event ORDER BY seq DESC LIMIT 1");
+          ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3);
+      }
+    });
+  }
 }
