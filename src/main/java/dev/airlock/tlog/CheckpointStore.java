@@ -165,7 +165,6 @@ public final class CheckpointStore {
     Set<Long> stored = new HashSet<>(known.keySet());
     List<ConsistencyProof> proofs = new ArrayList<>();
     callProofs.stream().map(ProofFile::proof).filter(p -> p.origin().equals(origin)).forEach(proofs::add);
-    proofs.addAll(storedProofs(tx, origin));
     List<Candidate> sorted = new ArrayList<>(cands);
     // DESIGN 6a: several checkpoints of one origin in one call are taken in increasing tree size
     sorted.sort(Comparator.comparingLong(c -> c.cp().size()));
@@ -196,7 +195,7 @@ public final class CheckpointStore {
         }
       } else if (succ != null) {
         // smaller than a known checkpoint: it must be a prefix of the next larger one
-        ConsistencyProof p = find(proofs, origin, cp.size(), succ.getKey());
+        ConsistencyProof p = find(tx, proofs, origin, cp.size(), succ.getKey());
         if (p == null) {
           throw new CheckpointRefusedException(Reason.CHECKPOINT_ROLLBACK, c.file(), "tree size " + cp.size()
               + " of '" + origin + "' is smaller than the known size " + succ.getKey()
@@ -210,7 +209,7 @@ public final class CheckpointStore {
               + ex.getMessage(), null);
         }
       } else if (pred != null && pred.getKey() > 0) {
-        ConsistencyProof p = find(proofs, origin, pred.getKey(), cp.size());
+        ConsistencyProof p = find(tx, proofs, origin, pred.getKey(), cp.size());
         if (p == null) {
           throw new CheckpointRefusedException(Reason.CHECKPOINT_UNPROVEN, c.file(), "tree size " + cp.size()
               + " of '" + origin + "' needs a consistency proof from the known size " + pred.getKey()
@@ -232,10 +231,27 @@ public final class CheckpointStore {
     }
   }
 
-  private static ConsistencyProof find(List<ConsistencyProof> proofs, String origin, long oldSize, long newSize) {
+  /** A proof between two sizes: from this call's files, else one stored by an earlier import. */
+  private static ConsistencyProof find(Connection tx, List<ConsistencyProof> proofs, String origin, long oldSize,
+      long newSize) throws SQLException {
     for (ConsistencyProof p : proofs) {
       if (p.origin().equals(origin) && p.oldSize() == oldSize && p.newSize() == newSize) {
         return p;
+      }
+    }
+    try (PreparedStatement q = tx.prepareStatement(
+        "SELECT hashes FROM checkpoint_proof WHERE origin = ? AND old_size = ? AND new_size = ?")) {
+      q.setString(1, origin);
+      q.setLong(2, oldSize);
+      q.setLong(3, newSize);
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) {
+          try {
+            return ConsistencyProof.fromStored(origin, oldSize, newSize, rs.getString(1));
+          } catch (ProofException | IllegalArgumentException e) {
+            throw new SQLException("stored consistency proof of '" + origin + "' is corrupt: " + e.getMessage(), e);
+          }
+        }
       }
     }
     return null;
