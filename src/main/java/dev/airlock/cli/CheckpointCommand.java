@@ -20,7 +20,6 @@ import dev.airlock.trust.TrustedRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
@@ -216,7 +215,7 @@ final class CheckpointCommand implements Runnable {
 
     /** Reads a checkpoint or proof file, at most {@link Limits#MAX_NOTE_BYTES} bytes. */
     private static byte[] readBounded(Path f) {
-      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(f)) {
         throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, f + ": not a regular file");
       }
       try (InputStream in = Files.newInputStream(f)) {

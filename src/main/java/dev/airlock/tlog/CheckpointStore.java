@@ -127,10 +127,17 @@ public final class CheckpointStore {
     for (Map.Entry<String, List<Candidate>> e : byOrigin.entrySet()) {
       importOrigin(tx, e.getKey(), e.getValue(), proofs, now, added, unchanged);
     }
+    // keep the proofs of logs with stored checkpoints: consistency() links bundle checkpoints with them
     int stored = 0;
+    Map<String, Boolean> hasCheckpoints = new java.util.HashMap<>();
     for (ProofFile p : proofs) {
       String origin = p.proof().origin();
-      if (!knownRoots(tx, origin).isEmpty()) {
+      Boolean has = hasCheckpoints.get(origin);
+      if (has == null) {
+        has = hasCheckpoint(tx, origin);
+        hasCheckpoints.put(origin, has);
+      }
+      if (has) {
         stored += storeProof(tx, p.proof());
       }
     }
@@ -328,6 +335,15 @@ public final class CheckpointStore {
       }
     }
     return out;
+  }
+
+  private static boolean hasCheckpoint(Connection tx, String origin) throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement("SELECT 1 FROM checkpoint WHERE origin = ? LIMIT 1")) {
+      p.setString(1, origin);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** The stored roots of an origin by tree size. */

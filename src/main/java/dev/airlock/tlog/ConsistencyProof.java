@@ -57,9 +57,26 @@ public final class ConsistencyProof {
   public static ConsistencyProof parse(byte[] json) throws ProofException {
     ConsistencyProofJson dto;
     try {
-      dto = Json.bind(json, ConsistencyProofJson.class, "consistency proof");
+      com.fasterxml.jackson.databind.JsonNode tree = Json.parse(json, "consistency proof");
+      // strict types before binding: Jackson would coerce "3" or 3.5 to a size
+      if (!tree.isObject() || !tree.path("origin").isTextual() || !tree.path("oldSize").isIntegralNumber()
+          || !tree.path("newSize").isIntegralNumber() || !tree.path("hashes").isArray()) {
+        throw malformed("needs {\"origin\": string, \"oldSize\": integer, \"newSize\": integer, "
+            + "\"hashes\": [hex strings]}");
+      }
+      for (com.fasterxml.jackson.databind.JsonNode h : tree.path("hashes")) {
+        if (!h.isTextual()) {
+          throw malformed("hashes must be hex strings, got " + h.getNodeType());
+        }
+      }
+      if (!tree.path("oldSize").canConvertToLong() || !tree.path("newSize").canConvertToLong()) {
+        throw malformed("tree sizes out of range");
+      }
+      dto = Json.mapper().treeToValue(tree, ConsistencyProofJson.class);
     } catch (AirlockException e) {
       throw malformed(e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw malformed("unexpected structure: " + e.getMessage());
     }
     if (dto == null || dto.origin == null || dto.oldSize == null || dto.newSize == null || dto.hashes == null) {
       throw malformed("needs origin, oldSize, newSize and hashes");

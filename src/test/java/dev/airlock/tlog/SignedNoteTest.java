@@ -239,7 +239,11 @@ class SignedNoteTest {
       "{\"origin\":\"o\",\"oldSize\":0,\"newSize\":7,\"hashes\":[]}",
       "{\"origin\":\"o\",\"oldSize\":8,\"newSize\":7,\"hashes\":[]}",
       "{\"origin\":\"o\",\"origin\":\"p\",\"oldSize\":3,\"newSize\":7,\"hashes\":[]}", // duplicate key
-      "{\"origin\":\"o\",\"oldSize\":\"3\",\"newSize\":7,\"hashes\":[7]}",
+      "{\"origin\":\"o\",\"oldSize\":\"3\",\"newSize\":7,\"hashes\":[]}", // size as a string
+      "{\"origin\":\"o\",\"oldSize\":3.5,\"newSize\":7,\"hashes\":[]}", // fractional size
+      "{\"origin\":\"o\",\"oldSize\":3,\"newSize\":99999999999999999999,\"hashes\":[]}", // out of range
+      "{\"origin\":\"o\",\"oldSize\":3,\"newSize\":7,\"hashes\":[7]}", // hash as a number
+      "{\"origin\":5,\"oldSize\":3,\"newSize\":7,\"hashes\":[]}",
       "[]",
       "not json",
       "{\"origin\":\"o\",\"oldSize\":1,\"newSize\":7,\"hashes\":[" + ("\"" + "ab".repeat(32) + "\",").repeat(65)
