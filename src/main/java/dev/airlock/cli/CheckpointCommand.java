@@ -96,11 +96,6 @@ final class CheckpointCommand implements Runnable {
     return n;
   }
 
-  static String host(BaseCommand c) {
-    String h = c.root().env().get("HOSTNAME");
-    return h != null && !h.isBlank() ? h : "unknown";
-  }
-
   /** Carries the checked refusal out of a {@link Database.Work} lambda. */
   private static final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -187,7 +182,7 @@ final class CheckpointCommand implements Runnable {
         inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), readBounded(f)));
       }
       Instant now = systemClock().instant();
-      Audit audit = new Audit(now, operator(), host(this), commandName(), subject());
+      Audit audit = new Audit(now, operator(), host(), commandName(), subject());
       CheckpointStore.ImportResult result = importAll(Database.open(home()), inputs, tx -> TrustStore.current(tx)
           .orElseThrow(() -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
               "no trust installed: cannot verify checkpoints")), audit);
@@ -291,7 +286,7 @@ final class CheckpointCommand implements Runnable {
         detail.put("origin", log);
         detail.put("cleared", n);
         detail.put("reason", reason);
-        AuditLog.append(tx, new AuditEvent(now, operator(), host(this), commandName(), "checkpoint.clear-alarm",
+        AuditLog.append(tx, new AuditEvent(now, operator(), host(), commandName(), "checkpoint.clear-alarm",
             log, "ok", List.of(), detail));
         return n;
       });

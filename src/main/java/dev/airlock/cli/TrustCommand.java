@@ -102,11 +102,6 @@ final class TrustCommand implements Runnable {
       return ExitCode.OK;
     }
 
-    private String host() {
-      String h = root().env().get("HOSTNAME");
-      return h != null && !h.isBlank() ? h : "localhost";
-    }
-
     private ObjectNode updateDocument(TufInstaller.Result r, TrustedClock clock) {
       ObjectNode n = JsonNodeFactory.instance.objectNode();
       n.put("mediaType", UPDATE_MEDIA_TYPE);

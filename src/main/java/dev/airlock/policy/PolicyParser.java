@@ -1,7 +1,6 @@
 package dev.airlock.policy;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.crypto.Hashing;
 import dev.airlock.policy.Rule.AttestationRequirement;
 import dev.airlock.policy.Rule.Severity;
 import dev.airlock.policy.Rule.VulnerabilityGate;
@@ -43,10 +42,15 @@ public final class PolicyParser {
    * @param file the name shown in errors (path or TUF target)
    * @param baseDir folder that {@code key: {file: ...}} paths are relative to; null to refuse
    *     relative key files (a policy delivered through TUF)
+   * @param digest {@code sha256:<hex>} of {@code bytes}, computed by the caller through the crypto
+   *     stage (policy does not hash; STYLE.md's package graph), recorded in every verdict
    */
-  public static Policy parse(byte[] bytes, String file, Path baseDir) {
+  public static Policy parse(byte[] bytes, String file, Path baseDir, String digest) {
+    if (digest == null || !digest.matches("sha256:[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("policy digest must be sha256:<hex>, got " + digest);
+    }
     Node root = YamlTree.parse(bytes, file);
-    return new PolicyParser(file, baseDir).policy(root, "sha256:" + Hashing.sha256Hex(bytes));
+    return new PolicyParser(file, baseDir).policy(root, digest);
   }
 
   private Policy policy(Node root, String digest) {

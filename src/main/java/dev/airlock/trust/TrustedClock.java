@@ -1,5 +1,7 @@
 package dev.airlock.trust;
 
+import dev.airlock.core.Database;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,16 +61,10 @@ public final class TrustedClock {
     return highWater != null && system.isBefore(highWater);
   }
 
-  /** The stored high-water mark, if any. */
+  /** The stored high-water mark, if any (one implementation: {@link Database#trustedNow}). */
   public static Optional<Instant> highWater(Connection c) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT MAX(highest_verified_time) FROM appliance");
-        ResultSet rs = p.executeQuery()) {
-      if (rs.next()) {
-        OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
-      }
-      return Optional.empty();
-    }
+    Database.TrustedTime t = Database.trustedNow(c, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    return t.clockBehind() ? Optional.of(t.now()) : Optional.empty();
   }
 
   /**
@@ -76,14 +72,7 @@ public final class TrustedClock {
    * transaction that verified {@code t} (a TUF install, a verified signing time).
    */
   public static void advance(Connection tx, Instant t) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-        "UPDATE appliance SET highest_verified_time = ? "
-            + "WHERE highest_verified_time IS NULL OR highest_verified_time < ?")) {
-      OffsetDateTime v = t.atOffset(ZoneOffset.UTC);
-      p.setObject(1, v);
-      p.setObject(2, v);
-      p.executeUpdate();
-    }
+    Database.raiseVerifiedTime(tx, t);
   }
 
   @Override

@@ -71,7 +71,7 @@ class MatchingTest {
           - match: "%s"
             signatures: {from: [a, b, c]}
         """.formatted(D2);
-    Policy p = PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "p", Path.of("/"));
+    Policy p = Policies.parse(yaml.getBytes(StandardCharsets.UTF_8), "p", Path.of("/"));
     assertEquals("reg.example/ai/seg", p.ruleFor(D1, List.of("reg.example/ai/seg")).orElseThrow().match().text());
     assertEquals("reg.example/ai/**", p.ruleFor(D1, List.of("reg.example/ai/x/y")).orElseThrow().match().text());
     assertEquals("**", p.ruleFor(D1, List.of("docker.io/library/ubuntu")).orElseThrow().match().text());

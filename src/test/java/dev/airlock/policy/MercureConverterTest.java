@@ -30,7 +30,7 @@ class MercureConverterTest {
 
   static Policy convertAndParse(String json, String module) {
     String yaml = MercureConverter.convert(json.getBytes(StandardCharsets.UTF_8), "mercure.json", module);
-    return PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "converted.yaml", null);
+    return Policies.parse(yaml.getBytes(StandardCharsets.UTF_8), "converted.yaml", null);
   }
 
   @Test

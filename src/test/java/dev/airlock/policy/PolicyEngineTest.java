@@ -45,7 +45,7 @@ class PolicyEngineTest {
       """;
 
   static Policy policy(String mode) {
-    return PolicyParser.parse(POLICY.formatted(mode).getBytes(StandardCharsets.UTF_8), "p.yaml", Path.of("/"));
+    return Policies.parse(POLICY.formatted(mode).getBytes(StandardCharsets.UTF_8), "p.yaml", Path.of("/"));
   }
 
   /** A fake item: valid for exactly the authorities named, with an optional predicate. */

@@ -35,7 +35,7 @@ class PolicyParserTest {
       """;
 
   static Policy parse(String yaml) {
-    return PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "policy.yaml", Path.of("/etc/airlock"));
+    return Policies.parse(yaml.getBytes(StandardCharsets.UTF_8), "policy.yaml", Path.of("/etc/airlock"));
   }
 
   static String error(String yaml) {
@@ -216,7 +216,7 @@ class PolicyParserTest {
     assertEquals(Path.of("/etc/airlock/keys/it.pub"), k.file());
     assertEquals(Instant.parse("2026-12-31T23:59:59.999999999Z"), k.window().end());
     AirlockException e = assertThrows(AirlockException.class,
-        () -> PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "policy/airlock.yaml", null));
+        () -> Policies.parse(yaml.getBytes(StandardCharsets.UTF_8), "policy/airlock.yaml", null));
     assertTrue(e.getMessage().contains("relative key file"), e.getMessage());
   }
 

@@ -128,7 +128,7 @@ class TrustCliTest {
     assertTrue(refused.json().path("message").asText().contains("timestamp.json: expired at "
         + T0.plus(1, ChronoUnit.DAYS)), refused.out());
     assertEquals("refused", auditEvents().get(0)[1]);
-    assertEquals("TUF_EXPIRED", auditEvents().get(0)[2]);
+    assertEquals("[\"TUF_EXPIRED\"]", auditEvents().get(0)[2]);
     assertEquals(3, run(later, "trust", "show").code()); // nothing installed
 
     Run accepted = run(later, "--json", "trust", "update", "--accept-expired-timestamp", medium.toString());
@@ -152,7 +152,7 @@ class TrustCliTest {
     assertTrue(behind.err().contains("CLOCK_BEHIND"), behind.err());
     assertTrue(behind.json().path("clock").path("systemClockBehind").asBoolean());
     assertEquals(T0.plusSeconds(3600).toString(), behind.json().path("clock").path("trustedTime").asText());
-    assertEquals("CLOCK_BEHIND", auditEvents().get(1)[2]);
+    assertEquals("[\"CLOCK_BEHIND\"]", auditEvents().get(1)[2]);
   }
 
   @Test
