@@ -1,11 +1,12 @@
 package dev.airlock.crypto;
 
-import dev.airlock.crypto.InvalidSignatureException.Problem;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
-import java.security.PublicKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import dev.airlock.crypto.InvalidSignatureException.Problem;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.cms.SignerInformationVerifier;
@@ -13,13 +14,13 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TimeStampToken;
 
 /**
- * X.509 certificates: parsing and signature checks through the crypto chokepoint (STYLE.md rule 5).
- * Validity dates are never checked here: callers check them at the verified signing time.
+ * X.509 certificate decoding. {@link CertificateFactory} stays inside {@code crypto} (STYLE.md rule
+ * 5) so that the provider choice is made in one place.
  */
 public final class Certificates {
   private Certificates() {}
 
-  /** Thrown for bytes that are not one DER certificate. */
+  /** Thrown when bytes are not exactly one DER X.509 certificate. */
   public static final class CertificateParseException extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -28,20 +29,30 @@ public final class Certificates {
     }
   }
 
-  /** Parses one DER X.509 certificate; trailing bytes or other encodings are refused. */
+  /**
+   * Parses exactly one DER-encoded X.509 certificate. Trailing bytes, PEM text and provider
+   * {@code RuntimeException}s are all reported as {@link CertificateParseException}.
+   */
   public static X509Certificate parseDer(byte[] der) throws CertificateParseException {
     if (der == null || der.length == 0) {
       throw new CertificateParseException("empty certificate", null);
     }
+    if (der[0] != 0x30) {
+      throw new CertificateParseException("not DER (does not start with a SEQUENCE)", null);
+    }
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509", Provider.BC);
-      X509Certificate c = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
-      if (c == null || !java.util.Arrays.equals(c.getEncoded(), der)) {
-        throw new CertificateParseException("not exactly one DER certificate", null);
+      ByteArrayInputStream in = new ByteArrayInputStream(der);
+      Certificate c = cf.generateCertificate(in);
+      if (in.available() != 0) {
+        throw new CertificateParseException(in.available() + " trailing bytes after the certificate", null);
       }
-      return c;
+      if (!(c instanceof X509Certificate x)) {
+        throw new CertificateParseException("not an X.509 certificate", null);
+      }
+      return x;
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
+      throw new CertificateParseException("not a DER X.509 certificate: " + e.getMessage(), e);
     }
   }
 

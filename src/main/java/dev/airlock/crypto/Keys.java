@@ -90,6 +90,25 @@ public final class Keys {
     return key;
   }
 
+  /**
+   * Parses a PKCS#1 {@code RSAPublicKey} (the encoding of the deprecated Sigstore key details
+   * {@code PKCS1_RSA_*}) and checks it against the allow-list.
+   */
+  public static PublicKey parsePkcs1RsaPublicKey(byte[] der) throws KeyException {
+    byte[] spki;
+    try {
+      org.bouncycastle.asn1.pkcs.RSAPublicKey rsa = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+      spki = new SubjectPublicKeyInfo(
+              new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                  PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+              rsa)
+          .getEncoded();
+    } catch (IOException | RuntimeException e) {
+      throw new KeyException("not a DER PKCS#1 RSAPublicKey", false, e);
+    }
+    return parseSpki(spki);
+  }
+
   private static void checkAllowed(PublicKey key) throws KeyException {
     if (key instanceof RSAPublicKey rsa) {
       int bits = rsa.getModulus().bitLength();
