@@ -115,17 +115,23 @@ public final class BundleVerifier {
       run.fail("key.algorithm", new Denial(Reason.KEY_ALGORITHM_UNSUPPORTED, e.getMessage()));
       return;
     }
+    // a P-384 key may sign with SHA-256 (sigstore-python v0.1 bundles): the bundle's messageDigest
+    // algorithm names the hash; the allow-list has exactly this pairing
+    if (alg == SignatureAlgorithm.ECDSA_P384_SHA384 && "SHA2_256".equals(b.digestAlgorithm())) {
+      alg = SignatureAlgorithm.ECDSA_P384_SHA256;
+    }
     final PublicKey signingKey = key;
+    final SignatureAlgorithm sigAlg = alg;
     // ---- the signature over the artifact or the DSSE envelope -------------------------------
     if (b.dsse() == null) {
       if (!run.step("artifact.digest", () -> checkMessageDigest(b, artifact))) {
         return;
       }
-      if (!run.step("signature", () -> verifyMessage(signingKey, alg, b, artifact))) {
+      if (!run.step("signature", () -> verifyMessage(signingKey, sigAlg, b, artifact))) {
         return;
       }
     } else {
-      if (!run.step("signature", () -> verifyDsse(signingKey, alg, b.dsse()))) {
+      if (!run.step("signature", () -> verifyDsse(signingKey, sigAlg, b.dsse()))) {
         return;
       }
       if (checkDsseSubject && !run.step("dsse.statement", () -> checkStatement(run, b.dsse(), artifact))) {
