@@ -58,6 +58,9 @@ final class TlogBodies {
         sameBytes(b64(h.path("signature").path("content")), b.signature(), "signature");
         sameSigner(verifier(h.path("signature").path("verifier"), leaf != null), signer, leaf != null);
         String alg = protoAlg(h.path("data").path("algorithm").asText());
+        if (!List.of("sha256", "sha384", "sha512").contains(alg)) {
+          throw mismatch("unsupported logged hash algorithm " + alg);
+        }
         byte[] want = b.dsse() != null
             ? Hashing.get(Artifact.jca(alg)).digest(BundleVerifier.pae(b.dsse().payloadType(), b.dsse().payload()))
             : artifactDigest(artifact, alg);
