@@ -82,6 +82,33 @@ public final class BundleVerifier {
     return run.result();
   }
 
+  /**
+   * Verifies a legacy cosign signature (simple-signing payload and annotations) of the image with
+   * manifest digest {@code imageDigest}. {@code reference} may be null (cosign ignores
+   * docker-reference) or a containers-policy.json(5) reference rule.
+   */
+  public BundleVerification verifyCosign(CosignSignature sig, dev.airlock.oci.Digest imageDigest,
+      CosignSignature.ReferenceMatch reference, VerifyOptions options) {
+    Run run = new Run(options);
+    try {
+      Bundle b;
+      try {
+        b = sig.toBundle();
+        run.pass("cosign.parse", sig.mediaType());
+      } catch (Denial d) {
+        run.fail("cosign.parse", d);
+        return run.result();
+      }
+      if (!run.step("simple-signing", () -> sig.checkPayload(imageDigest, reference))) {
+        return run.result();
+      }
+      verifyMaterial(run, b, Artifact.ofBytes(sig.payload()), false);
+    } catch (RuntimeException e) {
+      run.checks.add(Check.fail("internal", Reason.INTERNAL_ERROR, String.valueOf(e)));
+    }
+    return run.result();
+  }
+
   /** Shared pipeline for bundles and legacy cosign signatures (as a v0.1-like bundle). */
   void verifyMaterial(Run run, Bundle b, Artifact artifact, boolean checkDsseSubject) {
     VerifyOptions o = run.options;
@@ -212,6 +239,10 @@ public final class BundleVerifier {
         return;
       }
     }
+    if (times.isEmpty() && o.fallbackTime() != null) {
+      times.add(o.fallbackTime());
+      run.timeSource = "system";
+    }
     if (!times.isEmpty()) {
       run.signedAt = new TreeSet<>(times).first();
     }
@@ -246,10 +277,10 @@ public final class BundleVerifier {
   // ---------------------------------------------------------------------------------------------
   private void verifyCertificate(Run run, Bundle b, X509Certificate leaf, List<Instant> times) {
     VerifyOptions o = run.options;
-    CertificateAuthority[] ca = new CertificateAuthority[1];
+    Chain[] ca = new Chain[1];
     if (!run.step("certificate.chain", () -> {
       ca[0] = chain(b.certificates(), times);
-      return ca[0].uri();
+      return ca[0].ca().uri();
     })) {
       return;
     }
@@ -264,6 +295,9 @@ public final class BundleVerifier {
       } catch (java.security.cert.CertificateParsingException e) {
         throw new Denial(Reason.CERTIFICATE_MALFORMED, "extended key usage: " + e.getMessage());
       }
+      if (o.withoutCodeSigningEku()) {
+        return "codeSigning EKU not required (without-code-signing-eku)";
+      }
       if (eku == null || !eku.contains(CODE_SIGNING)) {
         throw new Denial(Reason.CERTIFICATE_EKU_MISSING, "leaf certificate lacks the codeSigning EKU");
       }
@@ -272,7 +306,7 @@ public final class BundleVerifier {
       return;
     }
     if (o.requireSct()) {
-      if (!run.step("certificate.sct", () -> Sct.verify(leaf, ca[0].chain().get(0), ctlogs) + " verified")) {
+      if (!run.step("certificate.sct", () -> Sct.verify(leaf, ca[0].issuer(), ctlogs) + " verified")) {
         return;
       }
     } else {
@@ -314,35 +348,64 @@ public final class BundleVerifier {
   }
 
   /**
-   * Finds the trusted CA that issued the leaf, valid at every verified time. Certificates in the
-   * bundle after the leaf are never trust anchors: each must be the certificate of the trusted
-   * chain at the same position (a redundant copy), else the bundle is refused.
+   * Finds the trusted CA the leaf chains to, valid at every verified time. Certificates carried by
+   * the bundle after the leaf are intermediates at most, never anchors: the carried chain may end
+   * with copies of the trusted chain's certificates in their positions (they are then ignored);
+   * any other self-signed certificate is refused ({@link Reason#CERTIFICATE_ROOT_IN_BUNDLE}), and
+   * the remaining ones must link leaf to the CA's first certificate by signature.
    */
-  private CertificateAuthority chain(List<X509Certificate> bundleCerts, List<Instant> times) throws Denial {
+  private record Chain(CertificateAuthority ca, X509Certificate issuer) {}
+
+  private Chain chain(List<X509Certificate> bundleCerts, List<Instant> times) throws Denial {
     X509Certificate leaf = bundleCerts.get(0);
+    List<X509Certificate> extras = bundleCerts.subList(1, bundleCerts.size());
     Denial best = null;
     for (CertificateAuthority ca : cas) {
-      X509Certificate issuer = ca.chain().get(0);
-      if (!leaf.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+      // split the carried certificates into untrusted intermediates + copies of the trusted chain
+      int j = extras.size();
+      for (int i = 0; i < extras.size(); i++) {
+        if (MessageDigest.isEqual(der(extras.get(i)), der(ca.chain().get(0)))) {
+          j = i;
+          break;
+        }
+      }
+      boolean copiesOk = true;
+      for (int i = j; i < extras.size(); i++) {
+        int k = i - j;
+        copiesOk &= k < ca.chain().size() && MessageDigest.isEqual(der(extras.get(i)), der(ca.chain().get(k)));
+      }
+      if (!copiesOk) {
         continue;
       }
-      try {
-        Certificates.verifyIssuedBy(leaf, issuer.getPublicKey());
-      } catch (InvalidSignatureException e) {
+      List<X509Certificate> untrusted = extras.subList(0, j);
+      List<X509Certificate> path = new ArrayList<>();
+      path.add(leaf);
+      path.addAll(untrusted);
+      boolean linked = true;
+      for (int i = 0; i < path.size() && linked; i++) {
+        X509Certificate child = path.get(i);
+        X509Certificate parent = i + 1 < path.size() ? path.get(i + 1) : ca.chain().get(0);
+        linked = child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())
+            && (i == 0 || child.getBasicConstraints() >= 0);
+        if (linked) {
+          try {
+            Certificates.verifyIssuedBy(child, parent.getPublicKey());
+          } catch (InvalidSignatureException e) {
+            linked = false;
+          }
+        }
+      }
+      if (!linked) {
         continue;
       }
-      // the leaf is this CA's
-      for (int i = 1; i < bundleCerts.size(); i++) {
-        X509Certificate extra = bundleCerts.get(i);
-        boolean copy = i - 1 < ca.chain().size()
-            && MessageDigest.isEqual(der(extra), der(ca.chain().get(i - 1)));
-        if (!copy) {
-          throw new Denial(selfSigned(extra) ? Reason.CERTIFICATE_ROOT_IN_BUNDLE : Reason.CERTIFICATE_CHAIN_UNTRUSTED,
-              "bundle certificate " + i + " (" + extra.getSubjectX500Principal()
-                  + ") is not the trusted chain's certificate at that position");
+      for (X509Certificate u : untrusted) {
+        if (selfSigned(u)) {
+          throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries the self-signed certificate '"
+              + u.getSubjectX500Principal() + "' in a position the trusted root does not have it");
         }
       }
       cache.verifyAuthorityChain(ca);
+      path.addAll(ca.chain());
       Denial timeFail = null;
       for (Instant t : times) {
         if (!ca.validFor().contains(t)) {
@@ -350,9 +413,6 @@ public final class BundleVerifier {
               "the CA's validFor does not contain the signing time", ca.validFor().toString(), t.toString());
           break;
         }
-        List<X509Certificate> path = new ArrayList<>();
-        path.add(leaf);
-        path.addAll(ca.chain());
         for (X509Certificate c : path) {
           if (!validAt(c, t)) {
             timeFail = new Denial(Reason.CERTIFICATE_NOT_VALID_AT_TIME,
@@ -366,14 +426,14 @@ public final class BundleVerifier {
         }
       }
       if (timeFail == null) {
-        return ca;
+        return new Chain(ca, path.get(1));
       }
       best = timeFail;
     }
     if (best != null) {
       throw best;
     }
-    if (bundleCerts.size() > 1 && bundleCerts.stream().skip(1).anyMatch(BundleVerifier::selfSigned)) {
+    if (extras.stream().anyMatch(BundleVerifier::selfSigned)) {
       throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries a self-signed certificate");
     }
     throw new Denial(Reason.CERTIFICATE_CHAIN_UNTRUSTED,

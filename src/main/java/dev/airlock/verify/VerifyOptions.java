@@ -23,6 +23,8 @@ public final class VerifyOptions {
   private final boolean requireSct;
   private final int tlogThreshold;
   private final boolean withoutIdentity;
+  private final boolean withoutCodeSigningEku;
+  private final java.time.Instant fallbackTime;
   private final List<String> relaxations;
 
   private VerifyOptions(Builder b) {
@@ -37,6 +39,8 @@ public final class VerifyOptions {
     this.requireSct = b.requireSct;
     this.tlogThreshold = b.tlogThreshold;
     this.withoutIdentity = b.withoutIdentity;
+    this.withoutCodeSigningEku = b.withoutCodeSigningEku;
+    this.fallbackTime = b.fallbackTime;
     this.relaxations = List.copyOf(b.relaxations);
   }
 
@@ -90,6 +94,15 @@ public final class VerifyOptions {
     return withoutIdentity;
   }
 
+  /** The time to judge certificates at when no signing time is verified, or null (the default). */
+  public java.time.Instant fallbackTime() {
+    return fallbackTime;
+  }
+
+  public boolean withoutCodeSigningEku() {
+    return withoutCodeSigningEku;
+  }
+
   /** The unsafe relaxations in effect, by name, for the verdict. */
   public List<String> relaxations() {
     return relaxations;
@@ -112,6 +125,8 @@ public final class VerifyOptions {
     private boolean requireSct = true;
     private int tlogThreshold = 1;
     private boolean withoutIdentity;
+    private boolean withoutCodeSigningEku;
+    private java.time.Instant fallbackTime;
     private final List<String> relaxations = new ArrayList<>();
 
     private Builder() {}
@@ -173,6 +188,27 @@ public final class VerifyOptions {
     public Builder withoutIdentityUnsafe() {
       this.withoutIdentity = true;
       relaxations.add("without-identity");
+      return this;
+    }
+
+    /**
+     * Judge certificates at {@code now} (the caller's clock) when neither a Rekor SET nor an RFC
+     * 3161 timestamp gives a verified signing time: private PKIs without a log (containers/image
+     * "pki" signatures). The verdict's time source is then {@code system}.
+     */
+    public Builder fallbackTimeUnsafe(java.time.Instant now) {
+      this.fallbackTime = now;
+      relaxations.add("fallback-time");
+      return this;
+    }
+
+    /**
+     * Accept a leaf without the codeSigning EKU: private PKIs verified the containers/image way
+     * (its "pki" signatures do not require it; cosign and Fulcio do).
+     */
+    public Builder withoutCodeSigningEkuUnsafe() {
+      this.withoutCodeSigningEku = true;
+      relaxations.add("without-code-signing-eku");
       return this;
     }
 
