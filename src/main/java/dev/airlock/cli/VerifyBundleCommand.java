@@ -169,7 +169,8 @@ final class VerifyBundleCommand extends BaseCommand {
   }
 
   private Artifact artifact() {
-    if (artifact.matches("sha256:[0-9a-fA-F]{64}")) {
+    // conformance CLI protocol: a sha256:<64 hex> that is not a path on disk is a digest
+    if (artifact.matches("sha256:[0-9a-fA-F]{64}") && !Files.exists(Path.of(artifact))) {
       return Artifact.ofDigest(Digest.parse(artifact.toLowerCase(java.util.Locale.ROOT)));
     }
     Path p = Path.of(artifact);

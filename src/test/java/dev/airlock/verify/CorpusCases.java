@@ -15,11 +15,11 @@ import java.time.Instant;
 import java.util.List;
 
 /** Runs one sigstore-bundle corpus case through {@link BundleVerifier} the way the manifest says. */
-final class CorpusCases {
+public final class CorpusCases {
   private CorpusCases() {}
 
   /** The trusted root of a case (the fulcio.githubapp.com line of a jsonl file). */
-  static byte[] trustedRootBytes(JsonNode c) throws IOException {
+  public static byte[] trustedRootBytes(JsonNode c) throws IOException {
     if (Corpus.hasFile(c, "trusted_roots_jsonl")) {
       for (String line : Files.readAllLines(Corpus.file(c, "trusted_roots_jsonl"), StandardCharsets.UTF_8)) {
         if (line.contains("fulcio.githubapp.com")) {
@@ -31,7 +31,7 @@ final class CorpusCases {
     return Files.readAllBytes(Corpus.file(c, "trusted_root"));
   }
 
-  static Path trustedRootPath(JsonNode c) throws IOException {
+  public static Path trustedRootPath(JsonNode c) throws IOException {
     if (Corpus.hasFile(c, "trusted_roots_jsonl")) {
       Path tmp = Files.createTempFile("airlock-root", ".json");
       Files.write(tmp, trustedRootBytes(c));
@@ -41,7 +41,7 @@ final class CorpusCases {
     return Corpus.file(c, "trusted_root");
   }
 
-  static VerifyOptions options(JsonNode c) throws Exception {
+  public static VerifyOptions options(JsonNode c) throws Exception {
     VerifyOptions.Builder o = VerifyOptions.builder();
     JsonNode p = c.path("policy");
     if (c.path("identity").isTextual()) {
@@ -66,7 +66,7 @@ final class CorpusCases {
   }
 
   /** The artifact by file, or null if the case has only a digest. */
-  static Artifact byFile(JsonNode c) throws IOException {
+  public static Artifact byFile(JsonNode c) throws IOException {
     return Corpus.hasFile(c, "artifact") ? Artifact.ofBytes(Files.readAllBytes(Corpus.file(c, "artifact"))) : null;
   }
 
@@ -74,7 +74,7 @@ final class CorpusCases {
    * The artifact by digest: {@code artifact_digest}, else the hash of the artifact file under the
    * bundle's messageDigest algorithm (sha256 unless the bundle says otherwise).
    */
-  static Artifact byDigest(JsonNode c) throws IOException {
+  public static Artifact byDigest(JsonNode c) throws IOException {
     JsonNode d = c.path("artifact_digest");
     if (d.isObject()) {
       return Artifact.ofDigest(d.path("algorithm").asText(), Hashing.unhex(d.path("hex").asText()));
@@ -96,7 +96,7 @@ final class CorpusCases {
   }
 
   /** A verifier for the case's trusted root, or the parse failure as a result. */
-  static BundleVerifier verifier(JsonNode c) throws IOException {
+  public static BundleVerifier verifier(JsonNode c) throws IOException {
     TrustedRoot root = TrustedRoot.parse(trustedRootBytes(c), c.path("id").asText() + "/trusted_root.json");
     return new BundleVerifier(TrustSnapshot.ofRoots(root.digest().toString(), Instant.EPOCH, List.of(root)));
   }
