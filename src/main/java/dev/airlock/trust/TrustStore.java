@@ -1,21 +1,285 @@
 package dev.airlock.trust;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
+import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.Keys;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The installed trust state in the appliance database (tables of migration V2). Reads the current
- * snapshot; installs new ones atomically inside the caller's transaction.
+ * snapshot; installs new ones atomically inside the caller's transaction: one install is one new
+ * {@code trust_snapshot} row plus its {@code trust_content} rows, and the snapshot with the highest
+ * {@code seq} is current, so the switch happens exactly when the transaction commits. Old
+ * snapshots are kept.
  */
 public final class TrustStore {
   private TrustStore() {}
 
+  /** What a TUF run vouched for: the metadata versions and the targets to install. */
+  public record Install(
+      Instant installedAt,
+      String source,
+      int tufRootVersion,
+      Instant tufRootExpires,
+      int timestampVersion,
+      Instant timestampExpires,
+      int snapshotVersion,
+      Instant snapshotExpires,
+      int targetsVersion,
+      Instant targetsExpires,
+      boolean expiredTimestampAccepted,
+      List<TrustContent> contents) {
+    public Install {
+      contents = List.copyOf(contents);
+    }
+  }
+
+  /** The outcome of {@link #install}: the snapshot now current and how it differs from before. */
+  public record Installed(
+      InstalledSnapshot snapshot,
+      boolean newRow,
+      List<String> added,
+      List<String> removed,
+      List<String> changed,
+      Optional<InstalledSnapshot> previous) {
+    public Installed {
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+      changed = List.copyOf(changed);
+    }
+
+    /** True if the installed contents differ from the previous snapshot's. */
+    public boolean contentsChanged() {
+      return previous.isEmpty() || !previous.get().id().equals(snapshot.id());
+    }
+  }
+
   /** The current trust snapshot, if any trust was installed. */
   public static Optional<TrustSnapshot> current(Connection tx) throws SQLException {
-    throw new AirlockException(AirlockException.Kind.INTERNAL, Reason.NOT_IMPLEMENTED,
-        "trust store not implemented yet");
+    Optional<InstalledSnapshot> info = currentInfo(tx);
+    if (info.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(toSnapshot(info.get(), contents(tx, info.get().seq())));
+  }
+
+  /** The current snapshot's install record, if any. */
+  public static Optional<InstalledSnapshot> currentInfo(Connection tx) throws SQLException {
+    List<InstalledSnapshot> h = query(tx, "SELECT * FROM trust_snapshot ORDER BY seq DESC LIMIT 1");
+    return h.isEmpty() ? Optional.empty() : Optional.of(h.get(0));
+  }
+
+  /** Every install, newest first. */
+  public static List<InstalledSnapshot> history(Connection tx) throws SQLException {
+    return query(tx, "SELECT * FROM trust_snapshot ORDER BY seq DESC");
+  }
+
+  /** The installed targets of one snapshot, by path. */
+  public static List<TrustContent> contents(Connection tx, long seq) throws SQLException {
+    List<TrustContent> out = new ArrayList<>();
+    try (PreparedStatement p = tx.prepareStatement(
+        "SELECT path, kind, custom, content FROM trust_content WHERE snapshot_seq = ? ORDER BY path")) {
+      p.setLong(1, seq);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          String custom = rs.getString(3);
+          out.add(new TrustContent(rs.getString(1), TrustContent.Kind.valueOf(rs.getString(2)),
+              rs.getBytes(4), custom == null ? null : Json.parse(custom.getBytes(StandardCharsets.UTF_8), "custom")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The content id: {@code sha256} over the canonical listing, one line per target sorted by path:
+   * {@code <kind> <path> <sha256 of bytes> <RFC 8785 JSON of custom or null>\n}.
+   */
+  public static String contentId(List<TrustContent> contents) {
+    StringBuilder b = new StringBuilder();
+    contents.stream().sorted(Comparator.comparing(TrustContent::path)).forEach(c -> b
+        .append(c.kind()).append(' ').append(c.path()).append(' ').append(c.sha256()).append(' ')
+        .append(c.custom() == null ? "null" : Json.canonicalString(c.custom())).append('\n'));
+    return "sha256:" + Hashing.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Validates every target (parses trusted roots and keys; at least one trusted root) and installs
+   * them as the new current snapshot, in the caller's transaction. If the contents and TUF versions
+   * equal the current snapshot's, nothing is written ({@link Installed#newRow()} false).
+   *
+   * @throws AirlockException DENIED (TRUSTED_ROOT_MALFORMED, KEY_MALFORMED, TUF_TARGET_MISSING, ...)
+   *     before anything is written
+   */
+  public static Installed install(Connection tx, Install in) throws SQLException {
+    // Validate everything before writing anything.
+    InstalledSnapshot candidate = new InstalledSnapshot(0, contentId(in.contents()), in.installedAt(),
+        in.source(), in.tufRootVersion(), in.tufRootExpires(), in.timestampVersion(),
+        in.timestampExpires(), in.snapshotVersion(), in.snapshotExpires(), in.targetsVersion(),
+        in.targetsExpires(), in.expiredTimestampAccepted());
+    TrustSnapshot parsed = toSnapshot(candidate, in.contents());
+    if (parsed.roots().isEmpty()) {
+      throw AirlockException.denied(Reason.TUF_TARGET_MISSING,
+          in.source() + ": the repository has no trusted_root.json target");
+    }
+    Optional<InstalledSnapshot> prev = currentInfo(tx);
+    Map<String, String> before = new TreeMap<>();
+    if (prev.isPresent()) {
+      for (TrustContent c : contents(tx, prev.get().seq())) {
+        before.put(c.path(), c.sha256());
+      }
+    }
+    Map<String, String> after = new TreeMap<>();
+    in.contents().forEach(c -> after.put(c.path(), c.sha256()));
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    after.forEach((p, h) -> {
+      if (!before.containsKey(p)) {
+        added.add(p);
+      } else if (!before.get(p).equals(h)) {
+        changed.add(p);
+      }
+    });
+    before.keySet().stream().filter(p -> !after.containsKey(p)).forEach(removed::add);
+    if (prev.isPresent() && sameInstall(prev.get(), candidate)) {
+      return new Installed(prev.get(), false, added, removed, changed, prev);
+    }
+    long seq = prev.map(s -> s.seq() + 1).orElse(1L);
+    try (PreparedStatement p = tx.prepareStatement(
+        "INSERT INTO trust_snapshot(seq, id, installed_at, source, tuf_root_version, tuf_root_expires, "
+            + "timestamp_version, timestamp_expires, snapshot_version, snapshot_expires, targets_version, "
+            + "targets_expires, expired_timestamp_accepted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      p.setLong(1, seq);
+      p.setString(2, candidate.id());
+      p.setObject(3, odt(in.installedAt()));
+      p.setString(4, in.source());
+      p.setInt(5, in.tufRootVersion());
+      p.setObject(6, odt(in.tufRootExpires()));
+      p.setInt(7, in.timestampVersion());
+      p.setObject(8, odt(in.timestampExpires()));
+      p.setInt(9, in.snapshotVersion());
+      p.setObject(10, odt(in.snapshotExpires()));
+      p.setInt(11, in.targetsVersion());
+      p.setObject(12, odt(in.targetsExpires()));
+      p.setBoolean(13, in.expiredTimestampAccepted());
+      p.executeUpdate();
+    }
+    try (PreparedStatement p = tx.prepareStatement(
+        "INSERT INTO trust_content(snapshot_seq, path, kind, sha256, custom, content) VALUES (?,?,?,?,?,?)")) {
+      for (TrustContent c : in.contents()) {
+        p.setLong(1, seq);
+        p.setString(2, c.path());
+        p.setString(3, c.kind().name());
+        p.setString(4, c.sha256());
+        p.setString(5, c.custom() == null ? null : Json.canonicalString(c.custom()));
+        p.setBytes(6, c.content());
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+    InstalledSnapshot s = new InstalledSnapshot(seq, candidate.id(), in.installedAt(), in.source(),
+        in.tufRootVersion(), in.tufRootExpires(), in.timestampVersion(), in.timestampExpires(),
+        in.snapshotVersion(), in.snapshotExpires(), in.targetsVersion(), in.targetsExpires(),
+        in.expiredTimestampAccepted());
+    return new Installed(s, true, added, removed, changed, prev);
+  }
+
+  private static boolean sameInstall(InstalledSnapshot a, InstalledSnapshot b) {
+    return a.id().equals(b.id()) && a.tufRootVersion() == b.tufRootVersion()
+        && a.timestampVersion() == b.timestampVersion() && a.snapshotVersion() == b.snapshotVersion()
+        && a.targetsVersion() == b.targetsVersion()
+        && a.expiredTimestampAccepted() == b.expiredTimestampAccepted();
+  }
+
+  /** Parses installed contents into the verifier-facing snapshot. */
+  static TrustSnapshot toSnapshot(InstalledSnapshot info, List<TrustContent> contents) {
+    List<TrustedRoot> roots = new ArrayList<>();
+    Map<String, KeyAuthority> keys = new LinkedHashMap<>();
+    Map<String, byte[]> policies = new TreeMap<>();
+    for (TrustContent c : contents) {
+      switch (c.kind()) {
+        case TRUSTED_ROOT -> roots.add(TrustedRoot.parse(c.content(), c.path()));
+        case KEY -> keys.put(c.path(), new KeyAuthority(c.path(), key(c), KeyWindows.of(c.custom(), c.path())));
+        case POLICY -> policies.put(c.path(), c.content());
+        default -> throw new IllegalStateException(c.kind().name());
+      }
+    }
+    return new TrustSnapshot(info.id(), info.tufRootVersion(), info.installedAt(), roots, keys, policies);
+  }
+
+  private static PublicKey key(TrustContent c) {
+    try {
+      return Keys.parsePublicKey(c.content());
+    } catch (Keys.KeyException e) {
+      throw AirlockException.denied(e.unsupported() ? Reason.KEY_ALGORITHM_UNSUPPORTED : Reason.KEY_MALFORMED,
+          c.path() + ": " + e.getMessage());
+    }
+  }
+
+  private static List<InstalledSnapshot> query(Connection tx, String sql) throws SQLException {
+    List<InstalledSnapshot> out = new ArrayList<>();
+    try (PreparedStatement p = tx.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        out.add(new InstalledSnapshot(rs.getLong("seq"), rs.getString("id"), inst(rs, "installed_at"),
+            rs.getString("source"), rs.getInt("tuf_root_version"), inst(rs, "tuf_root_expires"),
+            rs.getInt("timestamp_version"), inst(rs, "timestamp_expires"), rs.getInt("snapshot_version"),
+            inst(rs, "snapshot_expires"), rs.getInt("targets_version"), inst(rs, "targets_expires"),
+            rs.getBoolean("expired_timestamp_accepted")));
+      }
+    }
+    return out;
+  }
+
+  private static Instant inst(ResultSet rs, String col) throws SQLException {
+    OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OffsetDateTime odt(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+
+  /** A JSON description of a snapshot for {@code trust show} and audit details. */
+  public static ObjectNode describe(InstalledSnapshot s) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("seq", s.seq());
+    n.put("id", s.id());
+    n.put("installedAt", s.installedAt().toString());
+    n.put("source", s.source());
+    ObjectNode tuf = n.putObject("tuf");
+    tuf.putObject("root").put("version", s.tufRootVersion()).put("expires", s.tufRootExpires().toString());
+    tuf.putObject("timestamp").put("version", s.timestampVersion()).put("expires", s.timestampExpires().toString());
+    tuf.putObject("snapshot").put("version", s.snapshotVersion()).put("expires", s.snapshotExpires().toString());
+    tuf.putObject("targets").put("version", s.targetsVersion()).put("expires", s.targetsExpires().toString());
+    n.put("expiredTimestampAccepted", s.expiredTimestampAccepted());
+    return n;
+  }
+
+  static ArrayNode strings(List<String> l) {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    l.forEach(a::add);
+    return a;
   }
 }

@@ -1,5 +1,6 @@
 package dev.airlock.trust.tuf;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * from exactly the bytes sigstore-java verified.
  */
 final class MediumFetcher implements Fetcher {
-  private static final Pattern VERSIONED_META = Pattern.compile("^[0-9]+\\.(snapshot|targets)\\.json$");
+  private static final Pattern VERSIONED_META = Pattern.compile("^[0-9]+\\.(.+)\\.json$");
   private static final Pattern HASH_PREFIX = Pattern.compile("^(?:[0-9a-f]{64}|[0-9a-f]{128})\\.(.+)$");
 
   private final Path dir;
@@ -77,7 +78,7 @@ final class MediumFetcher implements Fetcher {
     last = name;
     String local = name;
     if (!consistentSnapshot.getAsBoolean()) {
-      if (metadata && VERSIONED_META.matcher(name).matches()) {
+      if (metadata && VERSIONED_META.matcher(name).matches() && !name.endsWith(".root.json")) {
         local = name.substring(name.indexOf('.') + 1);
       } else if (!metadata) {
         int slash = name.lastIndexOf('/');
@@ -104,14 +105,47 @@ final class MediumFetcher implements Fetcher {
           local + ": larger than its limit of " + limit + " bytes");
     }
     if (metadata) {
+      JsonNode doc;
       try {
-        Json.parse(bytes, local);
+        doc = Json.parse(bytes, local);
       } catch (AirlockException e) {
         throw new TufFailure(Reason.TUF_MALFORMED, e.getMessage());
       }
+      checkEnvelope(local, doc);
     }
     served.put(name, bytes.clone());
     return bytes;
+  }
+
+  /**
+   * Structural checks sigstore-java's lenient binding skips (TUF spec v1.0.34 section 4.2/4.3):
+   * an object with {@code signed} and a {@code signatures} array; {@code signed._type} is the role
+   * the file name says; {@code version} is an integer from 1 to 2^31-1 (sigstore-java silently
+   * narrows larger numbers to int, and accepts 0 and negatives); {@code expires} is a string.
+   */
+  private static void checkEnvelope(String name, JsonNode doc) throws TufFailure {
+    if (!doc.isObject() || !doc.path("signed").isObject() || !doc.path("signatures").isArray()) {
+      throw new TufFailure(Reason.TUF_MALFORMED, name + ": not a TUF metadata envelope {signed, signatures}");
+    }
+    JsonNode signed = doc.get("signed");
+    String base = name.substring(name.lastIndexOf('/') + 1);
+    String role = base.replaceFirst("^[0-9]+\\.", "").replaceFirst("\\.json$", "");
+    String expected = switch (role) {
+      case "root", "timestamp", "snapshot" -> role;
+      default -> "targets"; // top-level and delegated targets roles
+    };
+    if (!expected.equals(signed.path("_type").asText(null))) {
+      throw new TufFailure(Reason.TUF_MALFORMED, name + ": signed._type is '" + signed.path("_type").asText("")
+          + "', expected '" + expected + "'");
+    }
+    JsonNode v = signed.get("version");
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
+      throw new TufFailure(Reason.TUF_MALFORMED, name + ": signed.version " + v + " is not an integer from 1 to "
+          + Integer.MAX_VALUE);
+    }
+    if (!signed.path("expires").isTextual()) {
+      throw new TufFailure(Reason.TUF_MALFORMED, name + ": signed.expires is missing");
+    }
   }
 
   /** The file inside the folder, null if absent; refuses names and links that leave the folder. */

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -60,6 +61,7 @@ public final class TufClient {
   private final MediumFetcher targetFetcher;
   private final Path metadataDir;
   private Updater updater;
+  private Instant refreshNow;
 
   /** What the client trusts after a run. */
   public record State(
@@ -162,6 +164,7 @@ public final class TufClient {
    * @throws AirlockException CANNOT_DECIDE for TUF_EXPIRED, DENIED for the other TUF reasons
    */
   public State refresh(Instant now, boolean acceptExpiredTimestamp) {
+    refreshNow = now;
     Instant clock = now;
     if (acceptExpiredTimestamp) {
       clock = earliest(now, peekExpiries());
@@ -180,10 +183,12 @@ public final class TufClient {
     checkNotExpired("root", root, now);
     checkNotExpired("targets", targets, now);
     boolean accepted = false;
-    for (var e : Map.of("timestamp", ts, "snapshot", snap).entrySet()) {
-      if (e.getValue().expires.isBefore(now)) {
+    // timestamp first: it is the role whose expiry a stale medium shows first (spec 5.4.3, 5.5.6)
+    for (String role : List.of("timestamp", "snapshot")) {
+      Meta m = role.equals("timestamp") ? ts : snap;
+      if (m.expires.isBefore(now)) {
         if (!acceptExpiredTimestamp) {
-          throw expired(e.getKey(), e.getValue().expires, now);
+          throw expired(role, m.expires, now);
         }
         accepted = true;
       }
@@ -201,10 +206,124 @@ public final class TufClient {
       throw new IllegalStateException("refresh first");
     }
     lastWasTarget = true;
+    JsonNode raw = rawTargets();
+    if (raw != null && !raw.path("signed").path("targets").has(path)
+        && raw.path("signed").has("delegations")) {
+      return run(() -> downloadDelegated(path, raw));
+    }
     return run(() -> {
       updater.downloadTarget(path);
       return FileSystemTufStore.newFileSystemStore(store).readTarget(path);
     });
+  }
+
+  /** Most delegated roles visited for one target (TUF spec 5.6.7: a bounded pre-order DFS). */
+  private static final int MAX_DELEGATIONS = 32;
+
+  /**
+   * Delegated target search (TUF spec v1.0.34 5.6.7, pre-order depth-first, terminating roles stop
+   * the search). Each delegated role is checked like top-level targets: length and hashes against
+   * snapshot, a threshold of the delegating role's keys, version equal to snapshot's, not expired.
+   */
+  private byte[] downloadDelegated(String path, JsonNode topTargets) throws Exception {
+    Instant now = refreshNow;
+    Map<String, dev.sigstore.tuf.model.SnapshotMeta.SnapshotTarget> snapMeta =
+        TrustedMetaStore.newTrustedMetaStore(FileSystemTufStore.newFileSystemStore(store))
+            .getSnapshot().getSignedMeta().getMeta();
+    java.util.Deque<JsonNode> stack = new java.util.ArrayDeque<>();
+    java.util.Deque<JsonNode> keyStack = new java.util.ArrayDeque<>();
+    pushRoles(topTargets.path("signed").path("delegations"), path, stack, keyStack);
+    java.util.Set<String> visited = new java.util.HashSet<>();
+    while (!stack.isEmpty()) {
+      JsonNode role = stack.pop();
+      JsonNode keys = keyStack.pop();
+      String name = role.path("name").asText();
+      if (!visited.add(name)) {
+        continue;
+      }
+      if (visited.size() > MAX_DELEGATIONS) {
+        throw AirlockException.denied(Reason.TUF_MALFORMED, path + ": more than " + MAX_DELEGATIONS + " delegated roles searched");
+      }
+      var sm = snapMeta.get(name + ".json");
+      if (sm == null) {
+        throw AirlockException.denied(Reason.TUF_MISSING_FILE, name + ".json: not listed in snapshot.json");
+      }
+      String file = sm.getVersion() + "." + name + ".json";
+      byte[] bytes = metaFetcher.fetchResource(file, sm.getLengthOrDefault());
+      if (bytes == null) {
+        throw AirlockException.denied(Reason.TUF_MISSING_FILE, file + ": missing in " + metadataDir);
+      }
+      if (sm.getLength().isPresent() && bytes.length != sm.getLength().get()) {
+        throw AirlockException.denied(Reason.TUF_HASH_MISMATCH, file + ": length " + bytes.length + ", snapshot lists " + sm.getLength().get());
+      }
+      if (sm.getHashes().isPresent()) {
+        checkHashes(file, bytes, sm.getHashes().get().getSha256(), sm.getHashes().get().getSha512());
+      }
+      JsonNode md = Json.parse(bytes, file);
+      TufKeys.verifyThreshold(md, keys, role.path("keyids"), role.path("threshold").asInt(0), file);
+      JsonNode signed = md.path("signed");
+      if (!"targets".equals(signed.path("_type").asText())) {
+        throw AirlockException.denied(Reason.TUF_MALFORMED, file + ": _type is not targets");
+      }
+      if (signed.path("version").asInt(-1) != sm.getVersion()) {
+        throw AirlockException.denied(Reason.TUF_VERSION_MISMATCH, file + ": version " + signed.path("version").asInt(-1) + ", snapshot lists " + sm.getVersion());
+      }
+      Instant exp = Instant.parse(signed.path("expires").asText());
+      if (exp.isBefore(now)) {
+        throw expired(file, exp, now);
+      }
+      JsonNode t = signed.path("targets").get(path);
+      if (t != null) {
+        return fetchTarget(path, t);
+      }
+      if (!role.path("terminating").asBoolean(false)) {
+        // children first (pre-order), then the next sibling
+        pushRoles(signed.path("delegations"), path, stack, keyStack);
+      } else {
+        break;
+      }
+    }
+    throw AirlockException.denied(Reason.TUF_TARGET_MISSING, path + ": no targets role lists it");
+  }
+
+  private static void pushRoles(JsonNode delegations, String path, java.util.Deque<JsonNode> stack,
+      java.util.Deque<JsonNode> keyStack) {
+    JsonNode roles = delegations.path("roles");
+    for (int i = roles.size() - 1; i >= 0; i--) {
+      if (DelegationPaths.matches(roles.get(i), path)) {
+        stack.push(roles.get(i));
+        keyStack.push(delegations.path("keys"));
+      }
+    }
+  }
+
+  private byte[] fetchTarget(String path, JsonNode t) throws IOException {
+    long length = t.path("length").asLong(-1);
+    String sha256 = t.path("hashes").path("sha256").asText(null);
+    String sha512 = t.path("hashes").path("sha512").asText(null);
+    if (length < 0 || (sha256 == null && sha512 == null)) {
+      throw AirlockException.denied(Reason.TUF_MALFORMED, path + ": target entry lacks length or hashes");
+    }
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(0, slash + 1) + (sha256 != null ? sha256 : sha512) + "." + path.substring(slash + 1);
+    byte[] b = targetFetcher.fetchResource(name, (int) Math.min(Integer.MAX_VALUE, length));
+    if (b == null) {
+      throw AirlockException.denied(Reason.TUF_MISSING_FILE, "targets/" + name + ": missing");
+    }
+    if (b.length != length) {
+      throw AirlockException.denied(Reason.TUF_HASH_MISMATCH, path + ": length " + b.length + ", targets lists " + length);
+    }
+    checkHashes(path, b, sha256, sha512);
+    return b;
+  }
+
+  private static void checkHashes(String file, byte[] bytes, String sha256, String sha512) {
+    if (sha256 != null && !sha256.equals(dev.airlock.crypto.Hashing.hex(dev.airlock.crypto.Hashing.sha256(bytes)))) {
+      throw AirlockException.denied(Reason.TUF_HASH_MISMATCH, file + ": sha256 differs from the listed " + sha256);
+    }
+    if (sha512 != null && !sha512.equals(dev.airlock.crypto.Hashing.hex(dev.airlock.crypto.Hashing.sha512().digest(bytes)))) {
+      throw AirlockException.denied(Reason.TUF_HASH_MISMATCH, file + ": sha512 differs from the listed " + sha512);
+    }
   }
 
   private Map<String, Target> listTargets() {
@@ -362,9 +481,10 @@ public final class TufClient {
     } catch (DuplicateKeyIdsException e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": duplicate signature key id " + e.getKeyId());
     } catch (JsonParseException e) {
-      throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": not valid TUF metadata: "
-          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
-    } catch (TufException | IllegalArgumentException | IllegalStateException | NullPointerException
+      throw malformed(e);
+    } catch (IllegalStateException e) {
+      throw malformed(e);
+    } catch (TufException | IllegalArgumentException | NullPointerException
         | ClassCastException | UnsupportedOperationException e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (IOException e) {
@@ -372,6 +492,16 @@ public final class TufClient {
     } catch (Exception e) {
       throw AirlockException.denied(Reason.TUF_MALFORMED, file() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  private AirlockException malformed(Exception e) {
+    String detail = String.valueOf(e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    if (detail.contains("Cannot build Custom")) {
+      // sigstore-java 2.0.0 models custom target metadata as {sigstore:{status, usage, uri}} only
+      return AirlockException.denied(Reason.TUF_MALFORMED, file() + ": a target's custom metadata "
+          + "lacks the object sigstore{status, usage}, which airlock's TUF client (sigstore-java 2.0.0) requires");
+    }
+    return AirlockException.denied(Reason.TUF_MALFORMED, file() + ": not valid TUF metadata: " + detail);
   }
 
   private String file() {

@@ -1,0 +1,94 @@
+package dev.airlock.trust;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * The appliance's trusted time: {@code max(system clock, highest verified time seen)}. The
+ * high-water mark is {@code appliance.highest_verified_time} (migration V1; {@code init} writes it
+ * too). A system clock behind the mark is reported ({@link #systemBehind()}): callers print and audit
+ * it with {@code CLOCK_BEHIND}. Monotonic trust: a machine whose clock was set back cannot make
+ * expired TUF metadata or old signatures look fresh.
+ */
+public final class TrustedClock {
+  private final Instant system;
+  private final Instant highWater;
+
+  private TrustedClock(Instant system, Instant highWater) {
+    this.system = system;
+    this.highWater = highWater;
+  }
+
+  /** Reads the high-water mark (inside the caller's transaction or a plain connection). */
+  public static TrustedClock read(Connection c, Clock systemClock) throws SQLException {
+    return new TrustedClock(systemClock.instant(), highWater(c).orElse(null));
+  }
+
+  /** For tests and callers that already know the mark. */
+  public static TrustedClock of(Instant system, Instant highWater) {
+    return new TrustedClock(system, highWater);
+  }
+
+  /** The trusted time. */
+  public Instant now() {
+    return highWater != null && highWater.isAfter(system) ? highWater : system;
+  }
+
+  /** A fixed {@link Clock} at {@link #now()}, for code taking a Clock (the TUF updater). */
+  public Clock clock() {
+    return Clock.fixed(now(), ZoneOffset.UTC);
+  }
+
+  public Instant systemTime() {
+    return system;
+  }
+
+  public Optional<Instant> highWater() {
+    return Optional.ofNullable(highWater);
+  }
+
+  /** True if the system clock is behind the highest verified time seen. */
+  public boolean systemBehind() {
+    return highWater != null && system.isBefore(highWater);
+  }
+
+  /** The stored high-water mark, if any. */
+  public static Optional<Instant> highWater(Connection c) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT MAX(highest_verified_time) FROM appliance");
+        ResultSet rs = p.executeQuery()) {
+      if (rs.next()) {
+        OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Advances the high-water mark to {@code t} if it is later (never moves it back). Call inside the
+   * transaction that verified {@code t} (a TUF install, a verified signing time).
+   */
+  public static void advance(Connection tx, Instant t) throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement(
+        "UPDATE appliance SET highest_verified_time = ? "
+            + "WHERE highest_verified_time IS NULL OR highest_verified_time < ?")) {
+      OffsetDateTime v = t.atOffset(ZoneOffset.UTC);
+      p.setObject(1, v);
+      p.setObject(2, v);
+      p.executeUpdate();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TrustedClock{now=" + now() + ", system=" + system + ", highWater=" + highWater + "}";
+  }
+
+}

@@ -1,0 +1,186 @@
+package dev.airlock.trust.tuf;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.trust.TrustContent;
+import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.TrustStore;
+import dev.airlock.trust.TrustedClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code trust update}: runs the TUF client over a repository folder on a medium and installs its
+ * targets as a new trust snapshot. The service the {@code import} command calls too.
+ *
+ * <p>All-or-nothing (gap (c)): the TUF metadata store {@code home/tuf} is copied to a staging
+ * folder under the home, the update runs there, the targets are installed in one database
+ * transaction (with the caller's audit event), and only then, as the last step of that
+ * transaction, is the staging folder swapped in for {@code home/tuf}. A failed update leaves
+ * {@code home/tuf} and the trust store as they were.
+ */
+public final class TufInstaller {
+  private TufInstaller() {}
+
+  /** Called inside the install transaction, e.g. to append the audit event. */
+  @FunctionalInterface
+  public interface InTransaction {
+    void run(Connection tx, Result result) throws SQLException;
+  }
+
+  /**
+   * The outcome of an update.
+   *
+   * @param snapshot the trust snapshot now current (parsed)
+   * @param installed the install record and what changed
+   * @param tuf versions and expiries of the TUF metadata now trusted
+   */
+  public record Result(TrustSnapshot snapshot, TrustStore.Installed installed, TufClient.State tuf,
+      Instant trustedTime) {}
+
+  /**
+   * Runs the update.
+   *
+   * @param home an initialised home with the pinned TUF root in {@code home/tuf/root.json}
+   * @param tufDir the repository folder on the medium ({@code metadata/} and {@code targets/}
+   *     subfolders, or metadata at the top and {@code targets/})
+   * @param trustedClock the trusted clock (see {@link TrustedClock}); read once as the update time
+   * @param acceptExpiredTimestamp accept an expired timestamp/snapshot by name (recorded)
+   * @param inTransaction run inside the install transaction (audit), may be null
+   * @throws AirlockException DENIED for TUF and target failures, CANNOT_DECIDE for TUF_EXPIRED,
+   *     unreadable media and state errors; nothing is installed then
+   */
+  public static Result update(Home home, Path tufDir, Clock trustedClock, boolean acceptExpiredTimestamp,
+      InTransaction inTransaction) {
+    Database db = Database.open(home);
+    Path live = home.tuf();
+    if (!Files.isRegularFile(live.resolve("root.json"))) {
+      throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
+          live.resolve("root.json") + ": no pinned TUF root; run 'airlock init --root ROOT.json'");
+    }
+    if (!Files.isDirectory(tufDir)) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, tufDir + ": not a folder");
+    }
+    Instant now = trustedClock.instant();
+    Path staging = null;
+    try {
+      Files.createDirectories(home.staging());
+      staging = Files.createTempDirectory(home.staging(), "tuf-");
+      Path store = staging.resolve("tuf");
+      copyTree(live, store);
+      Path metadata = metadataDir(tufDir);
+      TufClient client = TufClient.open(store, metadata, tufDir.resolve("targets"));
+      TufClient.State state = client.refresh(now, acceptExpiredTimestamp);
+      List<TrustContent> contents = new ArrayList<>();
+      for (Map.Entry<String, TufClient.Target> t : state.targets().entrySet()) {
+        TrustContent.Kind kind = TrustContent.Kind.of(t.getKey());
+        if (kind != null) {
+          contents.add(new TrustContent(t.getKey(), kind, client.download(t.getKey()), t.getValue().custom()));
+        }
+      }
+      TrustStore.Install install = new TrustStore.Install(now, tufDir.toAbsolutePath().normalize().toString(),
+          state.rootVersion(), state.rootExpires(), state.timestampVersion(), state.timestampExpires(),
+          state.snapshotVersion(), state.snapshotExpires(), state.targetsVersion(), state.targetsExpires(),
+          state.expiredTimestampAccepted(), contents);
+      Path stagedStore = store;
+      return db.transaction(tx -> {
+        TrustStore.Installed installed = TrustStore.install(tx, install);
+        TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow();
+        TrustedClock.advance(tx, now);
+        Result r = new Result(snapshot, installed, state, now);
+        if (inTransaction != null) {
+          inTransaction.run(tx, r);
+        }
+        swap(stagedStore, live); // last: if it fails, the transaction rolls back
+        return r;
+      });
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, home.root() + ": " + e.getMessage(), e);
+    } finally {
+      if (staging != null) {
+        try {
+          deleteTree(staging);
+        } catch (UncheckedIOException e) {
+          // leftover staging files are harmless; the next run uses a new folder
+        }
+      }
+    }
+  }
+
+  /** {@code metadata/} if the folder has one (python-tuf / corpus layout), else the folder itself. */
+  static Path metadataDir(Path tufDir) {
+    Path m = tufDir.resolve("metadata");
+    return Files.isDirectory(m, LinkOption.NOFOLLOW_LINKS) ? m : tufDir;
+  }
+
+  /** Replaces {@code live} by {@code staged} with two renames; restores {@code live} on failure. */
+  private static void swap(Path staged, Path live) throws IOException {
+    Path old = live.resolveSibling(live.getFileName() + ".old");
+    deleteTree(old);
+    Files.move(live, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(staged, live, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      Files.move(old, live, StandardCopyOption.ATOMIC_MOVE);
+      throw e;
+    }
+    deleteTree(old);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(from, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isRegularFile()) {
+          Files.copy(file, to.resolve(from.relativize(file).toString()));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(p, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
