@@ -1,7 +1,33 @@
 package dev.airlock.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.tlog.CheckpointRefusedException;
+import dev.airlock.tlog.CheckpointStore;
+import dev.airlock.tlog.LogKey;
+import dev.airlock.trust.KeyAuthority;
+import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.TrustStore;
+import dev.airlock.trust.TransparencyLog;
+import dev.airlock.trust.TrustedRoot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +44,134 @@ final class CheckpointCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
+  /**
+   * The log keys of the installed trusted roots. A {@code trusted_root.json} does not carry the
+   * key's signed-note name, so the keys are unnamed: a signature line is matched by its key hint,
+   * and its name must be the checkpoint origin without the {@code " - <tree id>"} suffix
+   * (DESIGN.md 6a "Checkpoints").
+   */
+  static List<LogKey> logKeys(TrustSnapshot snapshot) {
+    List<LogKey> out = new ArrayList<>();
+    for (TrustedRoot root : snapshot.roots()) {
+      for (TransparencyLog t : root.tlogs()) {
+        if (out.stream().noneMatch(k -> Arrays.equals(k.key().getEncoded(), t.key().getEncoded()))) {
+          out.add(LogKey.unnamed(t.key()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Witness keys: key authorities delivered as TUF targets {@code keys/witness-*.pub}. */
+  static List<LogKey> witnessKeys(TrustSnapshot snapshot) {
+    List<LogKey> out = new ArrayList<>();
+    for (Map.Entry<String, KeyAuthority> e : new java.util.TreeMap<>(snapshot.keys()).entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith("keys/witness-") && name.endsWith(".pub")) {
+        out.add(LogKey.unnamed(e.getValue().key()));
+      }
+    }
+    return out;
+  }
+
+  static ObjectNode toJson(CheckpointStore.StoredCheckpoint c) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("origin", c.origin());
+    n.put("treeSize", c.size());
+    n.put("rootHash", c.rootHex());
+    n.put("signer", c.signer());
+    n.put("keyHint", c.keyHint());
+    n.put("witnesses", c.witnesses());
+    n.put("importedAt", c.importedAt().toString());
+    return n;
+  }
+
+  static ObjectNode toJson(CheckpointStore.Alarm a) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("id", a.id());
+    n.put("origin", a.origin());
+    n.put("treeSize", a.size());
+    n.put("storedRoot", a.storedRootHex());
+    n.put("otherRoot", a.otherRootHex());
+    n.put("raisedAt", a.raisedAt().toString());
+    return n;
+  }
+
+  static String host(BaseCommand c) {
+    String h = c.root().env().get("HOSTNAME");
+    return h != null && !h.isBlank() ? h : "unknown";
+  }
+
+  /** Carries the checked refusal out of a {@link Database.Work} lambda. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient CheckpointRefusedException refusal;
+
+    Refused(CheckpointRefusedException e) {
+      super(e.getMessage(), e);
+      this.refusal = e;
+    }
+  }
+
+  /** Who, when and what, for the audit events of one command run. */
+  record Audit(Instant now, String operator, String host, String command, String subject) {}
+
+  /** Reads the installed trust inside the import's transaction. */
+  @FunctionalInterface
+  interface TrustSource {
+    TrustSnapshot current(Connection tx) throws java.sql.SQLException;
+  }
+
+  /**
+   * The import service: verifies and stores the files in one transaction with their audit event;
+   * when refused, records the refusal (and a fork alarm) in a second transaction, then throws
+   * DENIED with the refusal's reason (exit 1).
+   */
+  static CheckpointStore.ImportResult importAll(Database db, List<CheckpointStore.InputFile> inputs, TrustSource trust,
+      Audit audit) {
+    try {
+      return db.transaction(tx -> {
+        TrustSnapshot snapshot = trust.current(tx);
+        CheckpointStore.ImportResult r;
+        try {
+          r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), audit.now());
+        } catch (CheckpointRefusedException e) {
+          throw new Refused(e);
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        ArrayNode added = detail.putArray("added");
+        r.added().forEach(c -> added.add(toJson(c)));
+        detail.put("unchanged", r.unchanged().size());
+        detail.put("proofsStored", r.proofsStored());
+        detail.put("trustSnapshot", snapshot.id());
+        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
+            "checkpoint.import", audit.subject(), "ok", List.of(), detail));
+        return r;
+      });
+    } catch (Refused r) {
+      CheckpointRefusedException e = r.refusal;
+      db.transaction(tx -> {
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("file", e.file());
+        detail.put("message", e.getMessage());
+        if (e.fork().isPresent()) {
+          CheckpointStore.Fork f = e.fork().get();
+          long id = CheckpointStore.raiseAlarm(tx, f, audit.now());
+          detail.put("alarm", id);
+          detail.put("origin", f.origin());
+          detail.put("treeSize", f.size());
+          detail.put("storedRoot", f.storedRootHex());
+          detail.put("otherRoot", f.otherRootHex());
+        }
+        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
+            "checkpoint.import", audit.subject(), "refused", List.of(e.reason().name()), detail));
+        return null;
+      });
+      throw AirlockException.denied(e.reason(), "checkpoint import refused, nothing stored: " + e.getMessage()
+          + (e.fork().isPresent() ? " (fork alarm raised; see 'airlock checkpoint show')" : ""));
+    }
+  }
+
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {
         "Verify and store checkpoints (*.checkpoint, C2SP signed notes) and consistency proofs",
@@ -29,7 +183,52 @@ final class CheckpointCommand implements Runnable {
 
     @Override
     protected ExitCode execute() {
-      throw notImplemented("checkpoint import");
+      List<CheckpointStore.InputFile> inputs = new ArrayList<>();
+      for (Path f : files) {
+        inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), readBounded(f)));
+      }
+      Instant now = systemClock().instant();
+      Audit audit = new Audit(now, operator(), host(this), commandName(), subject());
+      CheckpointStore.ImportResult result = importAll(Database.open(home()), inputs, tx -> TrustStore.current(tx)
+          .orElseThrow(() -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
+              "no trust installed: cannot verify checkpoints")), audit);
+      ObjectNode doc = JsonNodeFactory.instance.objectNode();
+      doc.put("mediaType", "application/vnd.airlock.checkpoint-import.v1+json");
+      ArrayNode added = doc.putArray("added");
+      result.added().forEach(c -> added.add(toJson(c)));
+      ArrayNode unchanged = doc.putArray("unchanged");
+      result.unchanged().forEach(c -> unchanged.add(toJson(c)));
+      doc.put("proofsStored", result.proofsStored());
+      StringBuilder human = new StringBuilder();
+      result.added().forEach(c -> human.append("stored ").append(c.origin()).append(" size ").append(c.size())
+          .append(" root ").append(c.rootHex()).append(" (witnesses: ").append(c.witnesses()).append(")\n"));
+      result.unchanged().forEach(c -> human.append("already stored ").append(c.origin()).append(" size ")
+          .append(c.size()).append('\n'));
+      human.append(result.added().size()).append(" checkpoint(s) stored, ").append(result.unchanged().size())
+          .append(" unchanged, ").append(result.proofsStored()).append(" proof(s) stored\n");
+      emit(doc, human.toString());
+      return ExitCode.OK;
+    }
+
+    private String subject() {
+      return String.join(" ", files.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** Reads a checkpoint or proof file, at most {@link Limits#MAX_NOTE_BYTES} bytes. */
+    private static byte[] readBounded(Path f) {
+      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+        throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, f + ": not a regular file");
+      }
+      try (InputStream in = Files.newInputStream(f)) {
+        byte[] b = in.readNBytes(Limits.MAX_NOTE_BYTES + 1);
+        if (b.length > Limits.MAX_NOTE_BYTES) {
+          throw AirlockException.denied(Reason.LIMIT_SIZE, f + ": larger than the limit of "
+              + Limits.MAX_NOTE_BYTES + " bytes for a checkpoint or proof file");
+        }
+        return b;
+      } catch (IOException e) {
+        throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, f + ": cannot read: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -38,7 +237,33 @@ final class CheckpointCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      throw notImplemented("checkpoint show");
+      record State(List<CheckpointStore.StoredCheckpoint> checkpoints, List<CheckpointStore.Alarm> alarms) {}
+      State s = Database.open(home()).transaction((Connection tx) ->
+          new State(CheckpointStore.list(tx), CheckpointStore.openAlarms(tx)));
+      ObjectNode doc = JsonNodeFactory.instance.objectNode();
+      doc.put("mediaType", "application/vnd.airlock.checkpoints.v1+json");
+      ArrayNode cps = doc.putArray("checkpoints");
+      s.checkpoints().forEach(c -> cps.add(toJson(c)));
+      ArrayNode alarms = doc.putArray("alarms");
+      s.alarms().forEach(a -> alarms.add(toJson(a)));
+      StringBuilder human = new StringBuilder();
+      Map<String, CheckpointStore.StoredCheckpoint> latest = new java.util.TreeMap<>();
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      for (CheckpointStore.StoredCheckpoint c : s.checkpoints()) {
+        latest.merge(c.origin(), c, (a, b) -> a.size() >= b.size() ? a : b);
+        counts.merge(c.origin(), 1, Integer::sum);
+      }
+      if (latest.isEmpty()) {
+        human.append("no checkpoints stored\n");
+      }
+      latest.forEach((o, c) -> human.append(o).append(": size ").append(c.size()).append(" root ")
+          .append(c.rootHex()).append(" signer ").append(c.signer()).append(" witnesses ").append(c.witnesses())
+          .append(" (").append(counts.get(o)).append(" stored)\n"));
+      s.alarms().forEach(a -> human.append("FORK ALARM #").append(a.id()).append(' ').append(a.origin())
+          .append(" size ").append(a.size()).append(": ").append(a.storedRootHex()).append(" vs ")
+          .append(a.otherRootHex()).append(" since ").append(a.raisedAt()).append('\n'));
+      emit(doc, human.toString());
+      return ExitCode.OK;
     }
   }
 
@@ -54,7 +279,32 @@ final class CheckpointCommand implements Runnable {
 
     @Override
     protected ExitCode execute() {
-      throw notImplemented("checkpoint clear-alarm");
+      if (reason.isBlank()) {
+        throw AirlockException.usage("--reason must not be empty");
+      }
+      Instant now = systemClock().instant();
+      int cleared = Database.open(home()).transaction(tx -> {
+        int n = CheckpointStore.clearAlarms(tx, log, operator(), reason, now);
+        if (n == 0) {
+          return 0;
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("origin", log);
+        detail.put("cleared", n);
+        detail.put("reason", reason);
+        AuditLog.append(tx, new AuditEvent(now, operator(), host(this), commandName(), "checkpoint.clear-alarm",
+            log, "ok", List.of(), detail));
+        return n;
+      });
+      if (cleared == 0) {
+        throw AirlockException.usage("no open fork alarm for log '" + log + "' (see 'airlock checkpoint show')");
+      }
+      ObjectNode doc = JsonNodeFactory.instance.objectNode();
+      doc.put("mediaType", "application/vnd.airlock.checkpoint-alarm-cleared.v1+json");
+      doc.put("origin", log);
+      doc.put("cleared", cleared);
+      emit(doc, "cleared " + cleared + " fork alarm(s) of " + log);
+      return ExitCode.OK;
     }
   }
 }

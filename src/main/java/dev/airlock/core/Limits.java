@@ -11,6 +11,11 @@ public final class Limits {
   public static final long MIB = 1024L * KIB;
   public static final long GIB = 1024L * MIB;
 
+  /** Largest signed note (checkpoint) file accepted; real checkpoints are under 1 KiB. */
+  public static final int MAX_NOTE_BYTES = 64 * 1024;
+  /** Most signature lines in one signed note (C2SP signed-note: must cope with at least 16). */
+  public static final int MAX_NOTE_SIGNATURES = 64;
+
   private static final Limits DEFAULTS =
       new Limits(16 * GIB, 256 * GIB, 100_000, 16 * MIB, 512 * KIB, 64, 100, 64 * MIB, 64);
 

@@ -107,10 +107,10 @@ public final class Merkle {
       }
       return;
     }
-    checkHash(root1, "root1");
-    checkHash(root2, "root2");
+    checkHash(root1, "root1", Reason.CONSISTENCY_PROOF_INVALID);
+    checkHash(root2, "root2", Reason.CONSISTENCY_PROOF_INVALID);
     for (byte[] h : proof) {
-      checkHash(h, "proof hash");
+      checkHash(h, "proof hash", Reason.CONSISTENCY_PROOF_INVALID);
     }
     // Shape per transparency-dev/merkle proof/verify.go: inner part below the split, then border.
     int inner = innerProofSize(size1 - 1, size2);
@@ -169,8 +169,12 @@ public final class Merkle {
   }
 
   private static void checkHash(byte[] h, String what) throws ProofException {
+    checkHash(h, what, Reason.INCLUSION_PROOF_INVALID);
+  }
+
+  private static void checkHash(byte[] h, String what, Reason reason) throws ProofException {
     if (h == null || h.length != HASH_BYTES) {
-      throw new ProofException(Reason.INCLUSION_PROOF_INVALID,
+      throw new ProofException(reason,
           what + " must be " + HASH_BYTES + " bytes, got " + (h == null ? "none" : h.length));
     }
   }

@@ -1,0 +1,442 @@
+package dev.airlock.tlog;
+
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The appliance's checkpoint (tree head) store, tables of migration V3: every verified checkpoint
+ * per origin, the consistency proofs seen, and fork alarms.
+ *
+ * <p>Import rules (DESIGN.md 6a "Checkpoints", section 7; FORMATS.md section 5 "Offline use"):
+ * each origin is its own tree; its first checkpoint is accepted without proof; a larger one needs a
+ * consistency proof from the largest known smaller one (stored, or accepted earlier in the same
+ * call), else {@link Reason#CHECKPOINT_UNPROVEN}; a smaller one needs a proof from it to the
+ * smallest known larger one, else {@link Reason#CHECKPOINT_ROLLBACK}; the same size with another
+ * root is a fork ({@link Reason#CHECKPOINT_FORK}), refused and raised as an alarm. Several
+ * checkpoints of one origin in one call are taken in increasing size; files come in any order.
+ * Re-importing a stored checkpoint succeeds and changes nothing. One call is all-or-nothing: it
+ * runs in the caller's transaction and throws before the caller commits.
+ */
+public final class CheckpointStore {
+  private CheckpointStore() {}
+
+  /** How a checkpoint relates to the stored ones (for the verify stage). */
+  public enum Consistency {
+    /** Equal to a stored checkpoint, or linked to one by a stored proof that verifies. */
+    CONSISTENT,
+    /** A stored checkpoint has the same size and another root. */
+    INCONSISTENT,
+    /** Neither: no stored checkpoint or proof links it. */
+    UNKNOWN
+  }
+
+  /** One input file of an import call. */
+  public record InputFile(String name, byte[] bytes) {
+    public InputFile {
+      Objects.requireNonNull(name, "name");
+      bytes = bytes.clone();
+    }
+
+    @Override
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+  }
+
+  /** A stored checkpoint. */
+  public record StoredCheckpoint(String origin, long size, String rootHex, String signer, String keyHint,
+      int witnesses, Instant importedAt) {}
+
+  /** Fork evidence: two verified checkpoints of {@code origin} at {@code size} with different roots. */
+  public record Fork(String origin, long size, String storedRootHex, String otherRootHex, byte[] otherNote) {
+    public Fork {
+      otherNote = otherNote.clone();
+    }
+
+    @Override
+    public byte[] otherNote() {
+      return otherNote.clone();
+    }
+  }
+
+  /** An open or cleared fork alarm. */
+  public record Alarm(long id, String origin, long size, String storedRootHex, String otherRootHex,
+      Instant raisedAt) {}
+
+  /** What an import call did. */
+  public record ImportResult(List<StoredCheckpoint> added, List<StoredCheckpoint> unchanged, int proofsStored) {
+    public ImportResult {
+      added = List.copyOf(added);
+      unchanged = List.copyOf(unchanged);
+    }
+  }
+
+  private record Candidate(String file, SignedNote note, VerifiedCheckpoint verified) {
+    Checkpoint cp() {
+      return verified.checkpoint();
+    }
+  }
+
+  private record ProofFile(String file, ConsistencyProof proof) {}
+
+  /**
+   * Verifies and stores the checkpoints and proofs of one import call, inside {@code tx}.
+   *
+   * @param logKeys trusted log keys (from the installed trusted roots)
+   * @param witnessKeys trusted witness keys; verified cosignatures are counted and stored
+   * @throws CheckpointRefusedException the call is refused; the caller must roll back {@code tx}
+   */
+  public static ImportResult importFiles(Connection tx, List<InputFile> files, List<LogKey> logKeys,
+      List<LogKey> witnessKeys, Instant now) throws CheckpointRefusedException, SQLException {
+    List<Candidate> candidates = new ArrayList<>();
+    List<ProofFile> proofs = new ArrayList<>();
+    for (InputFile f : files) {
+      try {
+        if (isProof(f)) {
+          proofs.add(new ProofFile(f.name(), ConsistencyProof.parse(f.bytes())));
+        } else {
+          SignedNote note = SignedNote.parse(f.bytes());
+          candidates.add(new Candidate(f.name(), note, CheckpointVerifier.verify(note, logKeys, witnessKeys)));
+        }
+      } catch (ProofException e) {
+        throw new CheckpointRefusedException(e.reason(), f.name(), e.getMessage(), null);
+      }
+    }
+    Map<String, List<Candidate>> byOrigin = new TreeMap<>();
+    for (Candidate c : candidates) {
+      byOrigin.computeIfAbsent(c.cp().origin(), o -> new ArrayList<>()).add(c);
+    }
+    List<StoredCheckpoint> added = new ArrayList<>();
+    List<StoredCheckpoint> unchanged = new ArrayList<>();
+    for (Map.Entry<String, List<Candidate>> e : byOrigin.entrySet()) {
+      importOrigin(tx, e.getKey(), e.getValue(), proofs, now, added, unchanged);
+    }
+    int stored = 0;
+    for (ProofFile p : proofs) {
+      String origin = p.proof().origin();
+      if (!knownRoots(tx, origin).isEmpty()) {
+        stored += storeProof(tx, p.proof());
+      }
+    }
+    return new ImportResult(added, unchanged, stored);
+  }
+
+  private static boolean isProof(InputFile f) {
+    if (f.name().endsWith(".proof.json")) {
+      return true;
+    }
+    if (f.name().endsWith(".checkpoint")) {
+      return false;
+    }
+    byte[] b = f.bytes();
+    for (byte x : b) {
+      if (x == ' ' || x == '\n' || x == '\t' || x == '\r') {
+        continue;
+      }
+      return x == '{';
+    }
+    return false;
+  }
+
+  private static void importOrigin(Connection tx, String origin, List<Candidate> cands, List<ProofFile> callProofs,
+      Instant now, List<StoredCheckpoint> added, List<StoredCheckpoint> unchanged)
+      throws CheckpointRefusedException, SQLException {
+    if (hasOpenAlarm(tx, origin)) {
+      throw new CheckpointRefusedException(Reason.LOG_FORK_ALARM, cands.get(0).file(), "log '" + origin
+          + "' has an open fork alarm; clear it with 'airlock checkpoint clear-alarm' after investigation", null);
+    }
+    TreeMap<Long, byte[]> known = knownRoots(tx, origin);
+    Set<Long> stored = new HashSet<>(known.keySet());
+    List<ConsistencyProof> proofs = new ArrayList<>();
+    callProofs.stream().map(ProofFile::proof).filter(p -> p.origin().equals(origin)).forEach(proofs::add);
+    proofs.addAll(storedProofs(tx, origin));
+    List<Candidate> sorted = new ArrayList<>(cands);
+    // DESIGN 6a: several checkpoints of one origin in one call are taken in increasing tree size
+    sorted.sort(Comparator.comparingLong(c -> c.cp().size()));
+    Map<Long, Candidate> acceptedInCall = new LinkedHashMap<>();
+    for (Candidate c : sorted) {
+      Checkpoint cp = c.cp();
+      byte[] root = cp.rootHash();
+      byte[] same = known.get(cp.size());
+      if (same != null) {
+        if (!Arrays.equals(same, root)) {
+          Fork fork = new Fork(origin, cp.size(), Hashing.hex(same), cp.rootHex(), c.note().bytes());
+          throw new CheckpointRefusedException(Reason.CHECKPOINT_FORK, c.file(), "log '" + origin
+              + "' signed two different roots for tree size " + cp.size() + ": " + Hashing.hex(same)
+              + " (known) and " + cp.rootHex() + " (this checkpoint)", fork);
+        }
+        if (stored.contains(cp.size())) {
+          unchanged.add(toStored(c, now));
+        }
+        continue;
+      }
+      Map.Entry<Long, byte[]> pred = known.lowerEntry(cp.size());
+      Map.Entry<Long, byte[]> succ = known.higherEntry(cp.size());
+      if (cp.size() == 0) {
+        // RFC 9162 2.1.1: MTH({}) = SHA-256(""); the empty tree is a prefix of every tree
+        if (!Arrays.equals(root, Merkle.emptyRoot())) {
+          throw new CheckpointRefusedException(Reason.CHECKPOINT_MALFORMED, c.file(),
+              "a checkpoint of size 0 must have the empty-tree root SHA-256(\"\")", null);
+        }
+      } else if (succ != null) {
+        // smaller than a known checkpoint: it must be a prefix of the next larger one
+        ConsistencyProof p = find(proofs, origin, cp.size(), succ.getKey());
+        if (p == null) {
+          throw new CheckpointRefusedException(Reason.CHECKPOINT_ROLLBACK, c.file(), "tree size " + cp.size()
+              + " of '" + origin + "' is smaller than the known size " + succ.getKey()
+              + " and no consistency proof " + cp.size() + " -> " + succ.getKey() + " was given", null);
+        }
+        try {
+          p.verify(root, succ.getValue());
+        } catch (ProofException ex) {
+          throw new CheckpointRefusedException(Reason.CHECKPOINT_ROLLBACK, c.file(), "tree size " + cp.size()
+              + " of '" + origin + "' is not consistent with the known size " + succ.getKey() + ": "
+              + ex.getMessage(), null);
+        }
+      } else if (pred != null && pred.getKey() > 0) {
+        ConsistencyProof p = find(proofs, origin, pred.getKey(), cp.size());
+        if (p == null) {
+          throw new CheckpointRefusedException(Reason.CHECKPOINT_UNPROVEN, c.file(), "tree size " + cp.size()
+              + " of '" + origin + "' needs a consistency proof from the known size " + pred.getKey()
+              + " (a *.proof.json with oldSize " + pred.getKey() + ", newSize " + cp.size() + ")", null);
+        }
+        try {
+          p.verify(pred.getValue(), root);
+        } catch (ProofException ex) {
+          throw new CheckpointRefusedException(Reason.CONSISTENCY_PROOF_INVALID, c.file(), "consistency proof "
+              + pred.getKey() + " -> " + cp.size() + " of '" + origin + "' does not verify: " + ex.getMessage(), null);
+        }
+      }
+      known.put(cp.size(), root);
+      acceptedInCall.put(cp.size(), c);
+    }
+    for (Candidate c : acceptedInCall.values()) {
+      insert(tx, c, now);
+      added.add(toStored(c, now));
+    }
+  }
+
+  private static ConsistencyProof find(List<ConsistencyProof> proofs, String origin, long oldSize, long newSize) {
+    for (ConsistencyProof p : proofs) {
+      if (p.origin().equals(origin) && p.oldSize() == oldSize && p.newSize() == newSize) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static StoredCheckpoint toStored(Candidate c, Instant now) {
+    VerifiedCheckpoint v = c.verified();
+    return new StoredCheckpoint(v.checkpoint().origin(), v.checkpoint().size(), v.checkpoint().rootHex(),
+        v.signer().name(), signerHint(c), v.witnesses().size(), now);
+  }
+
+  private static String signerHint(Candidate c) {
+    for (NoteSignature s : c.note().signatures()) {
+      if (s.name().equals(c.verified().signer().name())
+          && c.verified().signer().identify(s.name(), s.keyHint(), s.name()) != null) {
+        return Hashing.hex(s.keyHint());
+      }
+    }
+    return Hashing.hex(c.verified().signer().spkiKeyHint());
+  }
+
+  private static void insert(Connection tx, Candidate c, Instant now) throws SQLException {
+    StoredCheckpoint s = toStored(c, now);
+    try (PreparedStatement p = tx.prepareStatement("INSERT INTO checkpoint(origin, tree_size, root_hash, note, "
+        + "signer, key_hint, witnesses, imported_at) VALUES (?,?,?,?,?,?,?,?)")) {
+      p.setString(1, s.origin());
+      p.setLong(2, s.size());
+      p.setString(3, s.rootHex());
+      p.setBytes(4, c.note().bytes());
+      p.setString(5, s.signer());
+      p.setString(6, s.keyHint());
+      p.setInt(7, s.witnesses());
+      p.setString(8, now.toString());
+      p.executeUpdate();
+    }
+  }
+
+  private static int storeProof(Connection tx, ConsistencyProof proof) throws SQLException {
+    try (PreparedStatement q = tx.prepareStatement(
+        "SELECT 1 FROM checkpoint_proof WHERE origin = ? AND old_size = ? AND new_size = ?")) {
+      q.setString(1, proof.origin());
+      q.setLong(2, proof.oldSize());
+      q.setLong(3, proof.newSize());
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) {
+          return 0;
+        }
+      }
+    }
+    try (PreparedStatement p = tx.prepareStatement(
+        "INSERT INTO checkpoint_proof(origin, old_size, new_size, hashes) VALUES (?,?,?,?)")) {
+      p.setString(1, proof.origin());
+      p.setLong(2, proof.oldSize());
+      p.setLong(3, proof.newSize());
+      p.setString(4, proof.hashesText());
+      p.executeUpdate();
+    }
+    return 1;
+  }
+
+  private static List<ConsistencyProof> storedProofs(Connection tx, String origin) throws SQLException {
+    List<ConsistencyProof> out = new ArrayList<>();
+    try (PreparedStatement p = tx.prepareStatement(
+        "SELECT old_size, new_size, hashes FROM checkpoint_proof WHERE origin = ?")) {
+      p.setString(1, origin);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          try {
+            out.add(ConsistencyProof.fromStored(origin, rs.getLong(1), rs.getLong(2), rs.getString(3)));
+          } catch (ProofException | IllegalArgumentException e) {
+            throw new SQLException("stored consistency proof of '" + origin + "' is corrupt: " + e.getMessage(), e);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The stored roots of an origin by tree size. */
+  private static TreeMap<Long, byte[]> knownRoots(Connection tx, String origin) throws SQLException {
+    TreeMap<Long, byte[]> out = new TreeMap<>();
+    try (PreparedStatement p = tx.prepareStatement("SELECT tree_size, root_hash FROM checkpoint WHERE origin = ?")) {
+      p.setString(1, origin);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getLong(1), Hashing.unhex(rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How {@code (origin, size, root)} (e.g. a bundle's checkpoint, already signature-verified by the
+   * caller) relates to the stored checkpoints: equal to a stored one, or linked to one by a stored
+   * proof that verifies → CONSISTENT; a stored one of the same size with another root →
+   * INCONSISTENT; otherwise UNKNOWN. Callers MUST also consult {@link #openAlarms}.
+   */
+  public static Consistency consistency(Connection tx, String origin, long size, byte[] root) throws SQLException {
+    TreeMap<Long, byte[]> known = knownRoots(tx, origin);
+    byte[] same = known.get(size);
+    if (same != null) {
+      return Arrays.equals(same, root) ? Consistency.CONSISTENT : Consistency.INCONSISTENT;
+    }
+    for (ConsistencyProof p : storedProofs(tx, origin)) {
+      try {
+        if (p.oldSize() == size && known.containsKey(p.newSize())) {
+          p.verify(root, known.get(p.newSize()));
+          return Consistency.CONSISTENT;
+        }
+        if (p.newSize() == size && known.containsKey(p.oldSize())) {
+          p.verify(known.get(p.oldSize()), root);
+          return Consistency.CONSISTENT;
+        }
+      } catch (ProofException e) {
+        // this proof does not link the given root; another might
+      }
+    }
+    return Consistency.UNKNOWN;
+  }
+
+  /** Every stored checkpoint, by origin then size. */
+  public static List<StoredCheckpoint> list(Connection tx) throws SQLException {
+    List<StoredCheckpoint> out = new ArrayList<>();
+    try (PreparedStatement p = tx.prepareStatement("SELECT origin, tree_size, root_hash, signer, key_hint, "
+        + "witnesses, imported_at FROM checkpoint ORDER BY origin, tree_size")) {
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredCheckpoint(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+              rs.getString(5), rs.getInt(6), Instant.parse(rs.getString(7))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The stored note bytes of a checkpoint, or null. */
+  public static byte[] note(Connection tx, String origin, long size) throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement("SELECT note FROM checkpoint WHERE origin = ? AND tree_size = ?")) {
+      p.setString(1, origin);
+      p.setLong(2, size);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Records a fork alarm (in its own transaction: the refused import rolled back). */
+  public static long raiseAlarm(Connection tx, Fork fork, Instant now) throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement("INSERT INTO checkpoint_alarm(origin, tree_size, stored_root, "
+        + "other_root, other_note, raised_at) VALUES (?,?,?,?,?,?)", new String[] {"ID"})) {
+      p.setString(1, fork.origin());
+      p.setLong(2, fork.size());
+      p.setString(3, fork.storedRootHex());
+      p.setString(4, fork.otherRootHex());
+      p.setBytes(5, fork.otherNote());
+      p.setString(6, now.toString());
+      p.executeUpdate();
+      try (ResultSet rs = p.getGeneratedKeys()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Open fork alarms (every origin). */
+  public static List<Alarm> openAlarms(Connection tx) throws SQLException {
+    List<Alarm> out = new ArrayList<>();
+    try (PreparedStatement p = tx.prepareStatement("SELECT id, origin, tree_size, stored_root, other_root, raised_at "
+        + "FROM checkpoint_alarm WHERE cleared_at IS NULL ORDER BY id")) {
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Alarm(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+              Instant.parse(rs.getString(6))));
+        }
+      }
+    }
+    return out;
+  }
+
+  public static boolean hasOpenAlarm(Connection tx, String origin) throws SQLException {
+    return openAlarms(tx).stream().anyMatch(a -> a.origin().equals(origin));
+  }
+
+  /**
+   * Clears the open alarms of {@code origin}, recording who and why; returns how many were cleared
+   * (0 if none was open).
+   */
+  public static int clearAlarms(Connection tx, String origin, String operator, String reason, Instant now)
+      throws SQLException {
+    try (PreparedStatement p = tx.prepareStatement("UPDATE checkpoint_alarm SET cleared_at = ?, cleared_by = ?, "
+        + "cleared_reason = ? WHERE origin = ? AND cleared_at IS NULL")) {
+      p.setString(1, now.toString());
+      p.setString(2, operator);
+      p.setString(3, reason);
+      p.setString(4, origin);
+      return p.executeUpdate();
+    }
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
