@@ -498,7 +498,7 @@ public final class BundleVerifier {
       throws Denial {
     try {
       if (artifact.hasBytes()) {
-        Signatures.verify(key, alg, artifact.bytesUnsafe(), b.signature());
+        verifyAny(key, alg, artifact.bytesUnsafe(), b.signature());
       } else {
         String hashAlg = switch (alg) {
           case ECDSA_P384_SHA384, RSA_PKCS1_SHA384 -> "sha384";
@@ -510,12 +510,35 @@ public final class BundleVerifier {
           throw new Denial(Reason.ARTIFACT_DIGEST_MISMATCH,
               "the signature uses " + hashAlg + " and only a " + artifact.algorithm() + " digest was given");
         }
-        Signatures.verifyPrehashed(key, alg, d, b.signature());
+        try {
+          Signatures.verifyPrehashed(key, alg, d, b.signature());
+        } catch (InvalidSignatureException e) {
+          if (alg != SignatureAlgorithm.RSA_PKCS1_SHA256) {
+            throw e;
+          }
+          Signatures.verifyPrehashed(key, SignatureAlgorithm.RSA_PSS_SHA256, d, b.signature());
+        }
       }
     } catch (InvalidSignatureException e) {
       throw sigDenial(e);
     }
     return alg.name();
+  }
+
+  /**
+   * Verifies under the key's algorithm; an RSA key (whose SPKI does not say PKCS#1 v1.5 or PSS)
+   * may sign with either scheme of the allow-list, as cosign's RSA-PSS signing algorithms do.
+   */
+  private static void verifyAny(PublicKey key, SignatureAlgorithm alg, byte[] data, byte[] sig)
+      throws InvalidSignatureException {
+    try {
+      Signatures.verify(key, alg, data, sig);
+    } catch (InvalidSignatureException e) {
+      if (alg != SignatureAlgorithm.RSA_PKCS1_SHA256) {
+        throw e;
+      }
+      Signatures.verify(key, SignatureAlgorithm.RSA_PSS_SHA256, data, sig);
+    }
   }
 
   private static Denial sigDenial(InvalidSignatureException e) {
@@ -542,7 +565,7 @@ public final class BundleVerifier {
       throw new Denial(Reason.DSSE_PAYLOAD_TYPE_UNSUPPORTED, "DSSE payloadType", INTOTO, d.payloadType());
     }
     try {
-      Signatures.verify(key, alg, pae(d.payloadType(), d.payload()), d.signature());
+      verifyAny(key, alg, pae(d.payloadType(), d.payload()), d.signature());
     } catch (InvalidSignatureException e) {
       throw sigDenial(e);
     }
@@ -632,6 +655,12 @@ public final class BundleVerifier {
         throw new Denial(Reason.INCLUSION_PROOF_MISSING, "bundles v0.2 and later need an inclusion proof");
       }
       return new EntryResult(log, time, "set");
+    }
+    if (time == null && e.logIndex() != p.logIndex()) {
+      // without a SET nothing signs the top-level index; Rekor v2 has one index for both
+      // (FORMATS.md section 5), so it must be the proven one
+      throw new Denial(Reason.INCLUSION_PROOF_INVALID, "entry logIndex differs from the inclusion proof's",
+          String.valueOf(p.logIndex()), String.valueOf(e.logIndex()));
     }
     try {
       Merkle.verifyInclusion(p.logIndex(), p.treeSize(), Merkle.leafHash(e.body()), p.hashes(), p.rootHash());
