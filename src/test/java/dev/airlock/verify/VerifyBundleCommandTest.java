@@ -115,6 +115,30 @@ class VerifyBundleCommandTest {
   }
 
   @Test
+  void decisionIsAuditedWhenAHomeExists() throws Exception {
+    Path home = tmp.resolve("home");
+    dev.airlock.core.Database db = dev.airlock.core.Database.create(dev.airlock.core.Home.at(home));
+    List<String> a = new ArrayList<>(List.of("--home", home.toString()));
+    a.addAll(args(kase("conformance.happy-path-v0.3"), false, null));
+    assertEquals(0, run(a.toArray(String[]::new)).code());
+    List<String> b = new ArrayList<>(List.of("--home", home.toString()));
+    b.addAll(args(kase("conformance.signature-mismatch_fail"), false, null));
+    assertEquals(1, run(b.toArray(String[]::new)).code());
+    List<String> outcomes = db.transaction(tx -> {
+      List<String> out = new ArrayList<>();
+      try (var st = tx.prepareStatement("SELECT action, outcome FROM audit_event ORDER BY seq");
+          var rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1) + ":" + rs.getString(2));
+        }
+      }
+      return out;
+    });
+    assertEquals(List.of("verify-bundle:admit", "verify-bundle:deny"),
+        outcomes.stream().filter(o -> o.startsWith("verify-bundle")).toList());
+  }
+
+  @Test
   void noTrustNoHomeCannotDecide() throws Exception {
     JsonNode c = kase("conformance.happy-path-v0.3");
     Run r = run("verify-bundle", "--bundle", Corpus.file(c, "bundle").toString(),
