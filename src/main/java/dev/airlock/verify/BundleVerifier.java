@@ -723,6 +723,9 @@ public final class BundleVerifier {
 
     BundleVerification result() {
       List<Check> all = new ArrayList<>(checks);
+      if (options.useSignedTimestamps()) {
+        all.add(Check.pass("option.use-signed-timestamps", "RFC 3161 timestamps count as verified time"));
+      }
       for (String r : options.relaxations()) {
         all.add(Check.skip("option." + r, "unsafe option in effect: " + r));
       }
