@@ -1,6 +1,30 @@
 package dev.airlock.cli;
 
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.Keys;
+import dev.airlock.oci.Digest;
+import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.TrustStore;
+import dev.airlock.trust.TrustedRoot;
+import dev.airlock.verify.Artifact;
+import dev.airlock.verify.BundleVerification;
+import dev.airlock.verify.BundleVerifier;
+import dev.airlock.verify.Check;
+import dev.airlock.verify.SignatureVerdict;
+import dev.airlock.verify.Verdict;
+import dev.airlock.verify.VerifyOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,8 +69,151 @@ final class VerifyBundleCommand extends BaseCommand {
       description = "The artifact file, or its digest as sha256:<hex>.")
   String artifact;
 
+  /** Above this size the artifact is hashed while streaming and verified by digest. */
+  static final long MAX_IN_MEMORY_ARTIFACT = 256L * 1024 * 1024;
+
+  /**
+   * Stateless verification (DESIGN.md section 4). Trust is {@code --trusted-root}, else the installed
+   * snapshot. The decision is audited when a home exists; without a home and with
+   * {@code --trusted-root} the command only verifies (there is nowhere to audit to, and nothing is
+   * installed or admitted) -- documented in docs/verification.md.
+   */
   @Override
   protected ExitCode execute() {
-    throw notImplemented("verify-bundle");
+    Clock clock = systemClock();
+    Home home = home();
+    byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");
+    Artifact art = artifact();
+    VerifyOptions.Builder o = VerifyOptions.builder()
+        .identity(certificateIdentity)
+        .issuer(certificateOidcIssuer);
+    try {
+      o.identityRegexp(certificateIdentityRegexp).issuerRegexp(certificateOidcIssuerRegexp);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw AirlockException.usage("invalid regular expression: " + e.getDescription());
+    }
+    if (key != null) {
+      try {
+        o.key(Keys.parsePublicKey(readBounded(key, 64 * 1024, "key")));
+      } catch (Keys.KeyException e) {
+        throw AirlockException.denied(e.unsupported() ? Reason.KEY_ALGORITHM_UNSUPPORTED : Reason.KEY_MALFORMED,
+            key + ": " + e.getMessage());
+      }
+    }
+    if (insecureIgnoreTlog) {
+      o.insecureIgnoreTlogUnsafe();
+    }
+    if (useSignedTimestamps) {
+      o.useSignedTimestamps();
+    }
+    TrustSnapshot snapshot;
+    if (trustedRoot != null) {
+      TrustedRoot root = TrustedRoot.parse(
+          readBounded(trustedRoot, Limits.defaults().maxJsonBytes(), "trusted root"), trustedRoot.toString());
+      snapshot = TrustSnapshot.ofRoots(root.digest().toString(), clock.instant(), List.of(root));
+    } else {
+      snapshot = installedTrust(home);
+    }
+    BundleVerification result = new BundleVerifier(snapshot).verify(bundleBytes, art, o.build());
+    SignatureVerdict sv = result.signature();
+    Verdict.Builder vb = Verdict.builder()
+        .subject(null, art.toString())
+        .decision(sv.valid() ? Verdict.Decision.ADMIT : Verdict.Decision.DENY)
+        .trust(snapshot.tufRootVersion() == 0 ? null : snapshot.tufRootVersion(), snapshot.id())
+        .time(clock.instant(), sv.timeSource())
+        .signature(sv);
+    sv.reasons().forEach(vb::reason);
+    com.fasterxml.jackson.databind.node.ObjectNode extra =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    extra.put("bundle", bundle.toString());
+    if (result.predicateType() != null) {
+      extra.put("predicateType", result.predicateType());
+    }
+    if (!o.build().relaxations().isEmpty()) {
+      o.build().relaxations().forEach(r -> vb.warning("unsafe option: " + r));
+    }
+    vb.extra(extra);
+    Verdict verdict = vb.build();
+    if (home.isInitialised()) {
+      AuditEvent event = new AuditEvent(clock.instant(), operator(), host(), commandName(), "verify-bundle",
+          art.toString(), verdict.decision().json(),
+          verdict.reasons().stream().map(Enum::name).toList(), verdict.toJson());
+      Database.open(home).transaction(tx -> AuditLog.append(tx, event));
+    }
+    emit(verdict.toJson(), human(verdict, sv));
+    return sv.valid() ? ExitCode.OK : ExitCode.DENIED;
+  }
+
+  private String host() {
+    String h = root().env().get("HOSTNAME");
+    return h == null || h.isBlank() ? "localhost" : h;
+  }
+
+  private static String human(Verdict v, SignatureVerdict sv) {
+    if (sv.valid()) {
+      return "verified: " + sv.kind() + (sv.identity() != null ? " identity " + sv.identity() : "")
+          + (sv.issuer() != null ? " issuer " + sv.issuer() : "")
+          + (sv.signedAt() != null ? " signed at " + sv.signedAt() + " (" + sv.timeSource() + ")" : "");
+    }
+    StringBuilder b = new StringBuilder("denied:");
+    for (Check c : sv.checks()) {
+      if (c.failed()) {
+        b.append(' ').append(c.reason().name()).append(" (").append(c.id()).append(')');
+        if (c.detail() != null) {
+          b.append(": ").append(c.detail());
+        }
+        break;
+      }
+    }
+    return b.toString();
+  }
+
+  private Artifact artifact() {
+    // conformance CLI protocol: a sha256:<64 hex> that is not a path on disk is a digest
+    if (artifact.matches("sha256:[0-9a-fA-F]{64}") && !Files.exists(Path.of(artifact))) {
+      return Artifact.ofDigest(Digest.parse(artifact.toLowerCase(java.util.Locale.ROOT)));
+    }
+    Path p = Path.of(artifact);
+    try {
+      if (Files.size(p) > MAX_IN_MEMORY_ARTIFACT) {
+        try (var in = Files.newInputStream(p)) {
+          return Artifact.ofDigest("sha256", Hashing.sha256(in));
+        }
+      }
+      return Artifact.ofBytes(Files.readAllBytes(p));
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, artifact + ": cannot read the artifact: " + e.getMessage());
+    }
+  }
+
+  private static byte[] readBounded(Path p, long limit, String what) {
+    try {
+      long size = Files.size(p);
+      if (size > limit) {
+        throw AirlockException.denied(Reason.LIMIT_EXCEEDED, p + ": " + what + " of " + size
+            + " bytes exceeds the limit of " + limit);
+      }
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, p + ": cannot read the " + what + ": " + e.getMessage());
+    }
+  }
+
+  private static TrustSnapshot installedTrust(Home home) {
+    if (!home.isInitialised()) {
+      throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
+          "no --trusted-root given and no airlock home at " + home + "; run 'airlock init' or pass --trusted-root");
+    }
+    try {
+      return Database.open(home).transaction(tx -> TrustStore.current(tx)).orElseThrow(() ->
+          AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust is installed in " + home
+              + "; import a TUF repository or pass --trusted-root"));
+    } catch (AirlockException e) {
+      if (e.reason() == Reason.NOT_IMPLEMENTED) {
+        throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
+            "the installed trust store is not available in this build; pass --trusted-root FILE");
+      }
+      throw e;
+    }
   }
 }

@@ -60,6 +60,68 @@ public final class Signatures {
     verify(key, alg, data, signature);
   }
 
+  /**
+   * Verifies {@code signature} over a message of which only the digest is known (Sigstore
+   * "prehashed" verification, used when the artifact is given as {@code sha256:<hex>}). ECDSA signs
+   * the digest directly; RSA PKCS#1 v1.5 wraps it in a DigestInfo; RSA-PSS uses the raw PSS
+   * engine. Ed25519 (pure) cannot verify a prehashed message and is refused as unsupported.
+   *
+   * @param digest the message digest computed with {@code algorithm}'s hash
+   * @throws InvalidSignatureException as {@link #verify(PublicKey, SignatureAlgorithm, byte[], byte[])}
+   */
+  public static void verifyPrehashed(PublicKey key, SignatureAlgorithm algorithm, byte[] digest, byte[] signature)
+      throws InvalidSignatureException {
+    checkKeyFits(key, algorithm);
+    if (signature == null || signature.length == 0) {
+      throw new InvalidSignatureException(Problem.MALFORMED, "empty signature");
+    }
+    if (algorithm == SignatureAlgorithm.ED25519) {
+      throw new InvalidSignatureException(Problem.UNSUPPORTED,
+          "Ed25519 signatures cannot be verified against a digest; supply the artifact");
+    }
+    int hashLen = switch (algorithm) {
+      case ECDSA_P384_SHA384, RSA_PKCS1_SHA384 -> 48;
+      case ECDSA_P521_SHA512, RSA_PKCS1_SHA512 -> 64;
+      default -> 32;
+    };
+    if (digest == null || digest.length != hashLen) {
+      throw new InvalidSignatureException(Problem.MISMATCH,
+          "digest of " + (digest == null ? 0 : digest.length) + " bytes does not fit " + algorithm);
+    }
+    boolean ok;
+    try {
+      Signature s;
+      byte[] data = digest;
+      if (algorithm.isEcdsa()) {
+        s = Signature.getInstance("NONEwithECDSA", Provider.BC);
+      } else if (algorithm == SignatureAlgorithm.RSA_PSS_SHA256) {
+        s = Signature.getInstance("RAWRSASSA-PSS", Provider.BC);
+        s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+      } else {
+        s = Signature.getInstance("NONEwithRSA", Provider.BC);
+        String oid = switch (hashLen) {
+          case 48 -> "2.16.840.1.101.3.4.2.2";
+          case 64 -> "2.16.840.1.101.3.4.2.3";
+          default -> "2.16.840.1.101.3.4.2.1";
+        };
+        data = new org.bouncycastle.asn1.x509.DigestInfo(
+            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid), org.bouncycastle.asn1.DERNull.INSTANCE),
+            digest).getEncoded("DER");
+      }
+      s.initVerify(key);
+      s.update(data);
+      ok = s.verify(signature);
+    } catch (java.security.SignatureException e) {
+      throw new InvalidSignatureException(Problem.MALFORMED, "malformed signature: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | java.io.IOException | RuntimeException e) {
+      throw new InvalidSignatureException(Problem.MALFORMED, "signature check failed: " + e, e);
+    }
+    if (!ok) {
+      throw new InvalidSignatureException(Problem.MISMATCH, "signature does not verify");
+    }
+  }
+
   /** Signs (audit checkpoints, test lab). */
   public static byte[] sign(PrivateKey key, SignatureAlgorithm algorithm, byte[] data) {
     try {

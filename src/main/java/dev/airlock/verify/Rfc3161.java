@@ -1,0 +1,100 @@
+package dev.airlock.verify;
+
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Certificates;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.crypto.InvalidSignatureException;
+import dev.airlock.trust.CertificateAuthority;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.bouncycastle.tsp.TimeStampToken;
+
+/**
+ * RFC 3161 signed timestamps (bundle {@code timestampVerificationData}): the token must be signed
+ * by a timestamp authority of the trusted root whose validFor and whose every certificate contain
+ * genTime, and its message imprint must be the hash of the signature bytes.
+ */
+final class Rfc3161 {
+  private Rfc3161() {}
+
+  /** Returns the verified genTime. */
+  static Instant verify(byte[] der, byte[] signature, List<CertificateAuthority> tsas, ChainCache cache)
+      throws Denial {
+    TimeStampToken token;
+    try {
+      token = parse(der);
+    } catch (Exception e) {
+      throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp cannot be parsed: " + e.getMessage());
+    }
+    Instant genTime = token.getTimeStampInfo().getGenTime().toInstant();
+    String alg = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
+    String jca;
+    if (alg.equals(NISTObjectIdentifiers.id_sha256.getId())) {
+      jca = "SHA-256";
+    } else if (alg.equals(NISTObjectIdentifiers.id_sha384.getId())) {
+      jca = "SHA-384";
+    } else if (alg.equals(NISTObjectIdentifiers.id_sha512.getId())) {
+      jca = "SHA-512";
+    } else {
+      throw new Denial(Reason.TIMESTAMP_MALFORMED, "timestamp imprint hash " + alg + " is not allowed");
+    }
+    byte[] want = Hashing.get(jca).digest(signature);
+    if (!MessageDigest.isEqual(want, token.getTimeStampInfo().getMessageImprintDigest())) {
+      throw new Denial(Reason.TIMESTAMP_IMPRINT_MISMATCH, "timestamp imprint is not the hash of the signature",
+          Hashing.hex(want), Hashing.hex(token.getTimeStampInfo().getMessageImprintDigest()));
+    }
+    Denial timeFailure = null;
+    for (CertificateAuthority tsa : tsas) {
+      X509Certificate signer = tsa.chain().get(0);
+      try {
+        Certificates.verifyTimeStampToken(token, signer);
+      } catch (InvalidSignatureException e) {
+        continue;
+      }
+      // the signature is this TSA's: now its window and chain at genTime decide
+      if (!tsa.validFor().contains(genTime)) {
+        timeFailure = new Denial(Reason.TIMESTAMP_AUTHORITY_NOT_VALID_AT_TIME,
+            "genTime is outside the TSA's validFor", tsa.validFor().toString(), genTime.toString());
+        continue;
+      }
+      try {
+        cache.verifyAuthorityChain(tsa);
+      } catch (Denial d) {
+        timeFailure = d;
+        continue;
+      }
+      for (X509Certificate c : tsa.chain()) {
+        if (!BundleVerifier.validAt(c, genTime)) {
+          timeFailure = new Denial(Reason.TIMESTAMP_AUTHORITY_NOT_VALID_AT_TIME,
+              "TSA certificate '" + c.getSubjectX500Principal() + "' is not valid at genTime",
+              c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), genTime.toString());
+          break;
+        }
+      }
+      if (timeFailure == null) {
+        return genTime;
+      }
+    }
+    if (timeFailure != null) {
+      throw timeFailure;
+    }
+    throw new Denial(Reason.TIMESTAMP_UNTRUSTED, "timestamp is not signed by a TSA of the trusted root");
+  }
+
+  private static TimeStampToken parse(byte[] der) throws Exception {
+    try {
+      TimeStampResponse r = new TimeStampResponse(der);
+      if (r.getTimeStampToken() != null) {
+        return r.getTimeStampToken();
+      }
+    } catch (Exception e) {
+      // maybe a bare token
+    }
+    return new TimeStampToken(new CMSSignedData(der));
+  }
+}

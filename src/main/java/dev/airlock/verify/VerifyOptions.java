@@ -1,0 +1,231 @@
+package dev.airlock.verify;
+
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What a signature must satisfy, with cosign's option names and meaning. Secure by default
+ * (STYLE.md rule 8): keyless verification needs an identity and an issuer, an SCT and one verified
+ * transparency-log entry; every relaxation is a method ending in {@code Unsafe} and is listed in
+ * {@link #relaxations()} so that the verdict shows it. Immutable; built with {@link #builder()}.
+ */
+public final class VerifyOptions {
+  private final String identity;
+  private final Pattern identityRegexp;
+  private final String issuer;
+  private final Pattern issuerRegexp;
+  private final PublicKey key;
+  private final dev.airlock.trust.ValidityWindow keyWindow;
+  private final boolean insecureIgnoreTlog;
+  private final boolean useSignedTimestamps;
+  private final boolean requireSct;
+  private final int tlogThreshold;
+  private final boolean withoutIdentity;
+  private final boolean withoutCodeSigningEku;
+  private final java.time.Instant fallbackTime;
+  private final List<String> relaxations;
+
+  private VerifyOptions(Builder b) {
+    this.identity = b.identity;
+    this.identityRegexp = b.identityRegexp;
+    this.issuer = b.issuer;
+    this.issuerRegexp = b.issuerRegexp;
+    this.key = b.key;
+    this.keyWindow = b.keyWindow;
+    this.insecureIgnoreTlog = b.insecureIgnoreTlog;
+    this.useSignedTimestamps = b.useSignedTimestamps;
+    this.requireSct = b.requireSct;
+    this.tlogThreshold = b.tlogThreshold;
+    this.withoutIdentity = b.withoutIdentity;
+    this.withoutCodeSigningEku = b.withoutCodeSigningEku;
+    this.fallbackTime = b.fallbackTime;
+    this.relaxations = List.copyOf(b.relaxations);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String identity() {
+    return identity;
+  }
+
+  public Pattern identityRegexp() {
+    return identityRegexp;
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public Pattern issuerRegexp() {
+    return issuerRegexp;
+  }
+
+  /** The out-of-band public key for key-based verification, or null for keyless. */
+  public PublicKey key() {
+    return key;
+  }
+
+  /** The key authority's validity window, judged at the verified signing time; null if none. */
+  public dev.airlock.trust.ValidityWindow keyWindow() {
+    return keyWindow;
+  }
+
+  public boolean insecureIgnoreTlog() {
+    return insecureIgnoreTlog;
+  }
+
+  public boolean useSignedTimestamps() {
+    return useSignedTimestamps;
+  }
+
+  public boolean requireSct() {
+    return requireSct;
+  }
+
+  public int tlogThreshold() {
+    return tlogThreshold;
+  }
+
+  public boolean withoutIdentity() {
+    return withoutIdentity;
+  }
+
+  /** The time to judge certificates at when no signing time is verified, or null (the default). */
+  public java.time.Instant fallbackTime() {
+    return fallbackTime;
+  }
+
+  public boolean withoutCodeSigningEku() {
+    return withoutCodeSigningEku;
+  }
+
+  /** The unsafe relaxations in effect, by name, for the verdict. */
+  public List<String> relaxations() {
+    return relaxations;
+  }
+
+  boolean hasIdentityPolicy() {
+    return (identity != null || identityRegexp != null) && (issuer != null || issuerRegexp != null);
+  }
+
+  /** Builder. Regexps must match the whole string ({@link java.util.regex.Matcher#matches()}). */
+  public static final class Builder {
+    private String identity;
+    private Pattern identityRegexp;
+    private String issuer;
+    private Pattern issuerRegexp;
+    private PublicKey key;
+    private dev.airlock.trust.ValidityWindow keyWindow;
+    private boolean insecureIgnoreTlog;
+    private boolean useSignedTimestamps;
+    private boolean requireSct = true;
+    private int tlogThreshold = 1;
+    private boolean withoutIdentity;
+    private boolean withoutCodeSigningEku;
+    private java.time.Instant fallbackTime;
+    private final List<String> relaxations = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder identity(String exact) {
+      this.identity = exact;
+      return this;
+    }
+
+    public Builder identityRegexp(String regexp) {
+      this.identityRegexp = regexp == null ? null : Pattern.compile(regexp);
+      return this;
+    }
+
+    public Builder issuer(String exact) {
+      this.issuer = exact;
+      return this;
+    }
+
+    public Builder issuerRegexp(String regexp) {
+      this.issuerRegexp = regexp == null ? null : Pattern.compile(regexp);
+      return this;
+    }
+
+    public Builder key(PublicKey key) {
+      this.key = key;
+      return this;
+    }
+
+    /** A key authority: its key, and its window checked at the signing time. */
+    public Builder keyAuthority(dev.airlock.trust.KeyAuthority authority) {
+      this.key = authority.key();
+      this.keyWindow = authority.window();
+      return this;
+    }
+
+    /** cosign {@code --insecure-ignore-tlog}: no transparency-log entry is required. */
+    public Builder insecureIgnoreTlogUnsafe() {
+      this.insecureIgnoreTlog = true;
+      this.tlogThreshold = 0;
+      relaxations.add("insecure-ignore-tlog");
+      return this;
+    }
+
+    /** cosign {@code --use-signed-timestamps}: RFC 3161 timestamps count as verified time. */
+    public Builder useSignedTimestamps() {
+      this.useSignedTimestamps = true;
+      return this;
+    }
+
+    /** No embedded SCT is required (private instances without a CT log). */
+    public Builder withoutSctUnsafe() {
+      this.requireSct = false;
+      relaxations.add("without-sct");
+      return this;
+    }
+
+    /** Keyless verification without an identity/issuer policy (tests, diagnostics). */
+    public Builder withoutIdentityUnsafe() {
+      this.withoutIdentity = true;
+      relaxations.add("without-identity");
+      return this;
+    }
+
+    /**
+     * Judge certificates at {@code now} (the caller's clock) when neither a Rekor SET nor an RFC
+     * 3161 timestamp gives a verified signing time: private PKIs without a log (containers/image
+     * "pki" signatures). The verdict's time source is then {@code system}.
+     */
+    public Builder fallbackTimeUnsafe(java.time.Instant now) {
+      this.fallbackTime = now;
+      relaxations.add("fallback-time");
+      return this;
+    }
+
+    /**
+     * Accept a leaf without the codeSigning EKU: private PKIs verified the containers/image way
+     * (its "pki" signatures do not require it; cosign and Fulcio do).
+     */
+    public Builder withoutCodeSigningEkuUnsafe() {
+      this.withoutCodeSigningEku = true;
+      relaxations.add("without-code-signing-eku");
+      return this;
+    }
+
+    /** How many transparency-log entries must verify (default 1). */
+    public Builder tlogThreshold(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("tlog threshold must be >= 0");
+      }
+      if (n == 0 && !insecureIgnoreTlog) {
+        relaxations.add("tlog-threshold-0");
+      }
+      this.tlogThreshold = n;
+      return this;
+    }
+
+    public VerifyOptions build() {
+      return new VerifyOptions(this);
+    }
+  }
+}
