@@ -76,6 +76,11 @@ final class InitCommand extends BaseCommand {
     }
     PinnedRoot pinned = PinnedRoot.check(rootBytes, root.toString(), now);
     byte[] policyBytes = policy == null ? null : readInput(policy, Limits.defaults().maxJsonBytes(), "policy");
+    Path policyDir = policy == null ? null : policy.toAbsolutePath().normalize().getParent();
+    // validated before anything is created: a bad policy leaves no home behind
+    dev.airlock.policy.Policy parsedPolicy = policyBytes == null ? null
+        : dev.airlock.policy.PolicyParser.parse(policyBytes, policy.toString(), policyDir,
+            "sha256:" + Hashing.sha256Hex(policyBytes));
 
     Path parent = target.getParent();
     Path tmp;
@@ -119,17 +124,11 @@ final class InitCommand extends BaseCommand {
         detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
         detail.put("forced", exists);
         if (policyBytes != null) {
-          String digest = "sha256:" + Hashing.sha256Hex(policyBytes);
-          try (PreparedStatement p = tx.prepareStatement(
-              "INSERT INTO policy_install(name, digest, bytes, installed_at) VALUES (?,?,?,?)")) {
-            p.setString(1, policy.getFileName().toString());
-            p.setString(2, digest);
-            p.setBytes(3, policyBytes);
-            p.setString(4, now.toString());
-            p.executeUpdate();
-          }
+          String digest = parsedPolicy.digest();
+          dev.airlock.policy.PolicyStore.install(tx, parsedPolicy, policyBytes, "init", policyDir, now);
           ObjectNode pol = detail.putObject("policy");
           pol.put("file", policy.toString());
+          pol.put("name", parsedPolicy.name());
           pol.put("digest", digest);
         }
         AuditLog.append(tx, auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"

@@ -1,6 +1,20 @@
 package dev.airlock.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Reason;
+import dev.airlock.policy.MercureConverter;
+import dev.airlock.policy.Policy;
+import dev.airlock.policy.PolicyParser;
+import dev.airlock.policy.PolicyStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +38,32 @@ final class PolicyCommand implements Runnable {
 
     @Override
     protected ExitCode execute() {
-      throw notImplemented("policy set");
+      byte[] bytes = PolicyChoice.read(file);
+      Path dir = file.toAbsolutePath().normalize().getParent();
+      Policy p = PolicyParser.parse(bytes, file.toString(), dir, PolicyChoice.digest(bytes));
+      ObjectNode doc = Database.open(home()).transaction(tx -> {
+        Database.TrustedTime time = trustedTime(tx);
+        Optional<PolicyStore.Installed> before = PolicyStore.current(tx);
+        PolicyStore.Installed now = PolicyStore.install(tx, p, bytes, "policy set", dir, time.now());
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("file", file.toAbsolutePath().normalize().toString());
+        d.put("name", p.name());
+        d.put("digest", p.digest());
+        before.ifPresent(b -> {
+          d.put("previousName", b.name());
+          d.put("previousDigest", b.digest());
+        });
+        d.put("diff", diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
+            new String(bytes, StandardCharsets.UTF_8)));
+        AuditLog.append(tx, auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
+        d.put("mediaType", "application/vnd.airlock.policy-install.v1+json");
+        d.put("installedAt", now.installedAt().toString());
+        return d;
+      });
+      String diff = doc.path("diff").asText();
+      emit(doc, "Installed policy '" + p.name() + "' " + p.digest() + "\n"
+          + (diff.isEmpty() ? "(no previous policy)\n" : diff));
+      return ExitCode.OK;
     }
   }
 
@@ -32,7 +71,20 @@ final class PolicyCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      throw notImplemented("policy show");
+      PolicyStore.Installed p = Database.open(home()).transaction(PolicyStore::current).orElseThrow(() ->
+          AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
+              "no policy is installed; run 'airlock policy set FILE'"));
+      ObjectNode d = JsonNodeFactory.instance.objectNode();
+      d.put("mediaType", "application/vnd.airlock.policy.v1+json");
+      d.put("name", p.name());
+      d.put("digest", p.digest());
+      d.put("source", p.source());
+      d.put("installedAt", p.installedAt().toString());
+      String text = new String(p.bytes(), StandardCharsets.UTF_8);
+      d.put("policy", text);
+      emit(d, "# policy '" + p.name() + "' " + p.digest() + ", installed by " + p.source() + " at "
+          + p.installedAt() + "\n" + text);
+      return ExitCode.OK;
     }
   }
 
@@ -47,7 +99,48 @@ final class PolicyCommand implements Runnable {
 
     @Override
     protected ExitCode execute() {
-      throw notImplemented("policy from-mercure");
+      byte[] bytes = PolicyChoice.read(config);
+      String yaml = MercureConverter.convert(bytes, config.toString(), module);
+      // the output must be a valid policy: parse it before printing
+      PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "converted policy", null,
+          PolicyChoice.digest(yaml.getBytes(StandardCharsets.UTF_8)));
+      ObjectNode d = JsonNodeFactory.instance.objectNode();
+      d.put("mediaType", "application/vnd.airlock.policy.v1+json");
+      d.put("policy", yaml);
+      emit(d, yaml);
+      return ExitCode.OK;
     }
+  }
+
+  /** A line diff (longest common subsequence), "-" removed, "+" added; empty when equal. */
+  static String diff(String before, String after) {
+    if (before.equals(after)) {
+      return before.isEmpty() ? "" : "(unchanged)\n";
+    }
+    String[] a = before.isEmpty() ? new String[0] : before.split("\n", -1);
+    String[] b = after.split("\n", -1);
+    if ((long) a.length * b.length > 4_000_000L) {
+      return "(policies differ; too large to show a diff)\n";
+    }
+    int[][] lcs = new int[a.length + 1][b.length + 1];
+    for (int i = a.length - 1; i >= 0; i--) {
+      for (int j = b.length - 1; j >= 0; j--) {
+        lcs[i][j] = a[i].equals(b[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < a.length || j < b.length) {
+      if (i < a.length && j < b.length && a[i].equals(b[j])) {
+        i++;
+        j++;
+      } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+        out.add("+ " + b[j++]);
+      } else {
+        out.add("- " + a[i++]);
+      }
+    }
+    return String.join("\n", out) + "\n";
   }
 }

@@ -83,6 +83,9 @@ final class TrustCommand implements Runnable {
           ObjectNode detail = updateDocument(r, clock);
           AuditLog.append(tx, new AuditEvent(clock.now(), operator(), host(), commandName(),
               "trust.update", tufDir.toAbsolutePath().normalize().toString(), "ok", baseReasons, detail));
+          PolicyChoice.installTufPolicy(tx, r.snapshot(), clock.now(), (action, subject, d) ->
+              AuditLog.append(tx, new AuditEvent(clock.now(), operator(), host(), commandName(), action,
+                  subject, "ok", baseReasons, d)));
         });
       } catch (AirlockException e) {
         if (e.kind() != AirlockException.Kind.AUDIT_FAILED) {
@@ -142,9 +145,10 @@ final class TrustCommand implements Runnable {
     protected ExitCode execute() {
       Database db = Database.open(home());
       record View(Optional<InstalledSnapshot> info, Optional<TrustSnapshot> snapshot,
-          List<InstalledSnapshot> history, TrustedClock clock) {}
+          List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
       View v = db.transaction(tx -> new View(TrustStore.currentInfo(tx), TrustStore.current(tx),
-          TrustStore.history(tx), TrustedClock.read(tx, systemClock())));
+          TrustStore.history(tx), TrustedClock.read(tx, systemClock()),
+          dev.airlock.tlog.CheckpointStore.openAlarms(tx)));
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
             home().root() + ": no trust installed; run 'airlock trust update TUF_DIR'");
@@ -182,6 +186,8 @@ final class TrustCommand implements Runnable {
       ArrayNode hist = doc.putArray("history");
       v.history().forEach(h -> hist.add(TrustStore.describe(h)));
       doc.set("clock", clockNode(v.clock()));
+      ArrayNode alarms = doc.putArray("forkAlarms");
+      v.alarms().forEach(a -> alarms.add(CheckpointCommand.toJson(a)));
       emit(doc, human(doc));
       return ExitCode.OK;
     }
@@ -197,6 +203,11 @@ final class TrustCommand implements Runnable {
           .append(tuf.path("root").path("expires").asText()).append("; timestamp v")
           .append(tuf.path("timestamp").path("version").asInt()).append(" expires ")
           .append(tuf.path("timestamp").path("expires").asText()).append('\n');
+      for (JsonNode a : doc.path("forkAlarms")) {
+        b.append("  ALARM: transparency log ").append(a.path("origin").asText()).append(" has a fork at size ")
+            .append(a.path("size").asText()).append(" (see 'airlock checkpoint show'; clear with ")
+            .append("'airlock checkpoint clear-alarm LOG --reason TEXT')\n");
+      }
       if (c.path("expiredTimestampAccepted").asBoolean()) {
         b.append("  WARNING: installed with --accept-expired-timestamp (an expired timestamp/snapshot was accepted)\n");
       }

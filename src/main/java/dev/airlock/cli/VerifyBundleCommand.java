@@ -144,11 +144,6 @@ final class VerifyBundleCommand extends BaseCommand {
     return sv.valid() ? ExitCode.OK : ExitCode.DENIED;
   }
 
-  private String host() {
-    String h = root().env().get("HOSTNAME");
-    return h == null || h.isBlank() ? "localhost" : h;
-  }
-
   private static String human(Verdict v, SignatureVerdict sv) {
     if (sv.valid()) {
       return "verified: " + sv.kind() + (sv.identity() != null ? " identity " + sv.identity() : "")

@@ -11,15 +11,31 @@ import java.util.Map;
  * @param predicateType the in-toto predicateType of a DSSE bundle, else null
  * @param predicate the in-toto predicate (a copy), else null
  * @param certificateExtensions Fulcio extensions of the leaf certificate by OID (empty for keys)
+ * @param treeHeads the verified checkpoints of the tlog entries' inclusion proofs, for comparing
+ *     with the appliance's checkpoint store (empty for SET-only entries)
  */
 public record BundleVerification(
     SignatureVerdict signature,
     String predicateType,
     JsonNode predicate,
-    Map<String, String> certificateExtensions) {
+    Map<String, String> certificateExtensions,
+    java.util.List<TreeHead> treeHeads) {
   public BundleVerification {
     predicate = predicate == null ? null : predicate.deepCopy();
     certificateExtensions = Map.copyOf(certificateExtensions);
+    treeHeads = java.util.List.copyOf(treeHeads);
+  }
+
+  /** A checkpoint (signed tree head) that verified for one tlog entry. */
+  public record TreeHead(String origin, long size, byte[] rootHash) {
+    public TreeHead {
+      rootHash = rootHash.clone();
+    }
+
+    @Override
+    public byte[] rootHash() {
+      return rootHash.clone();
+    }
   }
 
   @Override

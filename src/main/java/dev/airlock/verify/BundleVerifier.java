@@ -109,6 +109,30 @@ public final class BundleVerifier {
     return run.result();
   }
 
+  /**
+   * Verifies a legacy cosign attestation ({@code .att} layer: a DSSE envelope and cosign's
+   * annotations) of the image with manifest digest {@code imageDigest}: the in-toto statement must
+   * name the image digest. Never throws for bad input.
+   */
+  public BundleVerification verifyCosignAttestation(byte[] layer, java.util.Map<String, String> annotations,
+      dev.airlock.oci.Digest imageDigest, VerifyOptions options) {
+    Run run = new Run(options);
+    try {
+      Bundle b;
+      try {
+        b = CosignSignature.attestationBundle(layer, annotations);
+        run.pass("cosign.parse", "application/vnd.dsse.envelope.v1+json");
+      } catch (Denial d) {
+        run.fail("cosign.parse", d);
+        return run.result();
+      }
+      verifyMaterial(run, b, Artifact.ofDigest(imageDigest), true);
+    } catch (RuntimeException e) {
+      run.checks.add(Check.fail("internal", Reason.INTERNAL_ERROR, String.valueOf(e)));
+    }
+    return run.result();
+  }
+
   /** Shared pipeline for bundles and legacy cosign signatures (as a v0.1-like bundle). */
   void verifyMaterial(Run run, Bundle b, Artifact artifact, boolean checkDsseSubject) {
     VerifyOptions o = run.options;
@@ -183,6 +207,10 @@ public final class BundleVerifier {
         }
         EntryResult r = (EntryResult) out[0];
         verifiedEntries++;
+        if (r.checkpoint != null) {
+          run.treeHeads.add(new BundleVerification.TreeHead(r.checkpoint.origin(), r.checkpoint.size(),
+              r.checkpoint.rootHash()));
+        }
         if (r.time != null) {
           times.add(r.time);
           run.timeSource = run.timeSource == null ? "rekor-set" : run.timeSource;
@@ -606,7 +634,11 @@ public final class BundleVerifier {
   }
 
   // ---------------------------------------------------------------------------------------------
-  private record EntryResult(TransparencyLog log, Instant time, String detail) {}
+  private record EntryResult(TransparencyLog log, Instant time, String detail, NoteCheckpoint checkpoint) {
+    EntryResult(TransparencyLog log, Instant time, String detail) {
+      this(log, time, detail, null);
+    }
+  }
 
   private EntryResult verifyEntry(Bundle b, Bundle.TlogEntry e, X509Certificate leaf, PublicKey key,
       Artifact artifact) throws Denial {
@@ -675,7 +707,7 @@ public final class BundleVerifier {
       throw new Denial(Reason.CHECKPOINT_MISMATCH, "checkpoint tree head differs from the inclusion proof's",
           p.treeSize() + " " + Hashing.hex(p.rootHash()), cp.size() + " " + Hashing.hex(cp.rootHash()));
     }
-    return new EntryResult(log, time, cp.origin() + " @" + cp.size());
+    return new EntryResult(log, time, cp.origin() + " @" + cp.size(), cp);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -691,6 +723,7 @@ public final class BundleVerifier {
     String predicateType;
     JsonNode predicate;
     Map<String, String> extensions = Map.of();
+    final List<BundleVerification.TreeHead> treeHeads = new ArrayList<>();
 
     Run(VerifyOptions options) {
       this.options = options;
@@ -731,7 +764,7 @@ public final class BundleVerifier {
       }
       SignatureVerdict sv = new SignatureVerdict(null, kind, identity, issuer,
           signedAt, timeSource, all);
-      return new BundleVerification(sv, predicateType, predicate, extensions);
+      return new BundleVerification(sv, predicateType, predicate, extensions, treeHeads);
     }
   }
 }

@@ -71,6 +71,19 @@ public record CosignSignature(
     }
     // Go's base64 decoder skips CR/LF, and MIME-wrapped signatures occur in the wild
     byte[] sig = Bundle.b64(signature.replace("\r", "").replace("\n", ""), "signature annotation");
+    List<X509Certificate> certs = certificates(certificatePem, chainPem);
+    List<Bundle.TlogEntry> entries = rekorEntries(rekorBundle);
+    List<byte[]> ts = new ArrayList<>();
+    if (rfc3161Timestamp != null && !rfc3161Timestamp.isBlank()) {
+      JsonNode t = json(rfc3161Timestamp, "dev.sigstore.cosign/rfc3161timestamp");
+      ts.add(Bundle.b64(t.path("SignedRFC3161Timestamp").asText(null), "SignedRFC3161Timestamp"));
+    }
+    return new Bundle(1, List.copyOf(certs), null, List.copyOf(entries), List.copyOf(ts), sig, "SHA2_256",
+        null, null);
+  }
+
+  /** The leaf and chain of the certificate annotations (keyless), or empty (key-based). */
+  static List<X509Certificate> certificates(String certificatePem, String chainPem) throws Denial {
     List<X509Certificate> certs = new ArrayList<>();
     try {
       if (certificatePem != null && !certificatePem.isBlank()) {
@@ -82,6 +95,11 @@ public record CosignSignature(
     } catch (Certificates.CertificateParseException e) {
       throw new Denial(Reason.CERTIFICATE_MALFORMED, "certificate annotation: " + e.getMessage());
     }
+    return List.copyOf(certs);
+  }
+
+  /** The SET-only Rekor entry of the {@code dev.sigstore.cosign/bundle} annotation, if any. */
+  static List<Bundle.TlogEntry> rekorEntries(String rekorBundle) throws Denial {
     List<Bundle.TlogEntry> entries = new ArrayList<>();
     if (rekorBundle != null && !rekorBundle.isBlank()) {
       JsonNode rb = json(rekorBundle, "dev.sigstore.cosign/bundle");
@@ -101,13 +119,33 @@ public record CosignSignature(
           parsedBody.path("apiVersion").asText(), p.path("integratedTime").asLong(),
           Bundle.b64(rb.path("SignedEntryTimestamp").asText(null), "SignedEntryTimestamp"), null, body));
     }
-    List<byte[]> ts = new ArrayList<>();
-    if (rfc3161Timestamp != null && !rfc3161Timestamp.isBlank()) {
-      JsonNode t = json(rfc3161Timestamp, "dev.sigstore.cosign/rfc3161timestamp");
-      ts.add(Bundle.b64(t.path("SignedRFC3161Timestamp").asText(null), "SignedRFC3161Timestamp"));
+    return List.copyOf(entries);
+  }
+
+  /**
+   * A legacy cosign {@code .att} layer (FORMATS.md section 2): the layer is a DSSE envelope with
+   * exactly one signature; the signature annotation is empty; certificate, chain and Rekor bundle
+   * annotations as on {@code .sig} layers. Its RFC 3161 annotation covers the whole layer rather
+   * than the signature and is not used (the signing time comes from the Rekor SET).
+   */
+  static Bundle attestationBundle(byte[] envelopeJson, java.util.Map<String, String> a) throws Denial {
+    JsonNode env;
+    try {
+      env = Json.parse(envelopeJson, ".att layer (DSSE envelope)");
+    } catch (AirlockException e) {
+      throw new Denial(Reason.DSSE_MALFORMED, e.getMessage());
     }
-    return new Bundle(1, List.copyOf(certs), null, List.copyOf(entries), List.copyOf(ts), sig, "SHA2_256",
-        null, null);
+    String type = env.path("payloadType").isTextual() ? env.path("payloadType").asText() : null;
+    JsonNode sigs = env.path("signatures");
+    if (type == null || !sigs.isArray() || sigs.size() != 1) {
+      throw new Denial(Reason.DSSE_MALFORMED, "DSSE envelope needs a payloadType and exactly one signature");
+    }
+    byte[] payload = Bundle.b64(env.path("payload").asText(null), "payload");
+    byte[] sig = Bundle.b64(sigs.get(0).path("sig").asText(null), "signatures[0].sig");
+    List<X509Certificate> certs = certificates(a.get("dev.sigstore.cosign/certificate"),
+        a.get("dev.sigstore.cosign/chain"));
+    List<Bundle.TlogEntry> entries = rekorEntries(a.get("dev.sigstore.cosign/bundle"));
+    return new Bundle(1, certs, null, entries, List.of(), sig, null, null, new Bundle.Dsse(type, payload, sig));
   }
 
   /** simple-signing checks: type, manifest digest, reference (keys case-insensitive, as Go's json). */

@@ -151,7 +151,7 @@ class CheckpointCommandTest {
     assertEquals(dev.airlock.core.AirlockException.Kind.DENIED, fork.kind());
     assertEquals(dev.airlock.core.Reason.CHECKPOINT_FORK, fork.reason());
     assertEquals(1, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
-    assertTrue(lastAudit(db).startsWith("checkpoint.import refused CHECKPOINT_FORK"), lastAudit(db));
+    assertTrue(lastAudit(db).startsWith("checkpoint.import refused [\"CHECKPOINT_FORK\"]"), lastAudit(db));
     assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));
 
     db.transaction(tx -> CheckpointStore.clearAlarms(tx, "log.example - 42", "bob", "test", Instant.EPOCH));

@@ -150,13 +150,24 @@ class InitCommandTest {
   }
 
   @Test
+  void invalidPolicyLeavesNoHome() throws Exception {
+    Path root = AuditHarness.demoRoot(dir);
+    Path pol = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: airlock/v1\nkind: Policy\nname: t\nmodee: warn\n");
+    Path h = dir.resolve("home-bad");
+    AuditHarness.Run r = run("--home", h.toString(), "init", "--root", root.toString(), "--policy", pol.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("line 4, column 1: unknown key 'modee'"), r.err());
+    assertFalse(Files.exists(h), "a refused init leaves no home");
+  }
+
+  @Test
   void policyIsStored() throws Exception {
     Path root = AuditHarness.demoRoot(dir);
     Path pol = Files.writeString(dir.resolve("policy.yaml"), "apiVersion: airlock/v1\nkind: Policy\nname: t\n");
     Path h = dir.resolve("home");
     assertEquals(0, run("--home", h.toString(), "init", "--root", root.toString(), "--policy", pol.toString()).code());
     Home home = Home.at(h);
-    assertEquals(1, AuditHarness.count(home, "SELECT COUNT(*) FROM policy_install WHERE name = 'policy.yaml'"));
+    assertEquals(1, AuditHarness.count(home, "SELECT COUNT(*) FROM policy_install WHERE name = 't' AND source = 'init'"));
     assertEquals(1, AuditHarness.count(home, "SELECT COUNT(*) FROM audit_event WHERE detail LIKE '%\"policy\"%'"));
   }
 

@@ -51,7 +51,8 @@ class TrustCliTest {
     repo.target("trusted_root.json", TrustLab.productionTrustedRoot(), null);
     repo.target("keys/release.pub", Keys.toPem(Keys.generateEd25519().getPublic()).getBytes(StandardCharsets.US_ASCII),
         M.createObjectNode().put("validFrom", "2026-06-01T00:00:00Z").put("validUntil", "2027-06-01"));
-    repo.target("policy/airlock.yaml", "rules: []\n".getBytes(StandardCharsets.UTF_8), null);
+    repo.target("policy/airlock.yaml", "apiVersion: airlock/v1\nkind: Policy\nname: from-tuf\n"
+        .getBytes(StandardCharsets.UTF_8), null);
     repo.publishRoot();
     repo.publish();
     home = TrustLab.home(tmp.resolve("home"), repo.initialRoot(), T0);
@@ -91,7 +92,8 @@ class TrustCliTest {
     assertEquals(3, doc.path("added").size());
     assertFalse(doc.path("expiredTimestampAccepted").asBoolean());
     List<String[]> events = auditEvents();
-    assertEquals(1, events.size());
+    assertEquals(2, events.size(), "trust.update and the TUF policy's policy.install");
+    assertEquals("policy.install", events.get(1)[0]);
     assertEquals("trust.update", events.get(0)[0]);
     assertEquals("ok", events.get(0)[1]);
     assertEquals("alice", events.get(0)[3]);
@@ -145,6 +147,19 @@ class TrustCliTest {
   }
 
   @Test
+  void tufDeliveredPolicyIsInstalledOnceAndAudited() throws Exception {
+    assertEquals(0, run(T0, "trust", "update", medium.toString()).code());
+    Run show = run(T0, "policy", "show");
+    assertEquals(0, show.code(), show.err());
+    assertTrue(show.out().contains("policy 'from-tuf'") && show.out().contains("installed by tuf"), show.out());
+    assertTrue(auditEvents().stream().anyMatch(e -> e[0].equals("policy.install")));
+    long installs = auditEvents().stream().filter(e -> e[0].equals("policy.install")).count();
+    assertEquals(0, run(T0.plusSeconds(60), "trust", "update", medium.toString()).code());
+    assertEquals(installs, auditEvents().stream().filter(e -> e[0].equals("policy.install")).count(),
+        "the same TUF policy is not installed again");
+  }
+
+  @Test
   void clockBehindIsReportedAndAudited() throws Exception {
     assertEquals(0, run(T0.plusSeconds(3600), "trust", "update", medium.toString()).code());
     Run behind = run(T0, "--json", "trust", "update", medium.toString());
@@ -152,7 +167,8 @@ class TrustCliTest {
     assertTrue(behind.err().contains("CLOCK_BEHIND"), behind.err());
     assertTrue(behind.json().path("clock").path("systemClockBehind").asBoolean());
     assertEquals(T0.plusSeconds(3600).toString(), behind.json().path("clock").path("trustedTime").asText());
-    assertEquals("[\"CLOCK_BEHIND\"]", auditEvents().get(1)[2]);
+    List<String[]> updates = auditEvents().stream().filter(e -> e[0].equals("trust.update")).toList();
+    assertEquals("[\"CLOCK_BEHIND\"]", updates.get(1)[2]);
   }
 
   @Test

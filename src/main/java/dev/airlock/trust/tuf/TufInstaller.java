@@ -3,6 +3,7 @@ package dev.airlock.trust.tuf;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Database;
 import dev.airlock.core.Home;
+import dev.airlock.core.WriteLock;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.TrustContent;
 import dev.airlock.trust.TrustSnapshot;
@@ -10,11 +11,7 @@ import dev.airlock.trust.TrustStore;
 import dev.airlock.trust.TrustedClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileVisitResult;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -97,8 +94,7 @@ public final class TufInstaller {
     }
     Instant now = trustedClock.instant();
     Path staging = null;
-    try (FileChannel lockFile = FileChannel.open(home.writeLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lock(lockFile, home)) {
+    try (WriteLock lock = WriteLock.acquire(home, java.time.Duration.ofSeconds(30))) {
       Files.createDirectories(home.staging());
       staging = Files.createTempDirectory(home.staging(), "tuf-");
       Path store = staging.resolve("tuf");
@@ -140,32 +136,6 @@ public final class TufInstaller {
         }
       }
     }
-  }
-
-  /**
-   * Serialises state-changing commands across processes ({@code home/write.lock}): two updates
-   * must not stage and swap {@code home/tuf} at the same time.
-   */
-  private static FileLock lock(FileChannel ch, Home home) throws IOException {
-    for (int i = 0; i < 300; i++) {
-      FileLock l;
-      try {
-        l = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        l = null;
-      }
-      if (l != null) {
-        return l;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    throw AirlockException.cannotDecide(Reason.DATABASE_BUSY,
-        home.writeLock() + ": another airlock command is changing the appliance state; try again");
   }
 
   /** {@code metadata/} if the folder has one (python-tuf / corpus layout), else the folder itself. */

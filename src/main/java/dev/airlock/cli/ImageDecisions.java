@@ -1,0 +1,278 @@
+package dev.airlock.cli;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Keys;
+import dev.airlock.oci.AttachedSignature;
+import dev.airlock.oci.Digest;
+import dev.airlock.oci.ImageReference;
+import dev.airlock.policy.Authority;
+import dev.airlock.policy.Context;
+import dev.airlock.policy.IdentityMatcher;
+import dev.airlock.policy.Policy;
+import dev.airlock.policy.PolicyEngine;
+import dev.airlock.policy.SignedItem;
+import dev.airlock.policy.Subject;
+import dev.airlock.store.BlobStore;
+import dev.airlock.store.StoredImage;
+import dev.airlock.trust.KeyAuthority;
+import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.ValidityWindow;
+import dev.airlock.verify.Artifact;
+import dev.airlock.verify.BundleVerification;
+import dev.airlock.verify.BundleVerifier;
+import dev.airlock.verify.Check;
+import dev.airlock.verify.CosignSignature;
+import dev.airlock.verify.SignatureVerdict;
+import dev.airlock.verify.Verdict;
+import dev.airlock.verify.VerifyOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides a stored image: the glue between the content store (signature material attached to the
+ * image), the verify stage (one verification per item and authority) and the policy engine.
+ */
+final class ImageDecisions {
+  private ImageDecisions() {}
+
+  /** Relaxations requested with cosign's flags on {@code verify}; recorded in every verdict. */
+  record Flags(boolean insecureIgnoreTlog, boolean useSignedTimestamps) {
+    static final Flags NONE = new Flags(false, false);
+  }
+
+  /**
+   * Decides {@code image} under {@code policy} with the given trust.
+   *
+   * @param requestedAs how the caller named the image, or null at import
+   */
+  static Verdict decide(java.sql.Connection tx, Policy policy, StoredImage image, String requestedAs,
+      TrustSnapshot trust, BlobStore blobs, Context ctx, Flags flags) {
+    BundleVerifier verifier = new BundleVerifier(trust);
+    TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency());
+    List<SignedItem> items = new ArrayList<>();
+    for (AttachedSignature a : image.signatures()) {
+      if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
+        continue; // signatures of a platform manifest are not signatures of the image; .sbom is unsigned
+      }
+      items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, heads));
+    }
+    return PolicyEngine.decide(policy, subject(image, requestedAs), items, ctx);
+  }
+
+  /** The policy subject: the digest, the stored repositories, and how the caller asked. */
+  static Subject subject(StoredImage image, String requestedAs) {
+    Set<String> repos = new LinkedHashSet<>();
+    for (String r : image.references()) {
+      try {
+        repos.add(ImageReference.parse(r).repository());
+      } catch (RuntimeException e) {
+        // a stored reference was normalised at import; an unparsable one cannot match a rule
+      }
+    }
+    if (requestedAs == null) {
+      return new Subject(image.digest(), List.copyOf(repos), null, null, false);
+    }
+    if (requestedAs.startsWith("sha256:")) {
+      return new Subject(image.digest(), List.copyOf(repos), requestedAs, null, true);
+    }
+    ImageReference ref = ImageReference.parse(requestedAs);
+    return new Subject(image.digest(), List.copyOf(repos), requestedAs, ref.tag().orElse(null),
+        ref.digest().isPresent());
+  }
+
+  /** One signature or attestation layer of the image, verified lazily per authority. */
+  private static final class StoredItem implements SignedItem {
+    private final AttachedSignature attached;
+    private final Digest image;
+    private final BlobStore blobs;
+    private final BundleVerifier verifier;
+    private final TrustSnapshot trust;
+    private final Flags flags;
+    private final TreeHeads heads;
+    private byte[] bytes;
+    private String readError;
+
+    StoredItem(AttachedSignature attached, Digest image, BlobStore blobs, BundleVerifier verifier,
+        TrustSnapshot trust, Flags flags, TreeHeads heads) {
+      this.heads = heads;
+      this.attached = attached;
+      this.image = image;
+      this.blobs = blobs;
+      this.verifier = verifier;
+      this.trust = trust;
+      this.flags = flags;
+    }
+
+    @Override
+    public String source() {
+      return attached.kind() + " " + attached.layer().digest() + " in " + attached.carrier();
+    }
+
+    @Override
+    public Evaluation evaluate(Authority authority) {
+      byte[] content = content();
+      if (content == null) {
+        return failed(Check.fail("material.read", Reason.BLOB_MISSING, readError));
+      }
+      VerifyOptions options;
+      try {
+        options = options(authority);
+      } catch (AirlockException e) {
+        return failed(Check.fail("authority.key", e.reason(), e.getMessage()));
+      }
+      BundleVerification v = switch (attached.kind()) {
+        case BUNDLE -> verifier.verify(content, Artifact.ofDigest(image), options);
+        case LEGACY_SIGNATURE -> verifier.verifyCosign(CosignSignature.fromAnnotations(content,
+            attached.layer().mediaType(), attached.layer().annotations()), image, null, options);
+        case LEGACY_ATTESTATION -> verifier.verifyCosignAttestation(content, attached.layer().annotations(),
+            image, options);
+        case LEGACY_SBOM -> throw new IllegalStateException("unsigned .sbom layers are not evaluated");
+      };
+      SignatureVerdict sv = v.signature();
+      for (BundleVerification.TreeHead h : v.treeHeads()) {
+        sv = sv.withCheck(heads.check(h));
+      }
+      return new Evaluation(sv, v.predicateType(), v.predicate());
+    }
+
+    private Evaluation failed(Check c) {
+      return new Evaluation(new SignatureVerdict(null, "unknown", null, null, null, null, List.of(c)), null, null);
+    }
+
+    /** The layer's bytes from the content store (verified against its digest), read once. */
+    private byte[] content() {
+      if (bytes == null && readError == null) {
+        long size = attached.layer().size();
+        if (size > Limits.defaults().maxJsonBytes()) {
+          readError = attached.layer().digest() + ": " + size + " bytes exceeds the limit for signature material";
+          return null;
+        }
+        try (InputStream in = blobs.open(attached.layer().digest())) {
+          bytes = in.readNBytes((int) size + 1);
+          if (bytes.length != size) {
+            readError = attached.layer().digest() + ": size differs from its descriptor";
+            bytes = null;
+          }
+        } catch (IOException | RuntimeException e) {
+          readError = attached.layer().digest() + ": " + e.getMessage();
+        }
+      }
+      return bytes;
+    }
+
+    private VerifyOptions options(Authority authority) {
+      VerifyOptions.Builder b = VerifyOptions.builder();
+      if (authority instanceof Authority.Keyless k) {
+        identity(b, k.identity());
+        issuer(b, k.issuer());
+      } else if (authority instanceof Authority.Key k) {
+        b.keyAuthority(keyAuthority(k, trust));
+      }
+      if (flags.insecureIgnoreTlog()) {
+        b.insecureIgnoreTlogUnsafe();
+      }
+      if (flags.useSignedTimestamps()) {
+        b.useSignedTimestamps();
+      }
+      return b.build();
+    }
+  }
+
+  /**
+   * Compares a bundle's verified checkpoint with the appliance's checkpoint store (issue:
+   * {@code tlog.checkpoint.consistent} = pass / fail / unknown): equal to a stored checkpoint or
+   * linked to one by stored proofs passes; the same size with another root fails (a fork); anything
+   * else is unknown, a denial only when the policy says {@code requireCheckpointConsistency}. A log
+   * with an open fork alarm fails every check touching it until an operator clears the alarm.
+   */
+  static final class TreeHeads {
+    private final java.sql.Connection tx;
+    private final boolean requireConsistency;
+
+    TreeHeads(java.sql.Connection tx, boolean requireConsistency) {
+      this.tx = tx;
+      this.requireConsistency = requireConsistency;
+    }
+
+    Check check(BundleVerification.TreeHead h) {
+      String id = "tlog.checkpoint.consistent";
+      String what = h.origin() + " @" + h.size();
+      try {
+        if (dev.airlock.tlog.CheckpointStore.hasOpenAlarm(tx, h.origin())) {
+          return Check.fail(id, Reason.LOG_FORK_ALARM, what + ": the log has an open fork alarm");
+        }
+        return switch (dev.airlock.tlog.CheckpointStore.consistency(tx, h.origin(), h.size(), h.rootHash())) {
+          case CONSISTENT -> Check.pass(id, what + " is consistent with the stored checkpoints");
+          case INCONSISTENT -> Check.fail(id, Reason.CHECKPOINT_INCONSISTENT,
+              what + " has another root than the stored checkpoint of that size");
+          case UNKNOWN -> requireConsistency
+              ? Check.fail(id, Reason.CHECKPOINT_CONSISTENCY_UNKNOWN, what + " cannot be linked to a stored checkpoint")
+              : Check.unknown(id, Reason.CHECKPOINT_CONSISTENCY_UNKNOWN, what + " cannot be linked to a stored checkpoint");
+        };
+      } catch (java.sql.SQLException e) {
+        return Check.fail(id, Reason.INTERNAL_ERROR, "checkpoint store: " + e.getMessage());
+      }
+    }
+  }
+
+  private static void identity(VerifyOptions.Builder b, IdentityMatcher m) {
+    switch (m.kind()) {
+      case EXACT -> b.identity(m.text());
+      case REGEXP -> b.identityRegexp(m.text());
+      // an e-mail address in exactly this domain: the domain compares case-insensitively
+      case EMAIL_DOMAIN -> b.identityRegexp("[^@\\s]+@(?i:" + Pattern.quote(m.text()) + ")");
+    }
+  }
+
+  private static void issuer(VerifyOptions.Builder b, IdentityMatcher m) {
+    switch (m.kind()) {
+      case EXACT -> b.issuer(m.text());
+      case REGEXP -> b.issuerRegexp(m.text());
+      case EMAIL_DOMAIN -> throw new IllegalStateException("an issuer is never an e-mail wildcard");
+    }
+  }
+
+  /**
+   * The key of a key authority with its window: a TUF-delivered key keeps its TUF window, narrowed
+   * by the policy's (DESIGN.md 6a "Key authorities"); a file key has the policy's window.
+   */
+  static KeyAuthority keyAuthority(Authority.Key k, TrustSnapshot trust) {
+    if (k.tufTarget() != null) {
+      KeyAuthority installed = trust.keys().get(k.tufTarget());
+      if (installed == null) {
+        throw AirlockException.denied(Reason.KEY_MISSING, "authority '" + k.name() + "': "
+            + k.tufTarget() + " is not a key target of the installed trust");
+      }
+      Optional<ValidityWindow> w = installed.window().narrow(k.window());
+      if (w.isEmpty()) {
+        throw AirlockException.denied(Reason.KEY_NOT_VALID_AT_TIME, "authority '" + k.name()
+            + "': the policy's window " + k.window() + " does not overlap the key's TUF window "
+            + installed.window());
+      }
+      return new KeyAuthority(installed.name(), installed.key(), w.get());
+    }
+    Path file = k.file();
+    try {
+      byte[] pem = Files.readAllBytes(file);
+      PublicKey key = Keys.parsePublicKey(pem);
+      return new KeyAuthority(file.toString(), key, k.window());
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.KEY_MISSING,
+          "authority '" + k.name() + "': cannot read key file " + file + ": " + e.getMessage());
+    } catch (Keys.KeyException e) {
+      throw AirlockException.denied(e.unsupported() ? Reason.KEY_ALGORITHM_UNSUPPORTED : Reason.KEY_MALFORMED,
+          "authority '" + k.name() + "': " + file + ": " + e.getMessage());
+    }
+  }
+}

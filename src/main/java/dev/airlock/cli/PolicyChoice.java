@@ -1,0 +1,97 @@
+package dev.airlock.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.policy.Policy;
+import dev.airlock.policy.PolicyParser;
+import dev.airlock.policy.PolicyStore;
+import dev.airlock.trust.TrustSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Which policy decides (DESIGN.md 6a "Which policy"): {@code --policy FILE} for one command, else
+ * the installed one. Policies are hashed here (the policy stage does not hash).
+ *
+ * @param origin a description for messages: the file, or {@code installed by policy set at ...}
+ */
+record PolicyChoice(Policy policy, String origin) {
+  /** Reads and validates a policy file given on the command line. */
+  static PolicyChoice fromFile(Path file) {
+    byte[] bytes = read(file);
+    Policy p = PolicyParser.parse(bytes, file.toString(), file.toAbsolutePath().normalize().getParent(),
+        digest(bytes));
+    return new PolicyChoice(p, file.toString());
+  }
+
+  static byte[] read(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] b = in.readNBytes((int) Limits.defaults().maxJsonBytes() + 1);
+      if (b.length > Limits.defaults().maxJsonBytes()) {
+        throw AirlockException.denied(Reason.POLICY_INVALID, file + ": larger than "
+            + Limits.defaults().maxJsonBytes() + " bytes");
+      }
+      return b;
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  static String digest(byte[] bytes) {
+    return "sha256:" + Hashing.sha256Hex(bytes);
+  }
+
+  /** The installed policy, or null when none was ever installed. */
+  static PolicyChoice installed(Connection tx) throws SQLException {
+    PolicyStore.Installed i = PolicyStore.current(tx).orElse(null);
+    if (i == null) {
+      return null;
+    }
+    return new PolicyChoice(i.policy(), "installed by " + i.source() + " at " + i.installedAt());
+  }
+
+  /** Receives the audit event of a policy install. */
+  @FunctionalInterface
+  interface Auditor {
+    void audit(String action, String subject, ObjectNode detail) throws SQLException;
+  }
+
+  /**
+   * Installs the TUF target {@code policy/airlock.yaml} of a newly installed trust snapshot when it
+   * differs from the last policy TUF delivered (an operator's later {@code policy set} is not
+   * overridden by re-importing the same medium). Invalid policy targets refuse the install.
+   */
+  static void installTufPolicy(Connection tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
+      throws SQLException {
+    byte[] bytes = snapshot.policies().get(PolicyStore.TUF_TARGET);
+    if (bytes == null) {
+      return;
+    }
+    String digest = digest(bytes);
+    try (PreparedStatement p = tx.prepareStatement(
+        "SELECT digest FROM policy_install WHERE source = 'tuf' ORDER BY id DESC LIMIT 1");
+        ResultSet rs = p.executeQuery()) {
+      if (rs.next() && digest.equals(rs.getString(1))) {
+        return;
+      }
+    }
+    Policy policy = PolicyParser.parse(bytes, "TUF target " + PolicyStore.TUF_TARGET, null, digest);
+    PolicyStore.install(tx, policy, bytes, "tuf", null, at);
+    ObjectNode d = JsonNodeFactory.instance.objectNode();
+    d.put("name", policy.name());
+    d.put("digest", digest);
+    d.put("source", "tuf");
+    auditor.audit("policy.install", PolicyStore.TUF_TARGET, d);
+  }
+}
