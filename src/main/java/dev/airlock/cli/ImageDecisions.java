@@ -140,6 +140,12 @@ final class ImageDecisions {
         case LEGACY_SBOM -> throw new IllegalStateException("unsigned .sbom layers are not evaluated");
       };
       SignatureVerdict sv = v.signature();
+      boolean keyless = authority instanceof Authority.Keyless;
+      if (keyless && "key".equals(sv.kind()) || !keyless && "keyless".equals(sv.kind())) {
+        // a key-pair signature never belongs to a keyless authority, nor a certificate to a key
+        return failed(new Check("authority.kind", dev.airlock.verify.Outcome.FAIL, Reason.AUTHORITY_NOT_SATISFIED,
+            keyless ? "keyless" : "key", sv.kind(), "a " + sv.kind() + " signature cannot satisfy this authority"));
+      }
       for (BundleVerification.TreeHead h : v.treeHeads()) {
         sv = sv.withCheck(heads.check(h));
       }

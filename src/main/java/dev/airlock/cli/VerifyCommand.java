@@ -216,8 +216,10 @@ final class VerifyCommand extends BaseCommand {
         .append(j.path("policy").path("digest").asText("")).append('\n');
     for (JsonNode c : j.path("checks")) {
       if (!"pass".equals(c.path("outcome").asText())) {
-        sb.append("  ").append(c.path("outcome").asText()).append(' ').append(c.path("id").asText());
-        if (c.has("reason")) {
+        boolean informational = "AUTHORITY_NOT_SATISFIED".equals(c.path("reason").asText());
+        sb.append("  ").append(informational ? "not satisfied" : c.path("outcome").asText()).append(' ')
+            .append(c.path("id").asText());
+        if (c.has("reason") && !informational) {
           sb.append(": ").append(c.path("reason").asText());
         }
         if (c.has("detail")) {

@@ -92,13 +92,15 @@ public final class PolicyEngine {
         tried.forEach(v::signature);
         Set<String> why = new TreeSet<>();
         tried.forEach(t -> t.reasons().forEach(r -> {
-          why.add(r.name());
-          underlying.add(r);
+          if (r != Reason.AUTHORITY_NOT_SATISFIED) { // a signature of the other kind says nothing
+            why.add(r.name());
+            underlying.add(r);
+          }
         }));
         // one unsatisfied authority is not a denial by itself: the threshold decides
         v.informational(new Check("authority." + name, dev.airlock.verify.Outcome.FAIL,
             Reason.AUTHORITY_NOT_SATISFIED, null, null,
-            why.isEmpty() ? "no signature" : String.join(",", why)));
+            why.isEmpty() ? "no signature of this authority's kind" : String.join(",", why)));
       }
     }
     v.threshold(rule.threshold(), satisfied);

@@ -1,0 +1,241 @@
+package dev.airlock.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole story through the CLI on the committed demo medium (bundles/demo) and demo root
+ * (trust-root/demo): init, import, images, verify (policy and cosign flags, as mercure calls it),
+ * export, and the audit trail. Each expected decision is the one bundles/README.md promises.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoEndToEndTest {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  static final Path REPO = Path.of(System.getProperty("airlock.basedir", "."));
+  static final Path MEDIUM = REPO.resolve("bundles/demo");
+  static final Path ROOT = REPO.resolve("trust-root/demo/root.json");
+  static final Path POLICY = MEDIUM.resolve("policy.yaml");
+  static final String VENDOR_ID = "https://ci.vendor.example/ai/release@refs/heads/main";
+  static final String VENDOR_ISSUER = "https://oidc.lab.internal";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** expected decision and, for denials, a reason that must be among the verdict's. */
+  static final Map<String, String[]> EXPECTED = Map.of(
+      "reg.hospital.example/tools/dicom-anon:1.0", new String[] {"admit", null},
+      "reg.vendor.example/ai/seg:2.1", new String[] {"admit", null},
+      "reg.vendor.example/ai/cls:1.0", new String[] {"deny", "ATTESTATION_MISSING"},
+      "reg.vendor.example/ai/det:3.0", new String[] {"deny", "VULNERABILITY_TOO_SEVERE"},
+      "reg.vendor.example/ai/triage:0.9", new String[] {"deny", "IDENTITY_MISMATCH"});
+
+  @TempDir Path dir;
+  Path home;
+  JsonNode report;
+
+  record Run(int code, String out, String err) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out + err, e);
+      }
+    }
+  }
+
+  Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--operator", "e2e"));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(all.toArray(new String[0]), CLOCK, Map.of("HOSTNAME", "test"),
+        new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  void initAndImport() {
+    home = dir.resolve("home");
+    Run init = run("init", "--root", ROOT.toString(), "--policy", POLICY.toString());
+    assertEquals(0, init.code(), init.err());
+    Run imp = run("--json", "import", MEDIUM.toString());
+    assertEquals(0, imp.code(), imp.err() + imp.out());
+    report = imp.json();
+  }
+
+  @Test
+  void importReportHasTheExpectedDecisions() {
+    assertEquals(ImportCommand.REPORT_MEDIA_TYPE, report.path("mediaType").asText());
+    JsonNode m = report.path("media").get(0);
+    assertTrue(m.path("trust").path("snapshot").path("id").asText().startsWith("sha256:"), m.toString());
+    assertTrue(m.path("checkpoints").path("added").asInt() >= 1, m.toString());
+    Map<String, JsonNode> byRef = new HashMap<>();
+    m.path("images").forEach(i -> byRef.put(i.path("reference").asText(), i));
+    assertEquals(EXPECTED.keySet(), byRef.keySet());
+    EXPECTED.forEach((ref, want) -> {
+      JsonNode i = byRef.get(ref);
+      assertEquals(want[0], i.path("decision").asText(), ref + ": " + i.path("reasons"));
+      if (want[1] != null) {
+        assertTrue(i.path("reasons").toString().contains(want[1]), ref + ": " + i.path("reasons"));
+      } else {
+        assertEquals(0, i.path("reasons").size(), ref + ": " + i.path("reasons"));
+      }
+    });
+  }
+
+  @Test
+  void verifyEachImageByReferenceAndDigest() {
+    EXPECTED.forEach((ref, want) -> {
+      Run v = run("--json", "verify", ref);
+      assertEquals(want[0].equals("admit") ? 0 : 1, v.code(), ref + v.err());
+      JsonNode verdict = v.json();
+      assertEquals("application/vnd.airlock.verdict.v1+json", verdict.path("mediaType").asText());
+      assertEquals(want[0], verdict.path("decision").asText());
+      assertEquals("demo-hospital", verdict.path("policy").path("name").asText());
+      String digest = verdict.path("subject").path("digest").asText();
+      Run byDigest = run("verify", digest);
+      assertEquals(v.code(), byDigest.code(), "by digest: " + byDigest.out());
+    });
+  }
+
+  @Test
+  void mutableTagsAndUnknownImagesAreDenied() {
+    Run latest = run("--json", "verify", "reg.vendor.example/ai/seg:latest");
+    assertEquals(1, latest.code());
+    assertTrue(latest.json().path("reasons").toString().contains("IMAGE_NOT_STORED"), latest.out());
+    Run none = run("verify", "sha256:" + "0".repeat(64));
+    assertEquals(1, none.code());
+    assertTrue(none.out().contains("IMAGE_NOT_STORED"), none.out());
+  }
+
+  /** The exact command line mercure's processor runs with cosign, with airlock instead. */
+  @Test
+  void mercureCommandLine() {
+    Run ok = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity", VENDOR_ID,
+        "--certificate-oidc-issuer", VENDOR_ISSUER);
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("The following checks were performed on each of these signatures"), ok.out());
+    Run wrongId = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity",
+        "https://ci.vendor.example/ai/other@refs/heads/main", "--certificate-oidc-issuer", VENDOR_ISSUER);
+    assertEquals(1, wrongId.code());
+    assertTrue(wrongId.out().contains("IDENTITY_MISMATCH"), wrongId.out());
+    Run wrongIssuer = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity", VENDOR_ID,
+        "--certificate-oidc-issuer", "https://oidc.evil.example");
+    assertEquals(1, wrongIssuer.code());
+    Run usage = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity", VENDOR_ID);
+    assertEquals(2, usage.code(), usage.err());
+  }
+
+  @Test
+  void keyFlagVerifiesTheKeyPairSignature() throws IOException {
+    Path qa;
+    try (Stream<Path> s = Files.walk(MEDIUM.resolve("tuf"))) {
+      qa = s.filter(p -> p.getFileName().toString().endsWith("qa.pub")).findFirst().orElseThrow();
+    }
+    assertEquals(0, run("verify", "--key", qa.toString(), "reg.vendor.example/ai/seg:2.1").code());
+    assertEquals(1, run("verify", "--key", qa.toString(), "reg.hospital.example/tools/dicom-anon:1.0").code(),
+        "dicom-anon is signed by hospital-it, not qa");
+  }
+
+  @Test
+  void exportOnlyAdmittedAndTheExportReimports() throws IOException {
+    Path out = dir.resolve("seg.tar");
+    Run ok = run("export", "reg.vendor.example/ai/seg:2.1", "-o", out.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(Files.size(out) > 0);
+    Run denied = run("--json", "export", "reg.vendor.example/ai/det:3.0", "-o", dir.resolve("det.tar").toString());
+    assertEquals(1, denied.code());
+    assertEquals("IMAGE_NOT_ADMITTED", denied.json().path("reason").asText());
+    assertFalse(Files.exists(dir.resolve("det.tar")));
+  }
+
+  @Test
+  void reimportChangesNoDecisionAndTheAuditLogVerifies() {
+    Run again = run("--json", "import", MEDIUM.toString());
+    assertEquals(0, again.code(), again.err());
+    JsonNode m = again.json().path("media").get(0);
+    assertFalse(m.path("trust").path("changed").asBoolean(), m.path("trust").toString());
+    Run audit = run("audit", "verify");
+    assertEquals(0, audit.code(), audit.out() + audit.err());
+    Path export = dir.resolve("audit.jsonl");
+    assertEquals(0, run("audit", "export", "-o", export.toString()).code());
+    StringWriter out = new StringWriter();
+    int code = Main.run(new String[] {"audit", "verify", export.toString(), "--key", home.resolve("audit.pub").toString()},
+        CLOCK, Map.of(), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+    assertEquals(0, code, out.toString());
+  }
+
+  @Test
+  void aTarGzOfTheMediumImportsTheSame() throws IOException {
+    Path tgz = dir.resolve("demo.tar.gz");
+    try (OutputStream fo = Files.newOutputStream(tgz);
+        GzipCompressorOutputStream gz = new GzipCompressorOutputStream(fo);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz);
+        Stream<Path> files = Files.walk(MEDIUM)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Path p : files.sorted().toList()) {
+        String name = MEDIUM.relativize(p).toString();
+        if (name.isEmpty()) {
+          continue;
+        }
+        TarArchiveEntry e = new TarArchiveEntry(p.toFile(), Files.isDirectory(p) ? name + "/" : name);
+        tar.putArchiveEntry(e);
+        if (Files.isRegularFile(p)) {
+          Files.copy(p, tar);
+        }
+        tar.closeArchiveEntry();
+      }
+    }
+    Path saved = home;
+    home = dir.resolve("home-tgz");
+    try {
+      assertEquals(0, run("init", "--root", ROOT.toString(), "--policy", POLICY.toString()).code());
+      Run imp = run("--json", "import", tgz.toString());
+      assertEquals(0, imp.code(), imp.err());
+      long admitted = 0;
+      for (JsonNode i : imp.json().path("media").get(0).path("images")) {
+        admitted += i.path("decision").asText().equals("admit") ? 1 : 0;
+      }
+      assertEquals(2, admitted, imp.out());
+    } finally {
+      home = saved;
+    }
+  }
+
+  @Test
+  void importWithoutTrustCannotDecide() throws IOException {
+    Path saved = home;
+    home = dir.resolve("home-notrust");
+    try {
+      assertEquals(0, run("init", "--root", ROOT.toString()).code());
+      Run r = run("--json", "import", MEDIUM.resolve("images").resolve("seg").toString());
+      assertEquals(3, r.code(), r.err());
+      assertEquals("TRUST_NOT_INSTALLED", r.json().path("reason").asText());
+    } finally {
+      home = saved;
+    }
+  }
+}
