@@ -103,7 +103,8 @@ final class VerifyCommand extends BaseCommand {
       StoredImage img = stored.get();
       Verdict v = ImportCommand.decide(tx, img, snapshot, choice, time, image, flags, blobs);
       ObjectNode vj = v.toJson();
-      String reevaluated = reevaluated(img, vj);
+      // the note is about the stored decision: only the installed policy re-decides it
+      String reevaluated = override == null ? reevaluated(img, vj) : null;
       if (override == null && !insecureIgnoreTlog && !useSignedTimestamps) {
         // the installed policy and trust decide what export may release
         ImageStore.setDecision(tx, img.digest(), v.decision().json(), vj.toString(), time.now());

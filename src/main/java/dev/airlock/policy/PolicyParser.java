@@ -8,9 +8,6 @@ import dev.airlock.policy.YamlTree.Node;
 import dev.airlock.trust.ValidityWindow;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -265,13 +262,7 @@ public final class PolicyParser {
       return null;
     }
     try {
-      if (s.length() == 10) {
-        LocalDate d = LocalDate.parse(s);
-        return endOfDay
-            ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1)
-            : d.atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return OffsetDateTime.parse(s).toInstant();
+      return dev.airlock.trust.KeyWindows.parseBound(s, endOfDay);
     } catch (DateTimeParseException e) {
       throw error(n.map.get(key), "'" + key + "' must be an ISO date (2026-01-01) or date-time "
           + "(2026-01-01T00:00:00Z), got '" + s + "'");

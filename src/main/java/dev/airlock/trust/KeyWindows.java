@@ -14,7 +14,7 @@ import java.time.format.DateTimeParseException;
  * {@code validUntil}: an ISO date-time, or a date alone meaning UTC — validFrom from the start of
  * that day, validUntil to the end of that day (inclusive).
  */
-final class KeyWindows {
+public final class KeyWindows {
   private KeyWindows() {}
 
   static ValidityWindow of(JsonNode custom, String path) {
@@ -39,16 +39,26 @@ final class KeyWindows {
     }
     String s = n.textValue();
     try {
-      if (s.length() == 10) {
-        LocalDate d = LocalDate.parse(s);
-        return endOfDay
-            ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1)
-            : d.atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return OffsetDateTime.parse(s).toInstant();
+      return parseBound(s, endOfDay);
     } catch (DateTimeParseException e) {
       throw AirlockException.denied(Reason.KEY_MALFORMED,
           path + ": custom " + field + " '" + s + "' is not an ISO date or date-time");
     }
+  }
+
+  /**
+   * A window bound as DESIGN.md 6a "Key authorities" defines it: an ISO date or date-time; a date
+   * alone is UTC, from the start of that day ({@code endOfDay} false) or to its end (true).
+   *
+   * @throws DateTimeParseException if it is neither
+   */
+  public static Instant parseBound(String s, boolean endOfDay) {
+    if (s.length() == 10) {
+      LocalDate d = LocalDate.parse(s);
+      return endOfDay
+          ? d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1)
+          : d.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+    return OffsetDateTime.parse(s).toInstant();
   }
 }

@@ -43,7 +43,7 @@ public final class TestRoots {
       k.put("keytype", "ed25519");
       k.put("scheme", "ed25519");
       k.putObject("keyval").put("public", Hashing.hex(Keys.rawEd25519(kp.getPublic())));
-      String id = Hashing.sha256Hex(PinnedRoot.CanonicalJson.encode(k));
+      String id = Hashing.sha256Hex(dev.airlock.trust.tuf.CanonicalJson.encode(k));
       keyMap.set(id, k);
       pairs.add(kp);
       ids.add(id);
@@ -55,7 +55,7 @@ public final class TestRoots {
       ids.forEach(a::add);
       r.put("threshold", role.equals("root") ? threshold : 1);
     }
-    byte[] canonical = PinnedRoot.CanonicalJson.encode(signed);
+    byte[] canonical = dev.airlock.trust.tuf.CanonicalJson.encode(signed);
     ObjectNode doc = f.objectNode();
     ArrayNode sigs = doc.putArray("signatures");
     for (int i = 0; i < signers; i++) {

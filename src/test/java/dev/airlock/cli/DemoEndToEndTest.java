@@ -26,7 +26,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole story through the CLI on the committed demo medium (bundles/demo) and demo root
@@ -52,7 +51,7 @@ class DemoEndToEndTest {
       "reg.vendor.example/ai/det:3.0", new String[] {"deny", "VULNERABILITY_TOO_SEVERE"},
       "reg.vendor.example/ai/triage:0.9", new String[] {"deny", "IDENTITY_MISMATCH"});
 
-  @TempDir Path dir;
+  Path dir;
   Path home;
   JsonNode report;
 
@@ -77,13 +76,23 @@ class DemoEndToEndTest {
   }
 
   @BeforeAll
-  void initAndImport() {
+  void initAndImport() throws IOException {
+    dir = Files.createTempDirectory("airlock-e2e");
     home = dir.resolve("home");
     Run init = run("init", "--root", ROOT.toString(), "--policy", POLICY.toString());
     assertEquals(0, init.code(), init.err());
     Run imp = run("--json", "import", MEDIUM.toString());
     assertEquals(0, imp.code(), imp.err() + imp.out());
     report = imp.json();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  void cleanUp() throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   @Test

@@ -15,12 +15,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The self-check {@code airlock init} runs on the TUF root it pins (TUF spec v1.0.34 section
@@ -192,88 +189,5 @@ public record PinnedRoot(int version, Instant expires, int threshold, List<Strin
 
   private static AirlockException malformed(String fileName, String problem) {
     return AirlockException.denied(Reason.TUF_MALFORMED, fileName + ": " + problem);
-  }
-
-  /**
-   * OLPC canonical JSON as TUF signs it (secure-systems-lab go-securesystemslib cjson): object keys
-   * sorted by code point, no whitespace, strings escape only {@code "} and {@code \}, integers
-   * only.
-   */
-  public static final class CanonicalJson {
-    private CanonicalJson() {}
-
-    public static byte[] encode(JsonNode node) {
-      StringBuilder sb = new StringBuilder();
-      write(node, sb);
-      return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void write(JsonNode n, StringBuilder sb) {
-      if (n.isObject()) {
-        Map<String, JsonNode> sorted = new TreeMap<>(CanonicalJson::compareCodePoints);
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          sorted.put(e.getKey(), e.getValue());
-        }
-        sb.append('{');
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
-          if (!first) {
-            sb.append(',');
-          }
-          first = false;
-          string(e.getKey(), sb);
-          sb.append(':');
-          write(e.getValue(), sb);
-        }
-        sb.append('}');
-      } else if (n.isArray()) {
-        sb.append('[');
-        for (int i = 0; i < n.size(); i++) {
-          if (i > 0) {
-            sb.append(',');
-          }
-          write(n.get(i), sb);
-        }
-        sb.append(']');
-      } else if (n.isTextual()) {
-        string(n.textValue(), sb);
-      } else if (n.isIntegralNumber()) {
-        sb.append(n.bigIntegerValue().toString());
-      } else if (n.isBoolean()) {
-        sb.append(n.booleanValue());
-      } else if (n.isNull()) {
-        sb.append("null");
-      } else {
-        throw new IllegalArgumentException("canonical JSON allows no " + n.getNodeType() + " (" + n + ")");
-      }
-    }
-
-    private static void string(String s, StringBuilder sb) {
-      sb.append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c == '"' || c == '\\') {
-          sb.append('\\');
-        }
-        sb.append(c);
-      }
-      sb.append('"');
-    }
-
-    private static int compareCodePoints(String a, String b) {
-      int i = 0;
-      int j = 0;
-      while (i < a.length() && j < b.length()) {
-        int ca = a.codePointAt(i);
-        int cb = b.codePointAt(j);
-        if (ca != cb) {
-          return Integer.compare(ca, cb);
-        }
-        i += Character.charCount(ca);
-        j += Character.charCount(cb);
-      }
-      return Integer.compare(a.length() - i, b.length() - j);
-    }
   }
 }

@@ -142,9 +142,9 @@ class PinnedRootTest {
   void canonicalJsonMatchesOlpcRules() {
     JsonNode n = Json.parse("{\"b\":1,\"a\":[true,null,\"x\\\"y\\\\z\\n\"],\"A\":{}}".getBytes(StandardCharsets.UTF_8), "t");
     assertEquals("{\"A\":{},\"a\":[true,null,\"x\\\"y\\\\z\n\"],\"b\":1}",
-        new String(PinnedRoot.CanonicalJson.encode(n), StandardCharsets.UTF_8));
+        new String(dev.airlock.trust.tuf.CanonicalJson.encode(n), StandardCharsets.UTF_8));
     assertThrows(IllegalArgumentException.class,
-        () -> PinnedRoot.CanonicalJson.encode(Json.parse("{\"f\":1.5}".getBytes(StandardCharsets.UTF_8), "t")));
+        () -> dev.airlock.trust.tuf.CanonicalJson.encode(Json.parse("{\"f\":1.5}".getBytes(StandardCharsets.UTF_8), "t")));
   }
 
   private static void assertReject(JsonNode doc, Reason reason) {
