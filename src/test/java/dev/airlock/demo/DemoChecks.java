@@ -195,6 +195,20 @@ abstract class DemoChecks {
   }
 
   @Test
+  void noPrivateKeyIsWritten() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Stream.concat(Files.walk(medium), Files.walk(rootFile.getParent()))) {
+      files = s.filter(Files::isRegularFile).toList();
+    }
+    assertTrue(files.size() > 50, "walked " + files.size());
+    for (Path p : files) {
+      String text = new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertFalse(text.contains("PRIVATE KEY"), p + " holds a private key");
+      assertFalse(text.contains("\"private\""), p + " holds a private key");
+    }
+  }
+
+  @Test
   void mediumStaysSmall() throws IOException {
     long total;
     try (Stream<Path> s = Files.walk(medium)) {
@@ -231,6 +245,9 @@ abstract class DemoChecks {
         } else {
           assertTrue(asVendor.valid(), img + " " + m.sig().layer().digest() + ": " + asVendor.signature().checks());
           assertEquals(DemoMedium.VENDOR_IDENTITY, asVendor.signature().identity());
+          // SLSA provenance is logged in Rekor v2 and timestamped by the TSA; the rest in Rekor v1
+          assertEquals("https://slsa.dev/provenance/v1".equals(asVendor.predicateType()) ? "rfc3161" : "rekor-set",
+              asVendor.signature().timeSource(), img + " " + asVendor.predicateType());
           assertFalse(m.verify(verifier, qa).valid(), "a keyless bundle verified under a key");
           types.add(asVendor.predicateType());
         }

@@ -217,7 +217,8 @@ public final class DemoMedium {
         }
         referrer(w, image, lab.bundle(vendor).dsse(BundleBuilder.IN_TOTO, Statements.slsaProvenanceV1(repo, hex,
             BUILDER_ID, "https://git.vendor.example/ai/" + img.folder, "refs/heads/main",
-            Hashing.hex(w.randomBytes(20)))).build(), Statements.SLSA_PROVENANCE_V1);
+            Hashing.hex(w.randomBytes(20)))).tlogs(LabRekor.Version.V2).timestamp().build(),
+            Statements.SLSA_PROVENANCE_V1);
         referrer(w, image, lab.bundle(vendor).dsse(BundleBuilder.IN_TOTO, vuln(repo, hex, worst)).build(),
             Statements.COSIGN_VULN);
       }
@@ -392,8 +393,10 @@ public final class DemoMedium {
         + "and Rekor bundle annotations); keyless ones are cosign v3 referrer bundles (DSSE, predicate\n"
         + "`https://sigstore.dev/cosign/sign/v1`). Attestations are referrer bundles (DSSE in-toto,\n"
         + "subject = the image digest). Referrers are left loose in `blobs/`, as `cosign save` does.\n"
-        + "Every signature is logged in the lab Rekor v1 log: `.sig` layers carry\n"
-        + "the SET (Rekor bundle annotation), bundles the SET and an inclusion proof with a checkpoint.\n\n"
+        + "Every signature is logged in the lab Rekor v1 log (`.sig` layers carry the SET in the Rekor\n"
+        + "bundle annotation; bundles the SET and an inclusion proof with a checkpoint), except the SLSA\n"
+        + "provenance attestations: they are logged in the lab Rekor v2 log (inclusion proof only) and\n"
+        + "carry an RFC 3161 timestamp from the lab TSA, which gives their verified signing time.\n\n"
         + "| folder | image | signatures and attestations | expected decision under `policy.yaml` |\n"
         + "| --- | --- | --- | --- |\n" + images + "\n"
         + "Try it (the README tour):\n\n```sh\n"
@@ -405,7 +408,8 @@ public final class DemoMedium {
         + "scripts/airlock verify reg.vendor.example/ai/triage:0.9   # denied, exit 1\n```\n\n"
         + "The test `dev.airlock.demo.DemoMediumTest` checks the committed files on every build (root,\n"
         + "TUF update, checkpoints, discovery, every signature, the policy decision of each image);\n"
-        + "`DemoMediumGeneratorTest` runs the same checks on a fresh generation.\n\n"
+        + "`DemoMediumGeneratorTest` runs the same checks on a fresh generation, and `DemoTourTest` runs\n"
+        + "the tour above through the CLI.\n\n"
         + "Regenerate (replaces `bundles/demo/`, this file and `trust-root/demo/` together; the new\n"
         + "root is a different root, so existing demo homes need `init --force`):\n\n```sh\n"
         + "mvn -q -B -o test-compile\n"
