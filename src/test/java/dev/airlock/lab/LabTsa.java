@@ -93,6 +93,8 @@ public final class LabTsa {
       TimeStampTokenGenerator tg = new TimeStampTokenGenerator(
           new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(
               new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider(LabCrypto.BC).build())
+              // CMS signingTime = genTime, not the wall clock: same seed, same bytes
+              .setSignedAttributeGenerator(signingTimeAt(genTime))
               .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
                   .setProvider(LabCrypto.BC).setSecureRandom(random).build(leafKey.getPrivate()), leaf),
           new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider(LabCrypto.BC).build()
@@ -105,6 +107,14 @@ public final class LabTsa {
     } catch (Exception e) {
       throw new IllegalStateException("cannot timestamp", e);
     }
+  }
+
+  private static org.bouncycastle.cms.CMSAttributeTableGenerator signingTimeAt(Instant t) {
+    org.bouncycastle.asn1.cms.Attribute signingTime = new org.bouncycastle.asn1.cms.Attribute(
+        org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
+        new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.Time(new Date(t.toEpochMilli()))));
+    return new org.bouncycastle.cms.DefaultSignedAttributeTableGenerator(
+        new org.bouncycastle.asn1.cms.AttributeTable(signingTime));
   }
 
   /** The DER TimeStampToken (CMS SignedData) inside a response from {@link #timestamp}. */
