@@ -158,6 +158,62 @@ class DemoEndToEndTest {
     assertEquals(2, usage.code(), usage.err());
   }
 
+  /** The demo policy with one change, for the decision kinds the demo images do not show. */
+  Path policyVariant(String name, String from, String to) throws IOException {
+    String text = Files.readString(POLICY);
+    assertTrue(text.contains(from), "demo policy lacks: " + from);
+    return Files.writeString(dir.resolve(name + ".yaml"), text.replace(from, to));
+  }
+
+  Run verifyWith(Path policy, String image) {
+    return run("--json", "verify", "--policy", policy.toString(), image);
+  }
+
+  @Test
+  void everyKindOfDecisionThroughTheCli() throws IOException {
+    String seg = "reg.vendor.example/ai/seg:2.1";
+    String det = "reg.vendor.example/ai/det:3.0";
+    // warn: the CRITICAL finding is reported, the image admitted (exit 0)
+    Run warn = verifyWith(policyVariant("warn", "mode: enforce", "mode: warn"), det);
+    assertEquals(0, warn.code(), warn.out());
+    assertEquals("admit", warn.json().path("decision").asText());
+    assertTrue(warn.json().path("warnings").toString().contains("VULNERABILITY_TOO_SEVERE"), warn.out());
+    // audit: recorded, admitted
+    Run audit = verifyWith(policyVariant("audit", "mode: enforce", "mode: audit"), det);
+    assertEquals(0, audit.code(), audit.out());
+    assertTrue(audit.json().path("warnings").toString().contains("audit mode"), audit.out());
+    // no rule matches
+    Run noRule = verifyWith(policyVariant("norule", "reg.vendor.example/ai/**", "reg.vendor.example/other/**"), seg);
+    assertEquals(1, noRule.code());
+    assertTrue(noRule.json().path("reasons").toString().contains("NO_MATCHING_RULE"), noRule.out());
+    // SLSA builder id differs
+    Run builder = verifyWith(policyVariant("builder", "https://ci.vendor.example/builder",
+        "https://ci.other.example/builder"), seg);
+    assertEquals(1, builder.code());
+    assertTrue(builder.json().path("reasons").toString().contains("ATTESTATION_REQUIREMENT_FAILED"), builder.out());
+    // a licence the SBOM lists is denied
+    Run licence = verifyWith(policyVariant("licence", "{type: \"https://spdx.dev/Document\", from: [vendor-ci]}",
+        "{type: \"https://spdx.dev/Document\", from: [vendor-ci], deniedLicenses: [BSD-3-Clause]}"), seg);
+    assertEquals(1, licence.code(), licence.out());
+    assertTrue(licence.json().path("reasons").toString().contains("SBOM_LICENSE_DENIED"), licence.out());
+    // the key authority's window does not contain the verified signing time
+    Run window = verifyWith(policyVariant("window", "hospital-it: {key: {tuf: keys/hospital-it.pub}}",
+        "hospital-it: {key: {tuf: keys/hospital-it.pub, validFrom: \"2099-01-01\"}}"),
+        "reg.hospital.example/tools/dicom-anon:1.0");
+    assertEquals(1, window.code(), window.out());
+    assertTrue(window.json().path("reasons").toString().contains("KEY_NOT_VALID_AT_TIME"), window.out());
+    // a threshold of 3 of 3 that the image cannot meet
+    Run threshold = verifyWith(policyVariant("threshold", "threshold: 2, from: [vendor-ci, qa, hospital-it]",
+        "threshold: 3, from: [vendor-ci, qa, hospital-it]"), seg);
+    assertEquals(1, threshold.code());
+    assertEquals(2, threshold.json().path("threshold").path("satisfied").asInt(), threshold.out());
+    // an invalid policy file is refused with its line
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: airlock/v1\nkind: Policy\nname: x\nmodee: warn\n");
+    Run invalid = run("verify", "--policy", bad.toString(), seg);
+    assertEquals(1, invalid.code());
+    assertTrue(invalid.err().contains("line 4, column 1"), invalid.err());
+  }
+
   @Test
   void keyFlagVerifiesTheKeyPairSignature() throws IOException {
     Path qa;
