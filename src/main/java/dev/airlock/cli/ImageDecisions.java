@@ -59,7 +59,7 @@ final class ImageDecisions {
   static Verdict decide(java.sql.Connection tx, Policy policy, StoredImage image, String requestedAs,
       TrustSnapshot trust, BlobStore blobs, Context ctx, Flags flags) {
     BundleVerifier verifier = new BundleVerifier(trust);
-    TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency());
+    TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency(), policy.witnesses());
     List<SignedItem> items = new ArrayList<>();
     for (AttachedSignature a : image.signatures()) {
       if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
@@ -147,7 +147,9 @@ final class ImageDecisions {
             keyless ? "keyless" : "key", sv.kind(), "a " + sv.kind() + " signature cannot satisfy this authority"));
       }
       for (BundleVerification.TreeHead h : v.treeHeads()) {
-        sv = sv.withCheck(heads.check(h));
+        for (Check c : heads.checks(h)) {
+          sv = sv.withCheck(c);
+        }
       }
       return new Evaluation(sv, v.predicateType(), v.predicate());
     }
@@ -205,30 +207,58 @@ final class ImageDecisions {
   static final class TreeHeads {
     private final java.sql.Connection tx;
     private final boolean requireConsistency;
+    private final int witnesses;
 
-    TreeHeads(java.sql.Connection tx, boolean requireConsistency) {
+    TreeHeads(java.sql.Connection tx, boolean requireConsistency, int witnesses) {
       this.tx = tx;
       this.requireConsistency = requireConsistency;
+      this.witnesses = witnesses;
     }
 
-    Check check(BundleVerification.TreeHead h) {
+    /**
+     * {@code tlog.checkpoint.consistent}, and with {@code transparency.witnesses: k} also
+     * {@code tlog.checkpoint.witnessed}: the bundle's tree head is consistent with the stored
+     * checkpoints and a stored checkpoint at least as large carries k verified witness
+     * cosignatures (the stored checkpoints of a log are linked by proofs, so the witnesses of a
+     * later one vouch for the earlier tree too).
+     */
+    List<Check> checks(BundleVerification.TreeHead h) {
       String id = "tlog.checkpoint.consistent";
       String what = h.origin() + " @" + h.size();
+      List<Check> out = new ArrayList<>();
       try {
         if (dev.airlock.tlog.CheckpointStore.hasOpenAlarm(tx, h.origin())) {
-          return Check.fail(id, Reason.LOG_FORK_ALARM, what + ": the log has an open fork alarm");
+          out.add(Check.fail(id, Reason.LOG_FORK_ALARM, what + ": the log has an open fork alarm"));
+          return out;
         }
-        return switch (dev.airlock.tlog.CheckpointStore.consistency(tx, h.origin(), h.size(), h.rootHash())) {
+        dev.airlock.tlog.CheckpointStore.Consistency c =
+            dev.airlock.tlog.CheckpointStore.consistency(tx, h.origin(), h.size(), h.rootHash());
+        out.add(switch (c) {
           case CONSISTENT -> Check.pass(id, what + " is consistent with the stored checkpoints");
           case INCONSISTENT -> Check.fail(id, Reason.CHECKPOINT_INCONSISTENT,
               what + " has another root than the stored checkpoint of that size");
           case UNKNOWN -> requireConsistency
               ? Check.fail(id, Reason.CHECKPOINT_CONSISTENCY_UNKNOWN, what + " cannot be linked to a stored checkpoint")
               : Check.unknown(id, Reason.CHECKPOINT_CONSISTENCY_UNKNOWN, what + " cannot be linked to a stored checkpoint");
-        };
+        });
+        if (witnesses > 0) {
+          int best = 0;
+          if (c == dev.airlock.tlog.CheckpointStore.Consistency.CONSISTENT) {
+            for (dev.airlock.tlog.CheckpointStore.StoredCheckpoint s : dev.airlock.tlog.CheckpointStore.list(tx)) {
+              if (s.origin().equals(h.origin()) && s.size() >= h.size()) {
+                best = Math.max(best, s.witnesses());
+              }
+            }
+          }
+          out.add(best >= witnesses
+              ? Check.pass("tlog.checkpoint.witnessed", what + ": " + best + " witness cosignature(s)")
+              : Check.fail("tlog.checkpoint.witnessed", Reason.WITNESS_THRESHOLD_NOT_MET,
+                  String.valueOf(witnesses), String.valueOf(best)));
+        }
       } catch (java.sql.SQLException e) {
-        return Check.fail(id, Reason.INTERNAL_ERROR, "checkpoint store: " + e.getMessage());
+        out.add(Check.fail(id, Reason.INTERNAL_ERROR, "checkpoint store: " + e.getMessage()));
       }
+      return out;
     }
   }
 

@@ -207,6 +207,18 @@ class DemoEndToEndTest {
         "threshold: 3, from: [vendor-ci, qa, hospital-it]"), seg);
     assertEquals(1, threshold.code());
     assertEquals(2, threshold.json().path("threshold").path("satisfied").asInt(), threshold.out());
+    // checkpoints: by default a bundle checkpoint that cannot be linked to the stored ones is
+    // reported as unknown and does not deny; the policy can make it a denial, or require witnesses
+    JsonNode defaultVerdict = run("--json", "verify", seg).json();
+    assertTrue(defaultVerdict.toString().contains("\"id\":\"tlog.checkpoint.consistent\""), defaultVerdict.toString());
+    Run strict = verifyWith(policyVariant("strict", "mode: enforce",
+        "mode: enforce\ntransparency: {requireCheckpointConsistency: true}"), seg);
+    assertEquals(1, strict.code(), strict.out());
+    assertTrue(strict.json().path("reasons").toString().contains("CHECKPOINT_CONSISTENCY_UNKNOWN"), strict.out());
+    Run witnessed = verifyWith(policyVariant("witnessed", "mode: enforce",
+        "mode: enforce\ntransparency: {witnesses: 1}"), seg);
+    assertEquals(1, witnessed.code(), witnessed.out());
+    assertTrue(witnessed.json().path("reasons").toString().contains("WITNESS_THRESHOLD_NOT_MET"), witnessed.out());
     // an invalid policy file is refused with its line
     Path bad = Files.writeString(dir.resolve("bad.yaml"), "apiVersion: airlock/v1\nkind: Policy\nname: x\nmodee: warn\n");
     Run invalid = run("verify", "--policy", bad.toString(), seg);
