@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -81,9 +82,6 @@ final class ImportCommand extends BaseCommand {
 
   @Override
   protected ExitCode execute() throws IOException {
-    if (checkLayers) {
-      throw AirlockException.usage("--check-layers is not implemented yet; import without it");
-    }
     Home home = home();
     Database db = Database.open(home);
     Limits limits = limits();
@@ -227,6 +225,19 @@ final class ImportCommand extends BaseCommand {
       }
     } finally {
       progress.done();
+    }
+    if (checkLayers) {
+      BlobStore blobs = BlobStore.at(home);
+      for (int i = 0; i < out.size(); i++) {
+        ImportedImage ii = out.get(i);
+        if (ii.stored()) {
+          Optional<String> bad = dev.airlock.store.LayerCheck.check(blobs, ii.candidate().image(), limits);
+          if (bad.isPresent()) {
+            ImageCandidate c = ii.candidate().withProblem(Reason.LAYER_DIFF_ID_MISMATCH, bad.get());
+            out.set(i, new ImportedImage(c, false, c.problem(), ii.copiedBytes()));
+          }
+        }
+      }
     }
     return out;
   }
