@@ -36,8 +36,9 @@ public final class ImageStore {
   private ImageStore() {}
 
   /**
-   * Records (or refreshes) a stored image: references are added, platforms, blobs and signatures
-   * replaced; an existing decision is kept (a re-import does not change a decision by itself).
+   * Records (or refreshes) a stored image: references are added, platforms replaced, blobs and
+   * signatures accumulated (a later medium may bring new attestations for a stored image); an
+   * existing decision is kept (a re-import does not change a decision by itself).
    */
   public static void record(Connection tx, ImageCandidate c, Instant importedAt) throws SQLException {
     if (c.problem().isPresent()) {
@@ -53,12 +54,15 @@ public final class ImageStore {
       p.setTimestamp(5, Timestamp.from(importedAt));
       p.executeUpdate();
     }
-    for (String table : List.of("image_platform", "image_blob", "image_signature")) {
-      try (PreparedStatement p = tx.prepareStatement("DELETE FROM " + table + " WHERE digest = ?")) {
-        p.setString(1, digest);
-        p.executeUpdate();
-      }
+    // platforms follow from the image's exact bytes; blobs and signatures accumulate over
+    // imports, so a later medium that brings only a new attestation keeps the earlier signatures
+    try (PreparedStatement p = tx.prepareStatement("DELETE FROM image_platform WHERE digest = ?")) {
+      p.setString(1, digest);
+      p.executeUpdate();
     }
+    java.util.Set<String> haveBlobs = strings(tx, "SELECT blob_digest FROM image_blob WHERE digest = ?", digest);
+    java.util.Set<String> haveSigs = strings(tx,
+        "SELECT kind || ' ' || carrier_digest || ' ' || layer_digest FROM image_signature WHERE digest = ?", digest);
     for (ImageReference r : c.references().stream().distinct().toList()) {
       try (PreparedStatement p = tx.prepareStatement("DELETE FROM image_reference WHERE reference = ?")) {
         p.setString(1, r.toString());
@@ -85,8 +89,11 @@ public final class ImageStore {
         p.executeUpdate();
       }
     }
-    i = 0;
+    i = haveBlobs.size();
     for (Descriptor d : c.blobs()) {
+      if (!haveBlobs.add(d.digest().toString())) {
+        continue;
+      }
       try (PreparedStatement p = tx.prepareStatement(
           "INSERT INTO image_blob(digest, position, blob_digest, media_type, size) VALUES (?,?,?,?,?)")) {
         p.setString(1, digest);
@@ -97,8 +104,11 @@ public final class ImageStore {
         p.executeUpdate();
       }
     }
-    i = 0;
+    i = haveSigs.size();
     for (AttachedSignature s : c.signatures()) {
+      if (!haveSigs.add(s.kind().name() + " " + s.carrier() + " " + s.layer().digest())) {
+        continue;
+      }
       try (PreparedStatement p = tx.prepareStatement("INSERT INTO image_signature(digest, position, kind,"
           + " subject_digest, carrier_digest, layer_media_type, layer_digest, layer_size, layer_annotations)"
           + " VALUES (?,?,?,?,?,?,?,?,?)")) {
@@ -116,6 +126,19 @@ public final class ImageStore {
         p.executeUpdate();
       }
     }
+  }
+
+  private static java.util.Set<String> strings(Connection tx, String sql, String digest) throws SQLException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try (PreparedStatement p = tx.prepareStatement(sql)) {
+      p.setString(1, digest);
+      try (java.sql.ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
   }
 
   /**

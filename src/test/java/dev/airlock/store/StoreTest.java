@@ -207,6 +207,62 @@ class StoreTest {
     return s.blobs().stream().distinct().toList();
   }
 
+  /** A second medium with only a new attestation for a stored image adds it; nothing is lost. */
+  @Test
+  void signaturesAccumulateOverImports() throws IOException {
+    Home home = home();
+    Database db = Database.create(home);
+    Instant t = Instant.parse("2026-11-22T10:00:00Z");
+    Path first = tmp.resolve("m1/images/app");
+    OciLayoutWriter w1 = new OciLayoutWriter(first, 21);
+    Descriptor img = w1.image(1, 100);
+    w1.referrerBundle(img, "https://sigstore.dev/cosign/sign/v1");
+    w1.list(img, Map.of(Annotations.CONTAINERD_IMAGE_NAME, "reg.example/app:1")).writeIndex();
+    // the second medium: the same image bytes, and only a later attestation
+    Path second = tmp.resolve("m2/images/app");
+    java.nio.file.Files.createDirectories(second);
+    copyTree(first, second);
+    OciLayoutWriter w2 = new OciLayoutWriter(second, 22);
+    try (java.util.stream.Stream<Path> blobs = java.nio.file.Files.list(second.resolve("blobs/sha256"))) {
+      // drop the first medium's referrer so that the second carries only the new one
+      for (Path b : blobs.toList()) {
+        String text = new String(java.nio.file.Files.readAllBytes(b), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (text.contains("\"subject\"")) {
+          java.nio.file.Files.delete(b);
+        }
+      }
+    }
+    w2.referrerBundle(img, "https://cosign.sigstore.dev/attestation/vuln/v1");
+    w2.list(img, Map.of(Annotations.CONTAINERD_IMAGE_NAME, "reg.example/app:1")).writeIndex();
+    for (Path medium : List.of(tmp.resolve("m1"), tmp.resolve("m2"))) {
+      try (Medium m = Medium.open(medium, home, Limits.defaults());
+          ImageImporter importer = new ImageImporter(BlobStore.at(home), Limits.defaults(), 2, null)) {
+        ImageCandidate c = scan(m).get(0);
+        assertEquals(1, c.signatures().size(), medium.toString());
+        assertTrue(importer.importImage(c).stored());
+        db.transaction(tx -> {
+          ImageStore.record(tx, c, t);
+          return null;
+        });
+      }
+    }
+    StoredImage s = db.transaction(tx -> ImageStore.find(tx, "reg.example/app:1")).orElseThrow();
+    assertEquals(2, s.signatures().size(), "the first medium's signature is kept: " + s.signatures());
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(q);
+        } else {
+          java.nio.file.Files.copy(p, q, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
   @Test
   void imageRecordsRoundTrip() throws IOException {
     Path dir = tmp.resolve("medium/images/seg");
