@@ -37,6 +37,10 @@ class SkopeoInteropTest {
   @BeforeAll
   static void skopeoPresent() {
     boolean present = Files.isExecutable(Path.of("/usr/bin/skopeo"));
+    if (System.getenv("CI") != null) {
+      // CI installs skopeo (.ci/run); there the interop check must run, never skip
+      org.junit.jupiter.api.Assertions.assertTrue(present, "skopeo is not installed; .ci/run installs it");
+    }
     assumeTrue(present, "skopeo is not installed (apt-get install skopeo): interop not checked");
   }
 
