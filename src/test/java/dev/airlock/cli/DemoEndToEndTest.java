@@ -290,8 +290,9 @@ class DemoEndToEndTest {
     home = dir.resolve("home-tgz");
     try {
       assertEquals(0, run("init", "--root", ROOT.toString(), "--policy", POLICY.toString()).code());
-      Run imp = run("--json", "import", tgz.toString());
+      Run imp = run("--json", "import", "--check-layers", tgz.toString());
       assertEquals(0, imp.code(), imp.err());
+      assertEquals(0, imp.json().path("media").get(0).path("rejected").size(), "the demo layers match their diff_ids");
       long admitted = 0;
       for (JsonNode i : imp.json().path("media").get(0).path("images")) {
         admitted += i.path("decision").asText().equals("admit") ? 1 : 0;

@@ -156,7 +156,7 @@ public final class DemoMedium {
 
   private void writeImage(Image img) {
     OciLayoutWriter w = new OciLayoutWriter(medium.resolve("images").resolve(img.folder), random.nextLong());
-    Descriptor image = w.image(2, 2048 + random.nextInt(2048));
+    Descriptor image = w.runnableImage(2, 2048 + random.nextInt(2048));
     String hex = image.digest().hex();
     String repo = img.repository();
     w.list(image, Map.of(Annotations.CONTAINERD_IMAGE_NAME, img.reference,
@@ -386,7 +386,7 @@ public final class DemoMedium {
         + ", `validUntil` " + KEYS_VALID_UNTIL + ").\n"
         + "- `checkpoints/`: two signed checkpoints of the lab Rekor v1 log (after the first two images'\n"
         + "  entries, and after all of them) and the consistency proof between them.\n"
-        + "- `images/`: five OCI layouts with small random layers, named by `io.containerd.image.name`.\n\n"
+        + "- `images/`: five OCI layouts with small real layers (gzip tar, true diff_ids), named by `io.containerd.image.name`.\n\n"
         + "Signers: `vendor-ci` is keyless, identity `" + VENDOR_IDENTITY + "`,\n"
         + "issuer `" + ISSUER + "`; `qa` and `hospital-it` are keys delivered as TUF targets. Image\n"
         + "signatures by the keys are cosign legacy `.sig` manifests (simple-signing payload, signature\n"

@@ -115,6 +115,55 @@ public final class OciLayoutWriter {
     return manifest(c, ls, null, Map.of(), null, MediaTypes.OCI_MANIFEST);
   }
 
+  /**
+   * An image manifest whose layers are real gzip-compressed tar streams (one file of
+   * {@code fileSize} random bytes each) and whose config lists their true uncompressed digests as
+   * {@code rootfs.diff_ids}, so that {@code import --check-layers} accepts it.
+   */
+  public Descriptor runnableImage(int layers, int fileSize) {
+    List<Descriptor> ls = new ArrayList<>();
+    ObjectNode config = F.objectNode();
+    config.put("architecture", "amd64");
+    config.put("os", "linux");
+    ArrayNode diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+    for (int i = 0; i < layers; i++) {
+      byte[] tar = tarOneFile("opt/app/part" + i + ".bin", randomBytes(fileSize));
+      diffIds.add("sha256:" + dev.airlock.crypto.Hashing.sha256Hex(tar));
+      ls.add(blob(gzip(tar), MediaTypes.OCI_LAYER_GZIP));
+    }
+    config.put("created", "2026-11-01T00:00:00Z");
+    config.put("nonce", random.nextLong());
+    Descriptor c = blob(bytes(config), MediaTypes.OCI_CONFIG);
+    return manifest(c, ls, null, Map.of(), null, MediaTypes.OCI_MANIFEST);
+  }
+
+  private static byte[] tarOneFile(String name, byte[] content) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+          new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+      e.setSize(content.length);
+      e.setModTime(0);
+      tar.putArchiveEntry(e);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gzip(byte[] b) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(b);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /** Writes a manifest document. */
   public Descriptor manifest(Descriptor config, List<Descriptor> layers, Descriptor subject,
       Map<String, String> annotations, String artifactType, String mediaType) {
