@@ -94,6 +94,8 @@ public final class VerifyBench {
     long sCount = 0;
     double aSecs = 0;
     double sSecs = 0;
+    double aCpu = 0;
+    double sCpu = 0;
     for (int round = 1; round <= 2; round++) {
       long[] a = count(threads, seconds, ours);
       long[] s = count(threads, seconds, theirs);
@@ -101,6 +103,8 @@ public final class VerifyBench {
       aSecs += a[1] / 1e9;
       sCount += s[0];
       sSecs += s[1] / 1e9;
+      aCpu += a[2] / 1e9;
+      sCpu += s[2] / 1e9;
       System.out.printf("  round %d: airlock %.0f bundles/s, sigstore-java %.0f bundles/s%n",
           round, a[0] / (a[1] / 1e9), s[0] / (s[1] / 1e9));
     }
@@ -108,6 +112,10 @@ public final class VerifyBench {
     double sr = sCount / sSecs;
     System.out.printf("throughput (%d threads): airlock %.0f bundles/s, sigstore-java 2.0.0 %.0f bundles/s, "
         + "ratio %.2fx (goals: >= 2x, >= 1000/s)%n", threads, ar, sr, ar / sr);
+    System.out.printf("per CPU-second of the verifying threads (less sensitive to other load): airlock %.0f, "
+        + "sigstore-java %.0f bundles, ratio %.2fx; on %d free cores: airlock %.0f/s, sigstore-java %.0f/s%n",
+        aCount / aCpu, sCount / sCpu, (aCount / aCpu) / (sCount / sCpu), threads, threads * aCount / aCpu,
+        threads * sCount / sCpu);
     System.out.printf("machine: %d CPUs, load average %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
     if (!cold) {
       return;
@@ -225,21 +233,26 @@ public final class VerifyBench {
     throw new IllegalStateException("no corpus case for the cold run");
   }
 
-  /** Runs the job on {@code threads} threads for {@code seconds}; returns {count, elapsed nanos}. */
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** Runs the job on {@code threads} threads for {@code seconds}; returns {count, elapsed nanos, worker CPU nanos}. */
   static long[] count(int threads, double seconds, Job job) throws Exception {
     ExecutorService ex = Executors.newFixedThreadPool(threads);
     AtomicLong done = new AtomicLong();
+    AtomicLong cpu = new AtomicLong();
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int offset = t;
       fs.add(ex.submit(() -> {
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         int i = offset;
         while (System.nanoTime() < end) {
           job.run(i++);
           done.incrementAndGet();
         }
+        cpu.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
         return null;
       }));
     }
@@ -248,7 +261,7 @@ public final class VerifyBench {
     }
     long elapsed = System.nanoTime() - start;
     ex.shutdown();
-    return new long[] {done.get(), elapsed};
+    return new long[] {done.get(), elapsed, cpu.get()};
   }
 
   static double rate(int threads, double seconds, Job job) throws Exception {
