@@ -48,6 +48,8 @@ public final class BundleVerifier {
   private final List<TransparencyLog> tlogs = new ArrayList<>();
   private final List<TransparencyLog> ctlogs = new ArrayList<>();
   private final ChainCache cache = new ChainCache();
+  /** notBefore/notAfter of the trusted CA certificates, decoded once (read-only after construction). */
+  private final Map<X509Certificate, Instant[]> caValidity = new java.util.IdentityHashMap<>();
 
   public BundleVerifier(TrustSnapshot trust) {
     this.trust = trust;
@@ -57,6 +59,17 @@ public final class BundleVerifier {
       tlogs.addAll(r.tlogs());
       ctlogs.addAll(r.ctlogs());
     }
+    for (CertificateAuthority ca : cas) {
+      for (X509Certificate c : ca.chain()) {
+        caValidity.put(c, new Instant[] {c.getNotBefore().toInstant(), c.getNotAfter().toInstant()});
+      }
+    }
+  }
+
+  /** {@link #validAt} with the trusted CA certificates' windows taken from {@link #caValidity}. */
+  private boolean validAtCached(X509Certificate c, Instant t) {
+    Instant[] w = caValidity.get(c);
+    return w == null ? validAt(c, t) : !t.isBefore(w[0]) && !t.isAfter(w[1]);
   }
 
   public TrustSnapshot trust() {
@@ -442,7 +455,7 @@ public final class BundleVerifier {
           break;
         }
         for (X509Certificate c : path) {
-          if (!validAt(c, t)) {
+          if (!validAtCached(c, t)) {
             timeFail = new Denial(Reason.CERTIFICATE_NOT_VALID_AT_TIME,
                 "certificate '" + c.getSubjectX500Principal() + "' is not valid at the signing time",
                 c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), t.toString());
@@ -640,6 +653,29 @@ public final class BundleVerifier {
     }
   }
 
+  /** Below this magnitude RFC 8785 writes an integer exactly as its decimal digits. */
+  private static final long JCS_EXACT = 1L << 53;
+
+  /**
+   * The RFC 8785 canonical JSON the SET signs: {body, integratedTime, logID, logIndex}. The keys
+   * are fixed and sorted, base64 and hex need no escaping, so it is written directly (a hot path);
+   * integers beyond 2^53 (which JCS writes as doubles) go through the general canonicaliser.
+   */
+  static byte[] setPayload(Bundle.TlogEntry e) {
+    long t = e.integratedTime();
+    long i = e.logIndex();
+    if (t > -JCS_EXACT && t < JCS_EXACT && i > -JCS_EXACT && i < JCS_EXACT) {
+      return ("{\"body\":\"" + Base64.getEncoder().encodeToString(e.body()) + "\",\"integratedTime\":" + t
+          + ",\"logID\":\"" + Hashing.hex(e.logId()) + "\",\"logIndex\":" + i + "}").getBytes(StandardCharsets.US_ASCII);
+    }
+    ObjectNode p = JsonNodeFactory.instance.objectNode();
+    p.put("body", Base64.getEncoder().encodeToString(e.body()));
+    p.put("integratedTime", t);
+    p.put("logID", Hashing.hex(e.logId()));
+    p.put("logIndex", i);
+    return Json.canonical(p);
+  }
+
   private EntryResult verifyEntry(Bundle b, Bundle.TlogEntry e, X509Certificate leaf, PublicKey key,
       Artifact artifact) throws Denial {
     List<TransparencyLog> candidates = new ArrayList<>();
@@ -663,13 +699,8 @@ public final class BundleVerifier {
           break;
         }
       }
-      ObjectNode p = JsonNodeFactory.instance.objectNode();
-      p.put("body", Base64.getEncoder().encodeToString(e.body()));
-      p.put("integratedTime", e.integratedTime());
-      p.put("logID", Hashing.hex(e.logId()));
-      p.put("logIndex", e.logIndex());
       try {
-        Signatures.verify(log.key(), log.algorithm(), Json.canonical(p), e.signedEntryTimestamp());
+        Signatures.verify(log.key(), log.algorithm(), setPayload(e), e.signedEntryTimestamp());
       } catch (InvalidSignatureException ex) {
         throw new Denial(Reason.TLOG_SET_INVALID, "signed entry timestamp: " + ex.getMessage());
       }
