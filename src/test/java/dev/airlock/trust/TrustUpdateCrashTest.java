@@ -117,6 +117,7 @@ class TrustUpdateCrashTest {
     check(home, newMedium, neu, neu);
 
     Random random = new Random(4);
+    long started = System.nanoTime();
     int kills = 0;
     int keptOld = 0;
     int gotNew = 0;
@@ -130,8 +131,10 @@ class TrustUpdateCrashTest {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String first = out.readLine();
       assertEquals("ready", first, "child did not start" + errText());
-      // most kills inside the update's measured duration, some a little after its end
-      Thread.sleep(random.nextInt(window + window / 5 + 1));
+      // half the kills anywhere in the update's measured duration (and a little after), half in its
+      // last part where the install transaction commits and home/tuf is swapped
+      Thread.sleep(kills % 2 == 0 ? random.nextInt(window + window / 5 + 1)
+          : window * 3 / 5 + random.nextInt(window / 2 + 1));
       p.destroyForcibly();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       kills++;
@@ -158,7 +161,8 @@ class TrustUpdateCrashTest {
     System.out.println("trust update crash test: " + kills + " kills: " + keptOld + " left the old snapshot, "
         + gotNew + " the new one (" + finishedBeforeKill + " of the runs had finished before the kill); "
         + storeAhead + " with home/tuf already at the new root, " + storeMidSwap
-        + " between the two renames of home/tuf; every repeated update succeeded");
+        + " between the two renames of home/tuf; every repeated update succeeded (update window " + window
+        + " ms, " + (System.nanoTime() - started) / 1_000_000 / Math.max(1, kills) + " ms per kill and check)");
     assertTrue(kills >= KILLS);
   }
 
