@@ -7,7 +7,11 @@ import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -25,13 +29,57 @@ public final class Main {
 
   /** Runs one command line with the given clock, environment and streams; returns the exit code. */
   public static int run(String[] args, Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return commandLine(clock, env, out, err).execute(args);
+    return commandLine(clock, env, out, err, named(args)).execute(args);
   }
 
-  /** A configured picocli command line (tests call {@code execute} on it). */
+  /** The subcommands in the order {@code airlock --help} lists them. */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("init", InitCommand::new);
+    m.put("import", ImportCommand::new);
+    m.put("trust", TrustCommand::new);
+    m.put("checkpoint", CheckpointCommand::new);
+    m.put("policy", PolicyCommand::new);
+    m.put("images", ImagesCommand::new);
+    m.put("verify", VerifyCommand::new);
+    m.put("verify-bundle", VerifyBundleCommand::new);
+    m.put("export", ExportCommand::new);
+    m.put("audit", AuditCommand::new);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The subcommands an argument list names (any argument equal to a subcommand's name, so the one
+   * picocli will pick is always among them), or all of them when it names none: then the command
+   * line is a root option, help, or a mistyped name that deserves suggestions.
+   */
+  static Set<String> named(String[] args) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String a : args) {
+      if (SUBCOMMANDS.containsKey(a)) {
+        out.add(a);
+      }
+    }
+    return out.isEmpty() ? SUBCOMMANDS.keySet() : out;
+  }
+
+  /** A configured picocli command line with every subcommand. */
   public static CommandLine commandLine(Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    return commandLine(clock, env, out, err, SUBCOMMANDS.keySet());
+  }
+
+  /** A configured picocli command line with the given subcommands (see {@link #named}). */
+  static CommandLine commandLine(Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err,
+      Set<String> subcommands) {
     AirlockCommand root = new AirlockCommand(clock, env);
     CommandLine cl = new CommandLine(root);
+    for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+      if (subcommands.contains(e.getKey())) {
+        cl.addSubcommand(e.getKey(), e.getValue().get());
+      }
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
