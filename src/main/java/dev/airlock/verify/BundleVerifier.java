@@ -430,7 +430,7 @@ public final class BundleVerifier {
             && (i == 0 || child.getBasicConstraints() >= 0);
         if (linked) {
           try {
-            Certificates.verifyIssuedBy(child, parent.getPublicKey());
+            cache.verifyLink(child, parent.getPublicKey());
           } catch (InvalidSignatureException e) {
             linked = false;
           }

@@ -50,9 +50,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The corpus has only 18 such bundles, so each is verified again and again; the JDK's X.509
  * certificate factory caches parsed certificates by their bytes and remembers the last key each
  * was verified against, which spares sigstore-java the leaf certificate's signature check from the
- * second time on. A second measurement therefore uses {@code --distinct N} (default 2,000) keyless
+ * second time on; airlock's {@code ChainCache} likewise remembers its last 512 verified bundle
+ * certificate links. A second measurement therefore uses {@code --distinct N} (default 2,000) keyless
  * bundles made by the test lab's private Sigstore, each with its own leaf certificate and key,
- * more than the JDK cache holds (750), so that every verification does the whole work.
+ * more than either cache holds (750 and 512), so that every verification does the whole work.
  *
  * <p>Arguments: {@code [--seconds S] [--warmup S] [--threads N] [--no-cold] [--no-node] [--distinct N]}.
  */
