@@ -22,7 +22,23 @@ public enum SignatureAlgorithm {
   /** RSA-PSS with SHA-256, MGF1-SHA-256, salt length 32. */
   RSA_PSS_SHA256("SHA-256", null, 0),
   /** Ed25519 (RFC 8032 pure), 64-byte signature. */
-  ED25519(null, null, 0);
+  ED25519(null, null, 0),
+  /**
+   * ECDSA with a hash that is not the curve's usual one: seen only in X.509 chains, whose CAs pair
+   * curve and hash freely (the sigstore-conformance mock CA signs with P-256 and SHA-384; Go's
+   * crypto/x509 and the JCA accept any pairing). {@link Certificates#verifyIssuedBy} maps the
+   * certificate's {@code ecdsa-with-SHA*} OID and the issuer's curve to one of these; cosign and
+   * Sigstore bundles never use them ({@link Keys#defaultAlgorithm} does not return them).
+   */
+  ECDSA_P256_SHA384("SHA-384", "secp256r1", 256),
+  /** See {@link #ECDSA_P256_SHA384}: certificate signatures only. */
+  ECDSA_P256_SHA512("SHA-512", "secp256r1", 256),
+  /** See {@link #ECDSA_P256_SHA384}: certificate signatures only. */
+  ECDSA_P384_SHA512("SHA-512", "secp384r1", 384),
+  /** See {@link #ECDSA_P256_SHA384}: certificate signatures only. */
+  ECDSA_P521_SHA256("SHA-256", "secp521r1", 521),
+  /** See {@link #ECDSA_P256_SHA384}: certificate signatures only. */
+  ECDSA_P521_SHA384("SHA-384", "secp521r1", 521);
 
   private final String hash;
   private final String curve;
