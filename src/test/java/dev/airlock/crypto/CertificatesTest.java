@@ -216,7 +216,10 @@ class CertificatesTest {
 
   /** An RFC 3161 token signed by a fresh P-256 TSA with the given JCA signature algorithm. */
   private static Object[] tokenSignedWith(String alg) throws Exception {
-    KeyPair kp = bcPair("EC", new ECGenParameterSpec("secp256r1"));
+    return tokenSignedWith(bcPair("EC", new ECGenParameterSpec("secp256r1")), alg);
+  }
+
+  private static Object[] tokenSignedWith(KeyPair kp, String alg) throws Exception {
     X500Name name = new X500Name("CN=airlock-test-tsa");
     X509v3CertificateBuilder b = new X509v3CertificateBuilder(name, BigInteger.valueOf(9),
         new Date(T0.toEpochMilli()), new Date(T0.plusSeconds(86400).toEpochMilli()), name,
@@ -224,7 +227,7 @@ class CertificatesTest {
     b.addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, true,
         new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping));
     X509Certificate cert = Certificates.parseDer(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(LabCrypto.BC).build(kp.getPrivate())).getEncoded());
+        b.build(new JcaContentSignerBuilder(alg).setProvider(LabCrypto.BC).build(kp.getPrivate())).getEncoded());
     var digests = new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().setProvider(LabCrypto.BC).build();
     var gen = new org.bouncycastle.tsp.TimeStampTokenGenerator(
         new org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder(digests)
@@ -247,6 +250,17 @@ class CertificatesTest {
     InvalidSignatureException e = assertThrows(InvalidSignatureException.class,
         () -> Certificates.verifyTimeStampToken((TimeStampToken) sha1[0], (X509Certificate) sha1[1]));
     assertTrue(e.getMessage().contains("not allowed"), e.getMessage());
+    // RSA TSAs: PKCS#1 v1.5, and PSS with the allow-list's parameters (BC's RSA builder knows only PKCS#1)
+    KeyPair rsa = bcPair("RSA", 2048);
+    for (String alg : new String[] {"SHA256withRSA", "SHA512withRSA", "SHA256withRSAandMGF1"}) {
+      Object[] t = tokenSignedWith(rsa, alg);
+      Certificates.verifyTimeStampToken((TimeStampToken) t[0], (X509Certificate) t[1]);
+    }
+    Object[] sha1Rsa = tokenSignedWith(rsa, "SHA1withRSA");
+    assertThrows(InvalidSignatureException.class,
+        () -> Certificates.verifyTimeStampToken((TimeStampToken) sha1Rsa[0], (X509Certificate) sha1Rsa[1]));
+    Object[] ed = tokenSignedWith(bcPair("Ed25519", null), "Ed25519");
+    Certificates.verifyTimeStampToken((TimeStampToken) ed[0], (X509Certificate) ed[1]);
   }
 
   @Test
