@@ -102,6 +102,19 @@ class ArchitectureTest {
   }
 
   /**
+   * Signatures, keys and certificates use Bouncy Castle's lightweight API and the JDK's own
+   * providers: constructing {@code BouncyCastleProvider} cost about 120 ms of every process start,
+   * and the JCA path added per-signature key conversion. Test code (the lab) may still use it.
+   */
+  @Test
+  void mainCodeDoesNotUseTheBouncyCastleJcaProvider() {
+    ArchRuleDefinition.noClasses()
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "org.bouncycastle.jce.provider..", "org.bouncycastle.jcajce.provider..")
+        .check(CLASSES);
+  }
+
+  /**
    * sigstore-java stays behind two adapters: the TUF client over media ({@code trust.tuf}) and the
    * parser/helper adapter of {@code verify} ({@code verify.sigstore}).
    */

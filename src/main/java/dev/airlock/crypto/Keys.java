@@ -2,7 +2,6 @@ package dev.airlock.crypto;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -11,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -19,14 +19,18 @@ import java.util.Base64;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Public and private key encodings: PEM and DER SubjectPublicKeyInfo, PKCS#8, key generation.
  * Keys outside the allow-list (RSA under 2048 or over 4096 bits, unknown curves) are refused here.
+ * Keys are the JDK's own (KeyFactory/KeyPairGenerator of SunEC and SunRsaSign); Bouncy Castle only
+ * checks encodings (ASN.1, {@link KeyParams}), never as a JCA provider.
  */
 public final class Keys {
   private Keys() {}
@@ -57,37 +61,47 @@ public final class Keys {
     return parseSpki(der);
   }
 
-  /** Parses DER SubjectPublicKeyInfo and checks the key against the allow-list. */
+  /**
+   * Parses DER SubjectPublicKeyInfo and checks the key against the allow-list. The encoding is
+   * validated with Bouncy Castle first ({@link KeyParams}: exactly one SPKI, an allowed algorithm,
+   * EC keys on P-256/P-384/P-521 named by OID, points on the curve, RSA 2048 to 4096 bits); the
+   * returned key is the JDK's own (SunEC, SunRsaSign), so no JCA provider is needed.
+   */
   public static PublicKey parseSpki(byte[] der) throws KeyException {
-    SubjectPublicKeyInfo spki;
-    try {
-      spki = SubjectPublicKeyInfo.getInstance(der);
-    } catch (RuntimeException e) {
-      throw new KeyException("not a DER SubjectPublicKeyInfo", false, e);
-    }
-    if (spki == null) {
+    if (der == null || der.length == 0) {
       throw new KeyException("empty SubjectPublicKeyInfo", false, null);
     }
-    ASN1ObjectIdentifier oid = spki.getAlgorithm().getAlgorithm();
-    String alg;
-    if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-      alg = "EC";
-    } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)
-        || oid.equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
-      alg = "RSA";
-    } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
-      alg = "Ed25519";
-    } else {
-      throw new KeyException("key algorithm " + oid + " is not allowed", true, null);
-    }
-    PublicKey key;
+    KeyParams.Entry k;
     try {
-      key = KeyFactory.getInstance(alg, Provider.BC).generatePublic(new X509EncodedKeySpec(der));
+      k = KeyParams.ofSpki(der);
+    } catch (KeyParams.Refused e) {
+      throw new KeyException(e.getMessage(), e.unsupported, e);
+    }
+    String alg = switch (k.kind()) {
+      case EC -> "EC";
+      // SunRsaSign's "RSA" factory refuses an id-RSASSA-PSS SPKI; its "RSASSA-PSS" factory reads it
+      case RSA -> isPssSpki(der) ? "RSASSA-PSS" : "RSA";
+      case ED25519 -> "Ed25519";
+    };
+    try {
+      return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException | RuntimeException e) {
+      if (k.kind() == KeyParams.Kind.EC) {
+        // SunEC reads only uncompressed points (SEC 1 v2 section 2.3.3); BC accepted the compressed
+        // form too, so re-encode the already validated point uncompressed
+        try {
+          byte[] plain = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(k.params()).getEncoded("DER");
+          return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(plain));
+        } catch (GeneralSecurityException | IOException | RuntimeException e2) {
+          e.addSuppressed(e2);
+        }
+      }
       throw new KeyException("invalid " + alg + " public key: " + e.getMessage(), false, e);
     }
-    checkAllowed(key);
-    return key;
+  }
+
+  private static boolean isPssSpki(byte[] der) {
+    return PKCSObjectIdentifiers.id_RSASSA_PSS.equals(SubjectPublicKeyInfo.getInstance(der).getAlgorithm().getAlgorithm());
   }
 
   /**
@@ -109,58 +123,48 @@ public final class Keys {
     return parseSpki(spki);
   }
 
-  private static void checkAllowed(PublicKey key) throws KeyException {
-    if (key instanceof RSAPublicKey rsa) {
-      int bits = rsa.getModulus().bitLength();
-      if (bits < 2048 || bits > 4096) {
-        throw new KeyException("RSA key of " + bits + " bits; allowed are 2048 to 4096", true, null);
-      }
-      if (rsa.getPublicExponent().compareTo(BigInteger.valueOf(3)) < 0) {
-        throw new KeyException("RSA public exponent too small", true, null);
-      }
-    } else if (key instanceof ECPublicKey) {
-      if (curveOf(key) == null) {
-        throw new KeyException("EC key on a curve other than P-256, P-384, P-521", true, null);
-      }
-    }
-  }
-
-  /** The named curve ("secp256r1", …) of an EC key, or null if not one of the allowed curves. */
+  /**
+   * The named curve ("secp256r1", "secp384r1", "secp521r1") of an EC key, read from the OID of its
+   * SubjectPublicKeyInfo, or null if the key is not an EC key on one of the allowed curves
+   * (explicit curve parameters included).
+   */
   public static String curveOf(PublicKey key) {
-    if (!(key instanceof ECPublicKey ec)) {
-      return null;
-    }
-    int bits = ec.getParams().getCurve().getField().getFieldSize();
-    return switch (bits) {
-      case 256 -> "secp256r1";
-      case 384 -> "secp384r1";
-      case 521 -> "secp521r1";
-      default -> null;
-    };
+    KeyParams.Entry k = KeyParams.orNull(key);
+    return k != null && k.kind() == KeyParams.Kind.EC ? k.curve() : null;
   }
 
   /** The default signature algorithm for a key, as cosign would use it. */
   public static SignatureAlgorithm defaultAlgorithm(PublicKey key) throws KeyException {
-    if (key instanceof RSAPublicKey) {
-      return SignatureAlgorithm.RSA_PKCS1_SHA256;
+    KeyParams.Entry k;
+    try {
+      k = KeyParams.of(key);
+    } catch (KeyParams.Refused e) {
+      throw new KeyException("unsupported key " + (key == null ? "null" : key.getAlgorithm()) + ": " + e.getMessage(), true, e);
     }
-    String curve = curveOf(key);
-    if (curve != null) {
-      return switch (curve) {
+    return switch (k.kind()) {
+      case RSA -> SignatureAlgorithm.RSA_PKCS1_SHA256;
+      case ED25519 -> SignatureAlgorithm.ED25519;
+      case EC -> switch (k.curve()) {
         case "secp256r1" -> SignatureAlgorithm.ECDSA_P256_SHA256;
         case "secp384r1" -> SignatureAlgorithm.ECDSA_P384_SHA384;
         default -> SignatureAlgorithm.ECDSA_P521_SHA512;
       };
-    }
-    if (isEd25519(key)) {
-      return SignatureAlgorithm.ED25519;
-    }
-    throw new KeyException("unsupported key " + key.getAlgorithm(), true, null);
+    };
   }
 
+  /**
+   * True for an Ed25519 key. The JDK names Ed25519 and Ed448 keys alike ("EdDSA"), so the curve
+   * is read from the key's parameters (or its SPKI OID for other key classes).
+   */
   public static boolean isEd25519(PublicKey key) {
-    String a = key.getAlgorithm();
-    return "Ed25519".equalsIgnoreCase(a) || "EdDSA".equalsIgnoreCase(a);
+    if (key instanceof EdECKey ed) {
+      return "Ed25519".equalsIgnoreCase(ed.getParams().getName());
+    }
+    if (key instanceof ECPublicKey || key instanceof RSAPublicKey) {
+      return false;
+    }
+    KeyParams.Entry k = KeyParams.orNull(key);
+    return k != null && k.kind() == KeyParams.Kind.ED25519;
   }
 
   /** Raw 32-byte Ed25519 public key (the last 32 bytes of its SPKI). */
@@ -198,17 +202,30 @@ public final class Keys {
     return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
   }
 
-  /** Parses a PEM {@code PRIVATE KEY} (PKCS#8) of an EC, RSA or Ed25519 key. */
+  /** Parses a PEM {@code PRIVATE KEY} (PKCS#8) of an EC, RSA or Ed25519 key, with the JDK's KeyFactory. */
   public static PrivateKey parsePrivateKey(byte[] pem) throws KeyException {
     byte[] der = pemBody(new String(pem, StandardCharsets.US_ASCII), "PRIVATE KEY");
-    for (String alg : new String[] {"Ed25519", "EC", "RSA"}) {
-      try {
-        return KeyFactory.getInstance(alg, Provider.BC).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // try the next algorithm
-      }
+    ASN1ObjectIdentifier oid;
+    try {
+      oid = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm();
+    } catch (RuntimeException e) {
+      throw new KeyException("not a PKCS#8 PrivateKeyInfo", false, e);
     }
-    throw new KeyException("not a PKCS#8 EC, RSA or Ed25519 private key", false, null);
+    String alg;
+    if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+      alg = "Ed25519";
+    } else if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+      alg = "EC";
+    } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+      alg = "RSA";
+    } else {
+      throw new KeyException("not a PKCS#8 EC, RSA or Ed25519 private key", false, null);
+    }
+    try {
+      return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new KeyException("not a PKCS#8 EC, RSA or Ed25519 private key: " + e.getMessage(), false, e);
+    }
   }
 
   /** The DER body of the first PEM block of the given type. */
@@ -229,7 +246,7 @@ public final class Keys {
   /** New Ed25519 key pair (audit keys, test lab). */
   public static KeyPair generateEd25519() {
     try {
-      return KeyPairGenerator.getInstance("Ed25519", Provider.BC).generateKeyPair();
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -238,7 +255,7 @@ public final class Keys {
   /** New ECDSA key pair on "secp256r1", "secp384r1" or "secp521r1". */
   public static KeyPair generateEc(String curve) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC", Provider.BC);
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec(curve));
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
@@ -249,7 +266,7 @@ public final class Keys {
   /** New RSA key pair of the given size. */
   public static KeyPair generateRsa(int bits) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", Provider.BC);
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(bits);
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
