@@ -9,6 +9,7 @@ import dev.airlock.lab.LabCa;
 import dev.airlock.lab.LabCrypto;
 import dev.airlock.lab.LabTsa;
 import dev.airlock.lab.LeafSpec;
+import dev.airlock.testing.Bytes;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -96,24 +97,11 @@ class CertificatesTest {
       assertEquals(Problem.MISMATCH, problem(() -> Certificates.verifyIssuedBy(flipped, intermediate.getPublicKey())));
       // a flipped bit in the signed part
       byte[] tbsFlip = leaf.getEncoded();
-      int at = indexOf(tbsFlip, "dev@example.com".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      int at = Bytes.indexOf(tbsFlip, "dev@example.com");
       tbsFlip[at] ^= 1;
       X509Certificate changed = Certificates.parseDer(tbsFlip);
       assertEquals(Problem.MISMATCH, problem(() -> Certificates.verifyIssuedBy(changed, intermediate.getPublicKey())));
     }
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 
   @Test
@@ -277,7 +265,7 @@ class CertificatesTest {
     // a flipped bit in the token's signature
     byte[] der = token.getEncoded();
     byte[] sig = token.toCMSSignedData().getSignerInfos().getSigners().iterator().next().getSignature();
-    int at = indexOf(der, sig);
+    int at = Bytes.indexOf(der, sig);
     der[at + sig.length - 1] ^= 1;
     TimeStampToken bad = new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(der));
     assertThrows(InvalidSignatureException.class, () -> Certificates.verifyTimeStampToken(bad, signer));

@@ -7,6 +7,7 @@ import dev.airlock.crypto.Certificates;
 import dev.airlock.crypto.InvalidSignatureException;
 import dev.airlock.lab.LeafSpec;
 import dev.airlock.lab.SigstoreLab;
+import dev.airlock.testing.Bytes;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class ChainCacheTest {
     X509Certificate intermediate = lab.ca().intermediate();
     cache.verifyLink(leaf, intermediate.getPublicKey());
     byte[] der = leaf.getEncoded();
-    int email = indexOf(der, "b@lab.internal".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    int email = Bytes.indexOf(der, "b@lab.internal");
     // a bit of the signature value (the last bytes), and the email in the SAN ('b' becomes 'c')
     for (int at : new int[] {der.length - 3, email}) {
       byte[] m = der.clone();
@@ -46,19 +47,6 @@ class ChainCacheTest {
           "a certificate differing at byte " + at + " must be verified again");
     }
     assertEquals(1, cache.rememberedLinks());
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
   }
 
   @Test
