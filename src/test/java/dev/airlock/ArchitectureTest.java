@@ -32,8 +32,10 @@ class ArchitectureTest {
       Map.entry("verify", Set.of("trust", "tlog", "oci", "crypto")),
       Map.entry("policy", Set.of("verify", "trust", "oci")),
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
+      Map.entry("appliance", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
+          "policy", "audit")),
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit")));
+          "policy", "audit", "appliance")));
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()

@@ -140,12 +140,18 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   protected dev.airlock.audit.AuditEvent auditEvent(dev.airlock.core.Database.TrustedTime time, String action,
       String subject, String outcome, java.util.List<String> reasons, JsonNode detail) {
-    java.util.List<String> r = new java.util.ArrayList<>(reasons);
-    if (time.clockBehind() && !r.contains(Reason.CLOCK_BEHIND.name())) {
-      r.add(Reason.CLOCK_BEHIND.name());
+    return auditContext().event(time, action, subject, outcome, reasons, detail);
+  }
+
+  /** Who acts and why, for the audit events the services write. */
+  protected dev.airlock.appliance.AuditContext auditContext() {
+    String account = root().env().get("USER");
+    if (account == null || account.isBlank()) {
+      account = System.getProperty("user.name", "unknown");
     }
-    return new dev.airlock.audit.AuditEvent(time.now(), operator(), host(), commandName(), action, subject,
-        outcome, r, detail);
+    String sudo = root().env().get("SUDO_USER");
+    return new dev.airlock.appliance.AuditContext(operator(), account, sudo == null || sudo.isBlank() ? null : sudo,
+        host(), commandName(), globals().reason, systemClock());
   }
 
   protected static AirlockException notImplemented(String what) {

@@ -12,11 +12,8 @@ import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointRefusedException;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.tlog.LogKey;
-import dev.airlock.trust.KeyAuthority;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
-import dev.airlock.trust.TransparencyLog;
-import dev.airlock.trust.TrustedRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,11 +21,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
@@ -43,34 +38,12 @@ final class CheckpointCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /**
-   * The log keys of the installed trusted roots. A {@code trusted_root.json} does not carry the
-   * key's signed-note name, so the keys are unnamed: a signature line is matched by its key hint,
-   * and its name must be the checkpoint origin without the {@code " - <tree id>"} suffix
-   * (DESIGN.md 6a "Checkpoints").
-   */
   static List<LogKey> logKeys(TrustSnapshot snapshot) {
-    List<LogKey> out = new ArrayList<>();
-    for (TrustedRoot root : snapshot.roots()) {
-      for (TransparencyLog t : root.tlogs()) {
-        if (out.stream().noneMatch(k -> Arrays.equals(k.key().getEncoded(), t.key().getEncoded()))) {
-          out.add(LogKey.unnamed(t.key()));
-        }
-      }
-    }
-    return out;
+    return dev.airlock.appliance.CheckpointService.logKeys(snapshot);
   }
 
-  /** Witness keys: key authorities delivered as TUF targets {@code keys/witness-*.pub}. */
   static List<LogKey> witnessKeys(TrustSnapshot snapshot) {
-    List<LogKey> out = new ArrayList<>();
-    for (Map.Entry<String, KeyAuthority> e : new java.util.TreeMap<>(snapshot.keys()).entrySet()) {
-      String name = e.getKey();
-      if (name.startsWith("keys/witness-") && name.endsWith(".pub")) {
-        out.add(LogKey.unnamed(e.getValue().key()));
-      }
-    }
-    return out;
+    return dev.airlock.appliance.CheckpointService.witnessKeys(snapshot);
   }
 
   static ObjectNode toJson(CheckpointStore.StoredCheckpoint c) {
@@ -267,14 +240,11 @@ final class CheckpointCommand implements Runnable {
     @Parameters(paramLabel = "LOG", description = "The log's checkpoint origin.")
     String log;
 
-    @Option(names = "--reason", paramLabel = "TEXT", required = true,
-        description = "Why the alarm is cleared (recorded in the audit log).")
-    String reason;
-
     @Override
     protected ExitCode execute() {
-      if (reason.isBlank()) {
-        throw AirlockException.usage("--reason must not be empty");
+      String reason = globals().reason;
+      if (reason == null || reason.isBlank()) {
+        throw AirlockException.usage("clear-alarm needs --reason TEXT (why the alarm may be cleared)");
       }
       Instant now = systemClock().instant();
       int cleared = Database.open(home()).transaction(tx -> {

@@ -21,6 +21,10 @@ public final class Globals {
       description = "Who is acting, for the audit log (default: the OS user).")
   String operator;
 
+  @Option(names = "--reason", paramLabel = "TEXT", scope = ScopeType.INHERIT,
+      description = "Why, for the audit log of a state change (21 CFR Part 11: who, what, when, why).")
+  String reason;
+
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on errors.")
   boolean debug;

@@ -47,7 +47,8 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--policy", paramLabel = "FILE", description = "Install this policy file.")
   Path policy;
 
-  @Option(names = "--force", description = "Re-initialise an existing home (its state is replaced).")
+  @Option(names = "--force", description = {"Re-initialise an existing home: the old home is moved aside",
+      "(HOME.replaced-TIME, kept with its audit log and key) and the new log's first event names it."})
   boolean force;
 
   @Override
@@ -65,6 +66,36 @@ final class InitCommand extends BaseCommand {
           target + ": already exists" + (home.isInitialised() ? " (an airlock home)" : " and is not empty")
               + "; use --force to replace it, or --home to choose another folder");
     }
+    // --force on an airlock home: wait for its write lock (an import beside us), and remember its
+    // identity and log head for the new log's first event; the old home is moved aside, never deleted
+    dev.airlock.core.WriteLock oldLock = exists && home.isInitialised()
+        ? dev.airlock.core.WriteLock.acquire(home, dev.airlock.appliance.WriteLocks.timeout(java.time.Duration.ofSeconds(30)))
+        : null;
+    try {
+      return initialise(home, target, exists);
+    } finally {
+      if (oldLock != null) {
+        oldLock.close();
+      }
+    }
+  }
+
+  /** The previous appliance of a forced init: its id and the head of its audit log. */
+  private record Previous(String applianceId, long logSize, String logHead) {}
+
+  private static Previous previous(Home home) {
+    try {
+      return Database.open(home).transaction(tx -> {
+        AuditLog.Head h = AuditLog.head(tx, false);
+        return new Previous(AuditCheckpoint.applianceId(tx), h.seq(), h.hash());
+      });
+    } catch (AirlockException e) {
+      return new Previous("unreadable: " + e.getMessage(), -1, null);
+    }
+  }
+
+  private ExitCode initialise(Home home, Path target, boolean exists) throws Exception {
+    Previous prev = exists && home.isInitialised() ? previous(home) : null;
     byte[] rootBytes = readInput(root, Limits.defaults().maxTufMetadataBytes(), "TUF root");
     Instant system = systemClock().instant();
     Instant highest = exists && home.isInitialised() ? previousTrustedTime(home) : null;
@@ -91,6 +122,7 @@ final class InitCommand extends BaseCommand {
       throw writeFailed(parent, e);
     }
     Home staged = Home.at(tmp);
+    Path movedAside = exists ? aside(target, now) : null;
     String applianceId;
     KeyPair kp;
     try {
@@ -123,6 +155,14 @@ final class InitCommand extends BaseCommand {
         detail.put("rootThreshold", pinned.threshold());
         detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
         detail.put("forced", exists);
+        if (prev != null) {
+          // DESIGN.md 6b: the new log names the old appliance and its last log head
+          detail.put("previousApplianceId", prev.applianceId());
+          ObjectNode head = detail.putObject("previousLogHead");
+          head.put("size", prev.logSize());
+          head.put("hash", prev.logHead());
+          detail.put("previousHome", movedAside.toString());
+        }
         if (policyBytes != null) {
           String digest = parsedPolicy.digest();
           dev.airlock.policy.PolicyStore.install(tx, parsedPolicy, policyBytes, "init", policyDir, now);
@@ -136,7 +176,7 @@ final class InitCommand extends BaseCommand {
         AuditCheckpoint.writeInitial(staged, tx);
         return null;
       });
-      publish(tmp, target, exists);
+      publish(tmp, target, movedAside);
     } catch (IOException e) {
       deleteTree(tmp);
       throw writeFailed(target, e);
@@ -160,25 +200,35 @@ final class InitCommand extends BaseCommand {
     return ExitCode.OK;
   }
 
-  /** Moves the staged home into place; with --force the old home is moved aside, then deleted. */
-  private static void publish(Path tmp, Path target, boolean replace) throws IOException {
+  /** Where a forced init keeps the old home: beside it, named by the time it was replaced. */
+  private static Path aside(Path target, Instant now) {
+    String stamp = now.toString().replace(":", "").replace("-", "");
+    Path p = target.resolveSibling(target.getFileName() + ".replaced-" + stamp);
+    for (int i = 2; Files.exists(p); i++) {
+      p = target.resolveSibling(target.getFileName() + ".replaced-" + stamp + "-" + i);
+    }
+    return p;
+  }
+
+  /**
+   * Moves the staged home into place. With --force the old home is moved aside to {@code aside}
+   * and kept: the appliance never deletes an audit log or key (DESIGN.md 6b).
+   */
+  private static void publish(Path tmp, Path target, Path aside) throws IOException {
     if (Files.isDirectory(target) && isEmptyDir(target)) {
       Files.delete(target);
     }
-    if (!replace) {
+    if (aside == null || !Files.exists(target)) {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return;
     }
-    Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-    Files.delete(old);
-    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
       throw e;
     }
-    deleteTree(old);
   }
 
   private static Instant previousTrustedTime(Home home) {

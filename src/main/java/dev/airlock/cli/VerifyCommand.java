@@ -1,46 +1,33 @@
 package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.audit.AuditLog;
-import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
-import dev.airlock.core.Json;
+import dev.airlock.appliance.CosignFlags;
+import dev.airlock.appliance.Decisions;
+import dev.airlock.appliance.PolicyChoice;
+import dev.airlock.appliance.VerifyService;
 import dev.airlock.core.Reason;
-import dev.airlock.policy.Authority;
-import dev.airlock.policy.IdentityMatcher;
-import dev.airlock.policy.ImageMatch;
 import dev.airlock.policy.Policy;
-import dev.airlock.policy.Rule;
-import dev.airlock.store.BlobStore;
-import dev.airlock.store.ImageStore;
-import dev.airlock.store.StoredImage;
-import dev.airlock.trust.TrustSnapshot;
-import dev.airlock.trust.TrustStore;
-import dev.airlock.trust.ValidityWindow;
-import dev.airlock.verify.Check;
 import dev.airlock.verify.SignatureVerdict;
 import dev.airlock.verify.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {
-      "Decide one stored image (repo:tag, repo@sha256:..., or sha256:...).",
-      "With --policy, that policy; with cosign's flags, an ad-hoc rule as cosign applies it;",
-      "with neither, the installed policy. Exit 0 admitted, 1 denied."
+      "Decide one stored image (repo:tag, repo@sha256:..., or sha256:...) now, under the installed",
+      "trust and policy. cosign's flags add a requirement: a signature must also satisfy them (they",
+      "decide alone only on an appliance with no installed policy). --policy FILE is a what-if:",
+      "the verdict is printed and audited, nothing is stored. Exit 0 admitted, 1 denied, 3 cannot",
+      "decide (no or expired trust, no policy)."
     })
 final class VerifyCommand extends BaseCommand {
   @Parameters(paramLabel = "IMAGE", description = "Image reference or digest.")
   String image;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Decide under this policy file.")
+  @Option(names = "--policy", paramLabel = "FILE", description = "What-if: decide under this policy file instead; nothing is stored.")
   Path policy;
 
   @Option(names = "--key", paramLabel = "KEY", description = "Public key (PEM file) the signature must verify with.")
@@ -72,124 +59,25 @@ final class VerifyCommand extends BaseCommand {
 
   @Override
   protected ExitCode execute() {
-    boolean cosignFlags = key != null || certificateIdentity != null || certificateIdentityRegexp != null
-        || certificateOidcIssuer != null || certificateOidcIssuerRegexp != null;
-    if (cosignFlags && policy != null) {
-      throw AirlockException.usage("give either --policy or cosign's flags (--key, --certificate-identity, ...), not both");
-    }
-    PolicyChoice override = policy != null ? PolicyChoice.fromFile(policy) : cosignFlags ? adHoc() : null;
-    ImageDecisions.Flags flags = new ImageDecisions.Flags(insecureIgnoreTlog, useSignedTimestamps);
-    Database db = Database.open(home());
-    BlobStore blobs = BlobStore.at(home());
-    Result r = db.transaction(tx -> {
-      Database.TrustedTime time = trustedTime(tx);
-      Optional<StoredImage> stored = ImageStore.find(tx, image);
-      if (stored.isEmpty()) {
-        Verdict v = Verdict.builder().subject(image, null).decision(Verdict.Decision.DENY)
-            .time(time.now(), time.clockBehind() ? "verified-high-water-mark" : "system")
-            .check(Check.fail("image.stored", Reason.IMAGE_NOT_STORED, "an imported image", image))
-            .build();
-        AuditLog.append(tx, auditEvent(time, "verify", image, "deny", List.of(Reason.IMAGE_NOT_STORED.name()),
-            v.toJson()));
-        return new Result(v, null, false, null);
-      }
-      TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow(() -> AirlockException.cannotDecide(
-          Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
-      PolicyChoice choice = override != null ? override : PolicyChoice.installed(tx);
-      if (choice == null) {
-        throw AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
-            "no policy is installed; run 'airlock policy set FILE', or pass --policy or cosign's flags");
-      }
-      StoredImage img = stored.get();
-      Verdict v = ImportCommand.decide(tx, img, snapshot, choice, time, image, flags, blobs);
-      ObjectNode vj = v.toJson();
-      // the note is about the stored decision: only the installed policy re-decides it
-      String reevaluated = override == null ? reevaluated(img, vj) : null;
-      if (override == null && !insecureIgnoreTlog && !useSignedTimestamps) {
-        // the installed policy and trust decide what export may release
-        ImageStore.setDecision(tx, img.digest(), v.decision().json(), vj.toString(), time.now());
-      }
-      if (reevaluated != null) {
-        vj.put("reevaluated", reevaluated);
-      }
-      AuditLog.append(tx, auditEvent(time, "verify", img.digest() + " " + image, v.decision().json(),
-          ImportCommand.reasonNames(v), vj));
-      return new Result(v, vj, true, reevaluated);
-    });
-    emit(r.json != null ? r.json : r.verdict.toJson(), human(r));
-    return r.verdict.admitted() ? ExitCode.OK : ExitCode.DENIED;
+    CosignFlags flags = new CosignFlags(key, certificateIdentity, certificateIdentityRegexp, certificateOidcIssuer,
+        certificateOidcIssuerRegexp, insecureIgnoreTlog, useSignedTimestamps);
+    PolicyChoice whatIf = policy != null ? PolicyChoice.fromFile(policy) : null;
+    VerifyService.Result r = VerifyService.verify(home(), new Decisions.Request(image, flags, whatIf), auditContext());
+    emit(r.document(), human(r));
+    return r.decision().admitted() ? ExitCode.OK : ExitCode.DENIED;
   }
 
-  private record Result(Verdict verdict, ObjectNode json, boolean stored, String reevaluated) {}
-
-  /** Says when the stored decision was made under another policy or trust snapshot. */
-  private static String reevaluated(StoredImage img, ObjectNode now) {
-    if (img.verdictJson().isEmpty()) {
-      return null;
-    }
-    JsonNode before = Json.parse(img.verdictJson().get().getBytes(StandardCharsets.UTF_8), "stored verdict");
-    String pb = before.path("policy").path("digest").asText("");
-    String pn = now.path("policy").path("digest").asText("");
-    String tb = before.path("trust").path("trustedRoot").asText("");
-    String tn = now.path("trust").path("trustedRoot").asText("");
-    if (pb.equals(pn) && tb.equals(tn)) {
-      return null;
-    }
-    StringBuilder why = new StringBuilder("the stored decision '" + before.path("decision").asText() + "' of "
-        + img.decidedAt().map(Object::toString).orElse("import") + " was made under ");
-    why.append(!pb.equals(pn) ? "another policy" : "");
-    why.append(!pb.equals(pn) && !tb.equals(tn) ? " and " : "");
-    why.append(!tb.equals(tn) ? "another trust snapshot" : "");
-    why.append("; re-evaluated under the current state");
-    return why.toString();
-  }
-
-  /** cosign's flags as a one-authority rule for every image, applied as cosign applies them. */
-  private PolicyChoice adHoc() {
-    Authority a;
-    if (key != null) {
-      if (certificateIdentity != null || certificateIdentityRegexp != null) {
-        throw AirlockException.usage("--key and --certificate-identity exclude each other");
-      }
-      a = new Authority.Key("cosign-flags", null, key.toAbsolutePath().normalize(), ValidityWindow.ALWAYS);
-    } else {
-      IdentityMatcher id = one(certificateIdentity, certificateIdentityRegexp, "--certificate-identity");
-      IdentityMatcher iss = one(certificateOidcIssuer, certificateOidcIssuerRegexp, "--certificate-oidc-issuer");
-      a = new Authority.Keyless("cosign-flags", iss, id);
-    }
-    String description = "cosign flags: key=" + key + " identity=" + certificateIdentity + " identityRegexp="
-        + certificateIdentityRegexp + " issuer=" + certificateOidcIssuer + " issuerRegexp="
-        + certificateOidcIssuerRegexp;
-    Rule rule = new Rule(ImageMatch.parse("**"), 1, List.of("cosign-flags"), List.of(), null);
-    // cosign verifies tags as given (no mutable-tag rule) and needs one valid signature
-    Policy p = new Policy("cosign-flags", PolicyChoice.digest(description.getBytes(StandardCharsets.UTF_8)),
-        Policy.Mode.ENFORCE, false, Policy.NoMatch.DENY, Map.of("cosign-flags", a), List.of(rule), false, 0);
-    return new PolicyChoice(p, "command-line flags");
-  }
-
-  private static IdentityMatcher one(String exact, String regexp, String flag) {
-    if ((exact == null) == (regexp == null)) {
-      throw AirlockException.usage("keyless verification needs exactly one of " + flag + " or " + flag + "-regexp"
-          + " (and both an identity and an issuer), as cosign does");
-    }
-    try {
-      return exact != null ? IdentityMatcher.exact(exact) : IdentityMatcher.regexp(regexp);
-    } catch (IllegalArgumentException e) {
-      throw AirlockException.usage(flag + ": " + e.getMessage());
-    }
-  }
-
-  private String human(Result r) {
-    Verdict v = r.verdict;
+  private String human(VerifyService.Result r) {
+    Verdict v = r.decision().verdict();
     StringBuilder sb = new StringBuilder();
     sb.append("Verification for ").append(image).append(" --\n");
-    if (!r.stored) {
+    if (!r.decision().stored()) {
       sb.append("Decision: deny (").append(Reason.IMAGE_NOT_STORED).append(": not in the appliance's store;")
           .append(" import it first)\n");
       return sb.toString();
     }
-    if (r.reevaluated != null) {
-      sb.append("Note: ").append(r.reevaluated).append(".\n");
+    if (r.note() != null) {
+      sb.append("Note: ").append(r.note()).append(".\n");
     }
     List<SignatureVerdict> valid = v.signatures().stream().filter(SignatureVerdict::valid).toList();
     if (!valid.isEmpty()) {
@@ -234,7 +122,7 @@ final class VerifyCommand extends BaseCommand {
     }
     sb.append("Decision: ").append(v.decision().json());
     if (!v.reasons().isEmpty()) {
-      sb.append(" (").append(String.join(", ", ImportCommand.reasonNames(v))).append(')');
+      sb.append(" (").append(String.join(", ", Decisions.reasonNames(v))).append(')');
     }
     if (!v.warnings().isEmpty()) {
       sb.append("\nWarnings: ").append(String.join(", ", v.warnings()));

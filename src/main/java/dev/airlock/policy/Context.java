@@ -13,11 +13,19 @@ import java.util.Objects;
  * @param tufRootVersion the TUF root version of the trust snapshot, or null
  * @param trustSnapshot the trust snapshot id, or null
  * @param checkpoints latest stored tree size per log origin
+ * @param validUntil the latest instant a decision made now may be reused (the trust's expiry and
+ *     the key windows), or null; the engine narrows it further (scan age)
  */
 public record Context(Instant now, String timeSource, Integer tufRootVersion, String trustSnapshot,
-    Map<String, Long> checkpoints) {
+    Map<String, Long> checkpoints, Instant validUntil) {
   public Context {
     Objects.requireNonNull(now, "now");
     checkpoints = Map.copyOf(checkpoints);
+  }
+
+  /** A context whose decisions are bounded by nothing but what the policy engine finds. */
+  public Context(Instant now, String timeSource, Integer tufRootVersion, String trustSnapshot,
+      Map<String, Long> checkpoints) {
+    this(now, timeSource, tufRootVersion, trustSnapshot, checkpoints, null);
   }
 }

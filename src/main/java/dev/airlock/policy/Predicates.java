@@ -113,4 +113,16 @@ final class Predicates {
     JsonNode t = p.path("metadata").path("scanFinishedOn");
     return t.isTextual() ? t.asText() : null;
   }
+
+  /** When an SBOM was made: SPDX {@code creationInfo.created} or CycloneDX {@code metadata.timestamp}. */
+  static String sbomCreated(JsonNode p) {
+    if (p == null) {
+      return null;
+    }
+    JsonNode t = p.path("creationInfo").path("created");
+    if (!t.isTextual()) {
+      t = p.path("metadata").path("timestamp");
+    }
+    return t.isTextual() ? t.asText() : null;
+  }
 }

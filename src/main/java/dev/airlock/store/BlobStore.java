@@ -192,6 +192,14 @@ public final class BlobStore {
    * its end, a content that no longer hashes to its digest throws {@link BlobException}
    * (BLOB_DIGEST_MISMATCH). Callers MUST read to the end before trusting what they wrote.
    */
+  /**
+   * Removes a blob (the blobs of a refused import, which no stored image references). The caller
+   * holds the write lock and has checked that no image record references it.
+   */
+  public void remove(Digest d) throws IOException {
+    Files.deleteIfExists(path(d));
+  }
+
   public InputStream open(Digest d) throws IOException {
     Path p = path(d);
     if (!Files.isRegularFile(p)) {

@@ -61,6 +61,23 @@ public final class ImageExporter {
       throw AirlockException.denied(Reason.IMAGE_NOT_ADMITTED, image.digest() + ": decision is "
           + image.decision().orElse("none") + "; only admitted images are exported");
     }
+    return write(store, image, output, format, limits);
+  }
+
+  /**
+   * Writes an image the appliance's decision function released under exactly {@code names} (the
+   * reference that was asked for and admitted; none for a bare digest): no other stored name of
+   * the digest goes into the archive (DESIGN.md 6b "Names are decided, not inherited").
+   */
+  public static Path prepareReleased(BlobStore store, StoredImage image, List<String> names, Path output,
+      Format format, Limits limits) throws IOException {
+    StoredImage named = new StoredImage(image.image(), names, image.platforms(), image.blobs(), image.signatures(),
+        image.source(), image.importedAt(), image.decision(), image.reasons(), image.verdictJson(), image.decidedAt());
+    return write(store, named, output, format, limits);
+  }
+
+  private static Path write(BlobStore store, StoredImage image, Path output, Format format, Limits limits)
+      throws IOException {
     Path parent = output.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path temp = parent.resolve("." + output.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -54,6 +54,8 @@ public final class ImageStore {
       p.setTimestamp(5, Timestamp.from(importedAt));
       p.executeUpdate();
     }
+    // new material (a later medium's signatures or scans) makes every stored decision of the image stale
+    DecisionStore.forget(tx, digest);
     // platforms follow from the image's exact bytes; blobs and signatures accumulate over
     // imports, so a later medium that brings only a new attestation keeps the earlier signatures
     try (PreparedStatement p = tx.prepareStatement("DELETE FROM image_platform WHERE digest = ?")) {
@@ -61,8 +63,12 @@ public final class ImageStore {
       p.executeUpdate();
     }
     java.util.Set<String> haveBlobs = strings(tx, "SELECT blob_digest FROM image_blob WHERE digest = ?", digest);
+    // A signature is its layer AND its annotations: co-signatures over one simple-signing payload
+    // share the layer blob and differ only in the signature annotation (DESIGN.md 6a: co-signatures
+    // by different signers are all kept).
     java.util.Set<String> haveSigs = strings(tx,
-        "SELECT kind || ' ' || carrier_digest || ' ' || layer_digest FROM image_signature WHERE digest = ?", digest);
+        "SELECT kind || ' ' || carrier_digest || ' ' || layer_digest || ' ' || layer_annotations"
+            + " FROM image_signature WHERE digest = ?", digest);
     for (ImageReference r : c.references().stream().distinct().toList()) {
       try (PreparedStatement p = tx.prepareStatement("DELETE FROM image_reference WHERE reference = ?")) {
         p.setString(1, r.toString());
@@ -106,7 +112,10 @@ public final class ImageStore {
     }
     i = haveSigs.size();
     for (AttachedSignature s : c.signatures()) {
-      if (!haveSigs.add(s.kind().name() + " " + s.carrier() + " " + s.layer().digest())) {
+      ObjectNode ann = JsonNodeFactory.instance.objectNode();
+      s.layer().annotations().forEach(ann::put);
+      String annotations = Json.write(ann);
+      if (!haveSigs.add(s.kind().name() + " " + s.carrier() + " " + s.layer().digest() + " " + annotations)) {
         continue;
       }
       try (PreparedStatement p = tx.prepareStatement("INSERT INTO image_signature(digest, position, kind,"
@@ -120,9 +129,7 @@ public final class ImageStore {
         p.setString(6, s.layer().mediaType());
         p.setString(7, s.layer().digest().toString());
         p.setLong(8, s.layer().size());
-        ObjectNode a = JsonNodeFactory.instance.objectNode();
-        s.layer().annotations().forEach(a::put);
-        p.setString(9, Json.write(a));
+        p.setString(9, annotations);
         p.executeUpdate();
       }
     }
@@ -205,6 +212,19 @@ public final class ImageStore {
       }
     }
     return Optional.empty();
+  }
+
+  /** Every blob digest some stored image references (its manifests, configs, layers, signatures). */
+  public static java.util.Set<String> referencedBlobs(Connection tx) throws SQLException {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try (PreparedStatement p = tx.prepareStatement("SELECT blob_digest FROM image_blob UNION SELECT layer_digest"
+        + " FROM image_signature UNION SELECT digest FROM image");
+        ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   /** Every stored image, most recently imported first. */

@@ -44,6 +44,7 @@ public final class Verdict {
   private final Map<String, Long> checkpoints;
   private final Instant now;
   private final String timeSource;
+  private final Instant validUntil;
   private final List<SignatureVerdict> signatures;
   private final List<Check> checks;
   private final Integer thresholdRequired;
@@ -64,6 +65,7 @@ public final class Verdict {
     this.checkpoints = Map.copyOf(b.checkpoints);
     this.now = Objects.requireNonNull(b.now, "now");
     this.timeSource = b.timeSource;
+    this.validUntil = b.validUntil;
     this.signatures = List.copyOf(b.signatures);
     this.checks = List.copyOf(b.checks);
     this.thresholdRequired = b.thresholdRequired;
@@ -118,6 +120,19 @@ public final class Verdict {
     return policyName;
   }
 
+  public String policyDigest() {
+    return policyDigest;
+  }
+
+  /**
+   * Until when this decision may be reused (DESIGN.md 6b): the earliest of the key windows' ends,
+   * the installed TUF roles' expiry and the vulnerability scan's age limit it relied on; null when
+   * nothing bounds it.
+   */
+  public Instant validUntil() {
+    return validUntil;
+  }
+
   public ObjectNode toJson() {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode n = f.objectNode();
@@ -156,6 +171,9 @@ public final class Verdict {
     ObjectNode time = n.putObject("time");
     time.put("now", now.toString());
     time.put("source", timeSource == null ? "system" : timeSource);
+    if (validUntil != null) {
+      time.put("validUntil", validUntil.toString());
+    }
     ArrayNode sigs = n.putArray("signatures");
     signatures.forEach(s -> sigs.add(s.toJson()));
     if (!checks.isEmpty()) {
@@ -179,6 +197,57 @@ public final class Verdict {
     return n;
   }
 
+  /**
+   * Reads a verdict document this class wrote (a stored decision). Not for documents from media:
+   * unknown fields are kept out, malformed ones throw {@link IllegalArgumentException}.
+   */
+  public static Verdict fromJson(JsonNode n) {
+    if (!MEDIA_TYPE.equals(n.path("mediaType").asText())) {
+      throw new IllegalArgumentException("not a verdict document: " + n.path("mediaType").asText());
+    }
+    Builder b = builder();
+    JsonNode subject = n.path("subject");
+    b.subject(text(subject, "reference"), text(subject, "digest"));
+    b.decision(Decision.valueOf(n.path("decision").asText().toUpperCase(Locale.ROOT)));
+    JsonNode p = n.path("policy");
+    if (p.isObject()) {
+      b.policy(text(p, "name"), text(p, "digest"), text(p, "mode"));
+    }
+    JsonNode trust = n.path("trust");
+    b.trust(trust.has("tufRootVersion") ? trust.get("tufRootVersion").asInt() : null, text(trust, "trustedRoot"));
+    trust.path("checkpoints").fields().forEachRemaining(e -> b.checkpoint(e.getKey(), e.getValue().asLong()));
+    JsonNode time = n.path("time");
+    b.time(Instant.parse(time.path("now").asText()), text(time, "source"));
+    if (time.has("validUntil")) {
+      b.validUntil(Instant.parse(time.get("validUntil").asText()));
+    }
+    for (JsonNode s : n.path("signatures")) {
+      List<Check> checks = new ArrayList<>();
+      s.path("checks").forEach(c -> checks.add(check(c)));
+      b.signature(new SignatureVerdict(text(s, "authority"), text(s, "kind"), text(s, "identity"), text(s, "issuer"),
+          s.has("signedAt") ? Instant.parse(s.get("signedAt").asText()) : null, text(s, "timeSource"), checks));
+    }
+    n.path("checks").forEach(c -> b.informational(check(c)));
+    JsonNode t = n.path("threshold");
+    if (t.isObject()) {
+      b.threshold(t.path("required").asInt(), t.path("satisfied").asInt());
+    }
+    n.path("reasons").forEach(r -> b.reason(Reason.valueOf(r.asText())));
+    n.path("warnings").forEach(w -> b.warning(w.asText()));
+    return b.build();
+  }
+
+  private static Check check(JsonNode c) {
+    return new Check(c.path("id").asText(), Outcome.valueOf(c.path("outcome").asText().toUpperCase(Locale.ROOT)),
+        c.has("reason") ? Reason.valueOf(c.get("reason").asText()) : null, text(c, "expected"), text(c, "actual"),
+        text(c, "detail"));
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
   /** Builder; {@code decision} and {@code now} are required. */
   public static final class Builder {
     private String reference;
@@ -192,6 +261,7 @@ public final class Verdict {
     private final Map<String, Long> checkpoints = new LinkedHashMap<>();
     private Instant now;
     private String timeSource;
+    private Instant validUntil;
     private final List<SignatureVerdict> signatures = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
     private Integer thresholdRequired;
@@ -234,6 +304,14 @@ public final class Verdict {
     public Builder time(Instant now, String source) {
       this.now = now;
       this.timeSource = source;
+      return this;
+    }
+
+    /** Narrows {@link Verdict#validUntil()} to {@code t} if it is earlier (null is ignored). */
+    public Builder validUntil(Instant t) {
+      if (t != null && (validUntil == null || t.isBefore(validUntil))) {
+        validUntil = t;
+      }
       return this;
     }
 

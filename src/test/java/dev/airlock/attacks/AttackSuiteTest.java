@@ -1,16 +1,17 @@
 package dev.airlock.attacks;
 
-import static dev.airlock.attacks.AttackLab.logged;
-import static dev.airlock.attacks.AttackLab.unlogged;
+import static dev.airlock.testing.ApplianceLab.logged;
+import static dev.airlock.testing.ApplianceLab.unlogged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.attacks.AttackLab.Att;
-import dev.airlock.attacks.AttackLab.Run;
 import dev.airlock.core.Home;
 import dev.airlock.lab.Statements;
 import dev.airlock.oci.Descriptor;
+import dev.airlock.testing.ApplianceLab.Att;
+import dev.airlock.testing.ApplianceLab.Run;
+import dev.airlock.testing.ApplianceLab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class AttackSuiteTest {
     assertEquals(0, r.code(), r.toString());
   }
 
-  static Run export(AttackLab l, String image, Path out) {
+  static Run export(ApplianceLab l, String image, Path out) {
     Run r = l.run("--json", "export", image, "-o", out.toString());
     if (r.code() != 0) {
       assertFalse(Files.exists(out), "a refused export wrote " + out);
@@ -84,9 +85,9 @@ class AttackSuiteTest {
 
   @Test
   void ruleIsChosenForTheReferenceAskedNotForAnotherNameOfTheDigest() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("x", List.of(SEG + ":4.0", EXP + ":1"), logged(l.dev));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
@@ -97,13 +98,13 @@ class AttackSuiteTest {
 
   @Test
   void aLaterMediumThatOnlyMovesTheTagIsDecidedAfresh() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m1 = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m1 = l.medium("m1").withTuf();
       Descriptor img = m1.image("x", List.of(EXP + ":1"), logged(l.dev));
       l.remember(img, m1.path(), "x");
       admitted(l.run("import", m1.path().toString()));
-      AttackLab.MediumBuilder m2 = l.medium("m2");
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
       m2.image("x", img, List.of(SEG + ":4.0"), List.of(), List.of());
       admitted(l.run("import", m2.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
@@ -113,9 +114,9 @@ class AttackSuiteTest {
 
   @Test
   void verifyByRepositoryAndDigestUsesThatRepositorysRule() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       Descriptor img = m.image("x", List.of(SEG + ":4.0", EXP + ":1"), logged(l.dev));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", SEG + "@" + img.digest()), 1, "THRESHOLD_NOT_MET");
@@ -129,9 +130,9 @@ class AttackSuiteTest {
 
   @Test
   void noMatchDenyHoldsForANameNoRuleMatches() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("x", List.of("tools.example/anything/x:1", EXP + ":1"), logged(l.dev));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", "tools.example/anything/x:1"), 1, "NO_MATCHING_RULE");
@@ -143,9 +144,9 @@ class AttackSuiteTest {
 
   @Test
   void exportAfterAStricterPolicySetIsDenied() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
@@ -156,9 +157,9 @@ class AttackSuiteTest {
 
   @Test
   void exportAfterATufUpdateThatRemovesTheSignersKeyIsDenied() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
@@ -171,9 +172,9 @@ class AttackSuiteTest {
 
   @Test
   void importUnderAWhatIfPolicyReleasesNothing() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", "--policy", l.policy("lax", LAX).toString(), m.path().toString()));
       denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 1, "THRESHOLD_NOT_MET");
@@ -184,9 +185,9 @@ class AttackSuiteTest {
 
   @Test
   void aVerifyUnderWarnModeDoesNotSurviveTheSwitchBackToEnforce() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("policy", "set", l.policy("warn", HOSPITAL.replace("mode: enforce", "mode: warn")).toString()));
@@ -198,9 +199,9 @@ class AttackSuiteTest {
 
   @Test
   void whatIfPolicyOnVerifyStoresNothingExportCouldUse() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0", "--policy", l.policy("lax", LAX).toString()));
@@ -224,21 +225,21 @@ class AttackSuiteTest {
           attestations:
             - {type: "https://spdx.dev/Document", from: [vendor-ci]}
           vulnerabilities: {from: [vendor-ci], maxSeverity: HIGH}
-      """.formatted(AttackLab.ISSUER, AttackLab.CI_IDENTITY);
+      """.formatted(ApplianceLab.ISSUER, ApplianceLab.CI_IDENTITY);
 
   @Test
   void mercuresCommandLineGetsTheHospitalsFullPolicy() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("keyless", KEYLESS)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
-      Descriptor img = m.image("seg", null, List.of(SEG + ":4.0"), List.of(logged(l.ci)), List.of());
-      AttackLab.MediumBuilder m2 = l.medium("m2");
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.ci)), List.of());
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
       l.remember(img, m.path(), "seg");
       m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(new Att(l.ci, Statements.COSIGN_VULN,
           Statements.cosignVuln(SEG, img.digest().hex(), "CVE-2026-0001", "CRITICAL", "2026-06-01T12:00:00Z"))));
       admitted(l.run("import", m.path().toString(), m2.path().toString()));
-      Run r = l.run("--json", "verify", SEG + ":4.0", "--certificate-identity", AttackLab.CI_IDENTITY,
-          "--certificate-oidc-issuer", AttackLab.ISSUER);
+      Run r = l.run("--json", "verify", SEG + ":4.0", "--certificate-identity", ApplianceLab.CI_IDENTITY,
+          "--certificate-oidc-issuer", ApplianceLab.ISSUER);
       denied(r, 1, "VULNERABILITY_TOO_SEVERE");
       assertTrue(r.all().contains("ATTESTATION_MISSING"), r.toString());
     }
@@ -246,9 +247,9 @@ class AttackSuiteTest {
 
   @Test
   void insecureIgnoreTlogDoesNotWeakenTheInstalledAuthorities() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       // the vendor's signature is logged; qa's was never logged: the installed policy needs both logged
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor), unlogged(l.qa));
       admitted(l.run("import", m.path().toString()));
@@ -261,9 +262,9 @@ class AttackSuiteTest {
 
   @Test
   void cosignFlagsAreAnAdditionalRequirement() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       // the policy admits it, but the flags ask for qa's key, which never signed
@@ -277,19 +278,19 @@ class AttackSuiteTest {
 
   @Test
   void expiredTrustCannotDecide() {
-    try (AttackLab l = new AttackLab()) {
-      l.tuf.expires("timestamp", AttackLab.EPOCH.plus(Duration.ofDays(2)));
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.tuf.expires("timestamp", ApplianceLab.EPOCH.plus(Duration.ofDays(2)));
       l.tuf.publish();
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       Descriptor img = m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       l.remember(img, m.path(), "seg");
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
-      l.at(AttackLab.EPOCH.plus(Duration.ofDays(3)));
+      l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(3)));
       denied(l.run("--json", "verify", SEG + ":4.0"), 3, "TUF_EXPIRED");
       denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 3, "TUF_EXPIRED");
-      AttackLab.MediumBuilder m2 = l.medium("m2");
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
       m2.image("seg2", List.of(SEG + ":4.1"), logged(l.vendor));
       denied(l.run("--json", "import", m2.path().toString()), 3, "TUF_EXPIRED");
     }
@@ -314,20 +315,20 @@ class AttackSuiteTest {
 
   @Test
   void aNewerCriticalScanOnALaterMediumDenies() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("vuln", VULN)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       String hex = "0".repeat(64);
-      Descriptor img = m.image("seg", null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
+      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
       hex = img.digest().hex();
       l.remember(img, m.path(), "seg");
-      AttackLab.MediumBuilder m1b = l.medium("m1b");
+      ApplianceLab.MediumBuilder m1b = l.medium("m1b");
       m1b.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
           new Att(l.vendor, Statements.COSIGN_VULN, Statements.cosignVuln(SEG, hex, "CVE-1", "LOW", "2026-06-01T01:00:00Z")),
           new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "openssl", "Apache-2.0"))));
       admitted(l.run("import", m.path().toString(), m1b.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
-      AttackLab.MediumBuilder m2 = l.medium("m2");
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
       m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(new Att(l.vendor, Statements.COSIGN_VULN,
           Statements.cosignVuln(SEG, hex, "CVE-2", "CRITICAL", "2026-06-01T20:00:00Z"))));
       admitted(l.run("import", m2.path().toString()));
@@ -338,19 +339,19 @@ class AttackSuiteTest {
 
   @Test
   void aNewerSbomWithADeniedLicenceDenies() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("vuln", VULN)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
-      Descriptor img = m.image("seg", null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
       String hex = img.digest().hex();
       l.remember(img, m.path(), "seg");
-      AttackLab.MediumBuilder m1b = l.medium("m1b");
+      ApplianceLab.MediumBuilder m1b = l.medium("m1b");
       m1b.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
           new Att(l.vendor, Statements.COSIGN_VULN, Statements.cosignVuln(SEG, hex, "CVE-1", "LOW", "2026-06-01T01:00:00Z")),
           new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "openssl", "Apache-2.0"))));
       admitted(l.run("import", m.path().toString(), m1b.path().toString()));
-      l.at(AttackLab.EPOCH.plus(Duration.ofDays(2)));
-      AttackLab.MediumBuilder m2 = l.medium("m2");
+      l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(2)));
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
       m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
           new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "readline", "GPL-3.0-only"))));
       admitted(l.run("import", m2.path().toString()));
@@ -362,7 +363,7 @@ class AttackSuiteTest {
 
   @Test
   void oneKeyListedTwiceSatisfiesOneAuthority() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       String twice = """
           apiVersion: airlock/v1
           kind: Policy
@@ -376,7 +377,7 @@ class AttackSuiteTest {
               signatures: {threshold: 2, from: [qa-1, qa-2]}
           """;
       assertEquals(0, l.init(l.policy("twice", twice)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.qa));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
@@ -385,7 +386,7 @@ class AttackSuiteTest {
 
   @Test
   void overlappingIdentitiesAreOneSigner() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       String overlap = """
           apiVersion: airlock/v1
           kind: Policy
@@ -397,9 +398,9 @@ class AttackSuiteTest {
           images:
             - match: "vendor.example/**"
               signatures: {threshold: 2, from: [ci-any, ci-release]}
-          """.formatted(AttackLab.ISSUER, AttackLab.ISSUER, AttackLab.CI_IDENTITY);
+          """.formatted(ApplianceLab.ISSUER, ApplianceLab.ISSUER, ApplianceLab.CI_IDENTITY);
       assertEquals(0, l.init(l.policy("overlap", overlap)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.ci));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
@@ -410,9 +411,9 @@ class AttackSuiteTest {
 
   @Test
   void coSignersOfOnePayloadAreAllKept() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor), logged(l.qa));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
@@ -424,10 +425,10 @@ class AttackSuiteTest {
 
   @Test
   void aDecisionBelongsToTheReferenceItWasMadeFor() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX.replace("mode: enforce", "mode: enforce\nrejectMutableTags: true")))
           .code());
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       Descriptor img = m.image("app", List.of("vendor.example/app:latest", "vendor.example/app:2.1"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       denied(l.run("--json", "verify", "vendor.example/app:latest"), 1, "MUTABLE_TAG");
@@ -441,12 +442,12 @@ class AttackSuiteTest {
 
   @Test
   void aMediumWithExpiredTrustLeavesNoBlobs() {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
       TreeSet<String> before = l.storedBlobs();
-      l.tuf.expires("timestamp", AttackLab.EPOCH.plus(Duration.ofHours(1)));
+      l.tuf.expires("timestamp", ApplianceLab.EPOCH.plus(Duration.ofHours(1)));
       l.tuf.publish();
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       Run r = l.run("--json", "import", m.path().toString());
       denied(r, 3, "TUF_EXPIRED");
@@ -457,10 +458,10 @@ class AttackSuiteTest {
 
   @Test
   void aMediumWithABadCheckpointLeavesNoBlobs() throws IOException {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
       TreeSet<String> before = l.storedBlobs();
-      AttackLab.MediumBuilder m = l.medium("m1").withTuf();
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       String cp = l.lab.rekorV1().checkpoint(l.lab.rekorV1().tree().size());
       // flip one character of the signature line: the checkpoint no longer verifies
@@ -491,7 +492,7 @@ class AttackSuiteTest {
 
   @Test
   void initForceMovesTheOldHomeAsideAndNamesIt() throws IOException {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
       String oldId = l.run("--json", "audit", "verify").json().toString();
       Path root = l.dir.resolve("root.json");
@@ -516,7 +517,7 @@ class AttackSuiteTest {
 
   @Test
   void initForceWaitsForTheWriteLock() throws Exception {
-    try (AttackLab l = new AttackLab()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());
       Path root = l.dir.resolve("root.json");
       String before = System.getProperty("airlock.writeLockTimeoutSeconds");

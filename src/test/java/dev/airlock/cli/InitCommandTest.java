@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class InitCommandTest {
     assertEquals(pub, AuditHarness.read(h.resolve("keys/audit.pub")));
     assertEquals(pub, r.json().get("auditPublicKey").asText());
     assertTrue(r.json().get("applianceId").asText().matches("[0-9a-f]{32}"));
-    assertEquals(5, Database.open(home).schemaVersion());
+    assertEquals(6, Database.open(home).schemaVersion());
     assertEquals(1, AuditHarness.count(home, "SELECT COUNT(*) FROM audit_event WHERE action = 'init' AND operator = 'tester'"));
     assertTrue(AuditHarness.read(h.resolve("audit.checkpoint")).contains("\n1\n"));
     assertEquals(0, run("--home", h.toString(), "audit", "verify").code());
@@ -74,7 +75,10 @@ class InitCommandTest {
     assertNotEquals(first.json().get("applianceId"), forced.json().get("applianceId"));
     assertEquals(0, run("--home", h.toString(), "audit", "verify").code());
     try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(2, s.count(), "old home and staging folders removed");
+      // DESIGN.md 6b: the old home is moved aside (never deleted); no staging folder is left
+      List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(3, names.size(), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("home.replaced-")), names.toString());
     }
   }
 

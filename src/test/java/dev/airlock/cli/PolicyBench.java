@@ -105,7 +105,7 @@ public final class PolicyBench {
 
     Policy before = policy("bench-v1", "reg.bench.example/**", "enforce");
     Policy after = policy("bench-v2", "reg.bench.example/app*", "warn");
-    ImageDecisions.Flags flags = ImageDecisions.Flags.NONE;
+    dev.airlock.appliance.CosignFlags flags = dev.airlock.appliance.CosignFlags.NONE;
     // warm-up: decide everything once under the old policy (JIT, caches), as the import did
     int[] admitted = {0};
     decideAll(db, before, trust, blobs, now, flags, admitted);
@@ -144,11 +144,15 @@ public final class PolicyBench {
   }
 
   private static void decideAll(Database db, Policy policy, TrustSnapshot trust, BlobStore blobs, Instant now,
-      ImageDecisions.Flags flags, int[] admitted) {
+      dev.airlock.appliance.CosignFlags flags, int[] admitted) {
     db.transaction(tx -> {
       Context ctx = new Context(now, "system", 1, trust.id(), Map.of());
       for (StoredImage img : ImageStore.list(tx)) {
-        Verdict v = ImageDecisions.decide(tx, policy, img, null, trust, blobs, ctx, flags);
+        java.util.List<String> repos = img.references().stream()
+            .map(r -> dev.airlock.oci.ImageReference.parse(r).repository()).distinct().toList();
+        Verdict v = dev.airlock.policy.PolicyEngine.decide(policy,
+            new dev.airlock.policy.Subject(img.digest(), repos, null, null, false),
+            dev.airlock.appliance.SignedMaterial.items(tx, img, trust, blobs, policy, flags, null), ctx);
         ImageStore.setDecision(tx, img.digest(), v.decision().json(), v.toJson().toString(), now);
         admitted[0] += v.admitted() ? 1 : 0;
       }

@@ -49,7 +49,11 @@ class PolicyEngineTest {
   }
 
   /** A fake item: valid for exactly the authorities named, with an optional predicate. */
+  /** Each item is signed by its own key (a distinct signer identity). */
+  static final java.util.concurrent.atomic.AtomicInteger SIGNERS = new java.util.concurrent.atomic.AtomicInteger();
+
   static SignedItem item(Set<String> validFor, String predicateType, String predicateJson) {
+    String signer = "sha256:signer-" + SIGNERS.incrementAndGet();
     JsonNode predicate = predicateJson == null ? null : Json.parse(predicateJson.getBytes(StandardCharsets.UTF_8), "p");
     return new SignedItem() {
       @Override
@@ -65,7 +69,7 @@ class PolicyEngineTest {
         } else {
           checks.add(Check.fail("certificate.identity", Reason.IDENTITY_MISMATCH));
         }
-        return new Evaluation(new SignatureVerdict(null, "key", null, null, NOW, "rekor-set", checks),
+        return new Evaluation(new SignatureVerdict(null, "key", signer, null, NOW, "rekor-set", checks),
             predicateType, predicate);
       }
     };
@@ -127,6 +131,28 @@ class PolicyEngineTest {
     // the same key registered under two names is two authorities only if the policy says so
     Verdict v = PolicyEngine.decide(policy("enforce"), BY_TAG, complete("qa,it".split(",")), CTX);
     assertTrue(v.admitted(), v.toJson().toString());
+  }
+
+  @Test
+  void oneSignerValidForTwoAuthoritiesCountsOnce() {
+    // DESIGN.md 6a: one signature (one key) satisfies at most one authority of a threshold
+    List<SignedItem> items = complete();
+    items.add(sig("qa", "it"));
+    Verdict v = PolicyEngine.decide(policy("enforce"), BY_TAG, items, CTX);
+    assertFalse(v.admitted(), v.toJson().toString());
+    assertEquals(1, v.toJson().path("threshold").path("satisfied").asInt());
+    assertTrue(v.reasons().contains(Reason.THRESHOLD_NOT_MET));
+  }
+
+  @Test
+  void aSignerIsMatchedWhereItIsNeeded() {
+    // one signer valid for vendor and qa, another only for vendor: the matching gives 2, not 1
+    List<SignedItem> items = complete();
+    items.add(sig("vendor", "qa"));
+    items.add(sig("vendor"));
+    Verdict v = PolicyEngine.decide(policy("enforce"), BY_TAG, items, CTX);
+    assertTrue(v.admitted(), v.toJson().toString());
+    assertEquals(2, v.toJson().path("threshold").path("satisfied").asInt());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.airlock.cli;
+package dev.airlock.appliance;
 
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Limits;
@@ -6,14 +6,10 @@ import dev.airlock.core.Reason;
 import dev.airlock.crypto.Keys;
 import dev.airlock.oci.AttachedSignature;
 import dev.airlock.oci.Digest;
-import dev.airlock.oci.ImageReference;
 import dev.airlock.policy.Authority;
-import dev.airlock.policy.Context;
 import dev.airlock.policy.IdentityMatcher;
 import dev.airlock.policy.Policy;
-import dev.airlock.policy.PolicyEngine;
 import dev.airlock.policy.SignedItem;
-import dev.airlock.policy.Subject;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.StoredImage;
 import dev.airlock.trust.KeyAuthority;
@@ -25,7 +21,6 @@ import dev.airlock.verify.BundleVerifier;
 import dev.airlock.verify.Check;
 import dev.airlock.verify.CosignSignature;
 import dev.airlock.verify.SignatureVerdict;
-import dev.airlock.verify.Verdict;
 import dev.airlock.verify.VerifyOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,31 +28,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Decides a stored image: the glue between the content store (signature material attached to the
- * image), the verify stage (one verification per item and authority) and the policy engine.
+ * The signature material of a stored image as the policy engine sees it: each attached signature or
+ * attestation layer becomes a {@link SignedItem} that reads its bytes from the content store and
+ * verifies itself per authority (the verify stage takes bytes and trust, never the store).
  */
-final class ImageDecisions {
-  private ImageDecisions() {}
-
-  /** Relaxations requested with cosign's flags on {@code verify}; recorded in every verdict. */
-  record Flags(boolean insecureIgnoreTlog, boolean useSignedTimestamps) {
-    static final Flags NONE = new Flags(false, false);
-  }
+public final class SignedMaterial {
+  private SignedMaterial() {}
 
   /**
-   * Decides {@code image} under {@code policy} with the given trust.
-   *
-   * @param requestedAs how the caller named the image, or null at import
+   * The items of {@code image}. The relaxations of cosign's flags apply only when an item is
+   * evaluated for {@code flagAuthority} (DESIGN.md 4: relaxing flags never weaken the policy).
    */
-  static Verdict decide(java.sql.Connection tx, Policy policy, StoredImage image, String requestedAs,
-      TrustSnapshot trust, BlobStore blobs, Context ctx, Flags flags) {
+  public static List<SignedItem> items(java.sql.Connection tx, StoredImage image, TrustSnapshot trust, BlobStore blobs,
+      Policy policy, CosignFlags flags, Authority flagAuthority) {
     BundleVerifier verifier = new BundleVerifier(trust);
     TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency(), policy.witnesses());
     List<SignedItem> items = new ArrayList<>();
@@ -65,30 +53,9 @@ final class ImageDecisions {
       if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
         continue; // signatures of a platform manifest are not signatures of the image; .sbom is unsigned
       }
-      items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, heads));
+      items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, flagAuthority, heads));
     }
-    return PolicyEngine.decide(policy, subject(image, requestedAs), items, ctx);
-  }
-
-  /** The policy subject: the digest, the stored repositories, and how the caller asked. */
-  static Subject subject(StoredImage image, String requestedAs) {
-    Set<String> repos = new LinkedHashSet<>();
-    for (String r : image.references()) {
-      try {
-        repos.add(ImageReference.parse(r).repository());
-      } catch (RuntimeException e) {
-        // a stored reference was normalised at import; an unparsable one cannot match a rule
-      }
-    }
-    if (requestedAs == null) {
-      return new Subject(image.digest(), List.copyOf(repos), null, null, false);
-    }
-    if (requestedAs.startsWith("sha256:")) {
-      return new Subject(image.digest(), List.copyOf(repos), requestedAs, null, true);
-    }
-    ImageReference ref = ImageReference.parse(requestedAs);
-    return new Subject(image.digest(), List.copyOf(repos), requestedAs, ref.tag().orElse(null),
-        ref.digest().isPresent());
+    return items;
   }
 
   /** One signature or attestation layer of the image, verified lazily per authority. */
@@ -98,14 +65,16 @@ final class ImageDecisions {
     private final BlobStore blobs;
     private final BundleVerifier verifier;
     private final TrustSnapshot trust;
-    private final Flags flags;
+    private final CosignFlags flags;
+    private final Authority flagAuthority;
     private final TreeHeads heads;
     private byte[] bytes;
     private String readError;
 
     StoredItem(AttachedSignature attached, Digest image, BlobStore blobs, BundleVerifier verifier,
-        TrustSnapshot trust, Flags flags, TreeHeads heads) {
+        TrustSnapshot trust, CosignFlags flags, Authority flagAuthority, TreeHeads heads) {
       this.heads = heads;
+      this.flagAuthority = flagAuthority;
       this.attached = attached;
       this.image = image;
       this.blobs = blobs;
@@ -187,10 +156,12 @@ final class ImageDecisions {
       } else if (authority instanceof Authority.Key k) {
         b.keyAuthority(keyAuthority(k, trust));
       }
-      if (flags.insecureIgnoreTlog()) {
+      // the relaxing flags are for the flag-derived requirement only (identity, not equality:
+      // a policy authority with the same fields is still the policy's)
+      if (authority == flagAuthority && flags.insecureIgnoreTlog()) {
         b.insecureIgnoreTlogUnsafe();
       }
-      if (flags.useSignedTimestamps()) {
+      if (authority == flagAuthority && flags.useSignedTimestamps()) {
         b.useSignedTimestamps();
       }
       return b.build();

@@ -1,4 +1,4 @@
-package dev.airlock.cli;
+package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,16 +26,16 @@ import java.time.Instant;
  *
  * @param origin a description for messages: the file, or {@code installed by policy set at ...}
  */
-record PolicyChoice(Policy policy, String origin) {
+public record PolicyChoice(Policy policy, String origin) {
   /** Reads and validates a policy file given on the command line. */
-  static PolicyChoice fromFile(Path file) {
+  public static PolicyChoice fromFile(Path file) {
     byte[] bytes = read(file);
     Policy p = PolicyParser.parse(bytes, file.toString(), file.toAbsolutePath().normalize().getParent(),
         digest(bytes));
     return new PolicyChoice(p, file.toString());
   }
 
-  static byte[] read(Path file) {
+  public static byte[] read(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] b = in.readNBytes((int) Limits.defaults().maxJsonBytes() + 1);
       if (b.length > Limits.defaults().maxJsonBytes()) {
@@ -48,12 +48,12 @@ record PolicyChoice(Policy policy, String origin) {
     }
   }
 
-  static String digest(byte[] bytes) {
+  public static String digest(byte[] bytes) {
     return "sha256:" + Hashing.sha256Hex(bytes);
   }
 
   /** The installed policy, or null when none was ever installed. */
-  static PolicyChoice installed(Connection tx) throws SQLException {
+  public static PolicyChoice installed(Connection tx) throws SQLException {
     PolicyStore.Installed i = PolicyStore.current(tx).orElse(null);
     if (i == null) {
       return null;
@@ -63,7 +63,7 @@ record PolicyChoice(Policy policy, String origin) {
 
   /** Receives the audit event of a policy install. */
   @FunctionalInterface
-  interface Auditor {
+  public interface Auditor {
     void audit(String action, String subject, ObjectNode detail) throws SQLException;
   }
 
@@ -72,7 +72,7 @@ record PolicyChoice(Policy policy, String origin) {
    * differs from the last policy TUF delivered (an operator's later {@code policy set} is not
    * overridden by re-importing the same medium). Invalid policy targets refuse the install.
    */
-  static void installTufPolicy(Connection tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
+  public static void installTufPolicy(Connection tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
       throws SQLException {
     byte[] bytes = snapshot.policies().get(PolicyStore.TUF_TARGET);
     if (bytes == null) {

@@ -1,4 +1,4 @@
-package dev.airlock.attacks;
+package dev.airlock.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,29 +41,29 @@ import java.util.stream.Stream;
  * builders that write OCI layouts with cosign {@code .sig}/{@code .att} manifests. Every command runs
  * through the real CLI ({@link Main#run}) with a clock the test moves.
  */
-final class AttackLab implements AutoCloseable {
-  static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
-  static final String CI_IDENTITY = "https://ci.vendor.example/radiology/release@refs/tags/v4.0";
-  static final String ISSUER = LeafSpec.DEFAULT_ISSUER;
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class ApplianceLab implements AutoCloseable {
+  public static final Instant EPOCH = Instant.parse("2026-06-01T00:00:00Z");
+  public static final String CI_IDENTITY = "https://ci.vendor.example/radiology/release@refs/tags/v4.0";
+  public static final String ISSUER = LeafSpec.DEFAULT_ISSUER;
+  public static final ObjectMapper JSON = new ObjectMapper();
 
-  final Path dir;
-  final Path home;
-  final SigstoreLab lab;
-  final TufRepoBuilder tuf;
-  final Signer vendor;
-  final Signer qa;
-  final Signer dev;
-  final Signer ci;
+  public final Path dir;
+  public final Path home;
+  public final SigstoreLab lab;
+  public final TufRepoBuilder tuf;
+  public final Signer vendor;
+  public final Signer qa;
+  public final Signer dev;
+  public final Signer ci;
   private final long seed;
   private int layouts;
-  Clock clock = Clock.fixed(EPOCH.plus(Duration.ofDays(1)), ZoneOffset.UTC);
+  public Clock clock = Clock.fixed(EPOCH.plus(Duration.ofDays(1)), ZoneOffset.UTC);
 
-  AttackLab() {
+  public ApplianceLab() {
     this(20261206L);
   }
 
-  AttackLab(long seed) {
+  public ApplianceLab(long seed) {
     this.seed = seed;
     try {
       dir = Files.createTempDirectory("airlock-attack");
@@ -90,7 +90,7 @@ final class AttackLab implements AutoCloseable {
   }
 
   /** Adds (or replaces) the TUF key target {@code keys/NAME.pub}, valid for ten years. */
-  void key(String name, Signer s) {
+  public void key(String name, Signer s) {
     ObjectNode custom = JSON.createObjectNode();
     custom.put("validFrom", "2026-01-01");
     custom.put("validUntil", "2036-01-01");
@@ -98,11 +98,11 @@ final class AttackLab implements AutoCloseable {
   }
 
   /** The public key PEM file of a signer, for cosign's {@code --key}. */
-  Path pubFile(String name, Signer s) {
+  public Path pubFile(String name, Signer s) {
     return write("keys/" + name + ".pub", s.publicKeyPem());
   }
 
-  Path write(String relative, String text) {
+  public Path write(String relative, String text) {
     Path p = dir.resolve(relative);
     try {
       Files.createDirectories(p.getParent());
@@ -113,16 +113,16 @@ final class AttackLab implements AutoCloseable {
     return p;
   }
 
-  Path policy(String name, String yaml) {
+  public Path policy(String name, String yaml) {
     return write("policies/" + name + ".yaml", yaml);
   }
 
-  void at(Instant t) {
+  public void at(Instant t) {
     clock = Clock.fixed(t, ZoneOffset.UTC);
   }
 
-  record Run(int code, String out, String err) {
-    JsonNode json() {
+  public record Run(int code, String out, String err) {
+    public JsonNode json() {
       try {
         return JSON.readTree(out);
       } catch (IOException e) {
@@ -131,7 +131,7 @@ final class AttackLab implements AutoCloseable {
     }
 
     /** Every reason code the output names (verdict reasons, check reasons, error reason). */
-    String all() {
+    public String all() {
       return out + "\n" + err;
     }
 
@@ -141,7 +141,7 @@ final class AttackLab implements AutoCloseable {
     }
   }
 
-  Run run(String... args) {
+  public Run run(String... args) {
     List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--operator", "attack-suite"));
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
@@ -151,14 +151,14 @@ final class AttackLab implements AutoCloseable {
     return new Run(code, out.toString(), err.toString());
   }
 
-  Run init(Path policy) {
+  public Run init(Path policy) {
     Path root = write("root.json", new String(tuf.initialRoot(), StandardCharsets.UTF_8));
     return policy == null ? run("init", "--root", root.toString())
         : run("init", "--root", root.toString(), "--policy", policy.toString());
   }
 
   /** The blob files of the appliance's content store. */
-  TreeSet<String> storedBlobs() {
+  public TreeSet<String> storedBlobs() {
     TreeSet<String> out = new TreeSet<>();
     Path b = home.resolve("blobs/sha256");
     if (!Files.isDirectory(b)) {
@@ -172,26 +172,26 @@ final class AttackLab implements AutoCloseable {
     return out;
   }
 
-  MediumBuilder medium(String name) {
+  public MediumBuilder medium(String name) {
     return new MediumBuilder(dir.resolve("media").resolve(name));
   }
 
   /** One signature layer to attach: who signs, and whether it is logged. */
-  record Sig(Signer signer, boolean tlog) {}
+  public record Sig(Signer signer, boolean tlog) {}
 
-  static Sig logged(Signer s) {
+  public static Sig logged(Signer s) {
     return new Sig(s, true);
   }
 
-  static Sig unlogged(Signer s) {
+  public static Sig unlogged(Signer s) {
     return new Sig(s, false);
   }
 
   /** An attestation to attach: statement bytes by a signer. */
-  record Att(Signer signer, String predicateType, byte[] statement) {}
+  public record Att(Signer signer, String predicateType, byte[] statement) {}
 
   /** A medium folder: optionally the publisher's TUF repository as it is now, and image layouts. */
-  final class MediumBuilder {
+  public final class MediumBuilder {
     final Path root;
 
     MediumBuilder(Path root) {
@@ -204,7 +204,7 @@ final class AttackLab implements AutoCloseable {
     }
 
     /** Copies the publisher's TUF repository (metadata and targets) into {@code tuf/}. */
-    MediumBuilder withTuf() {
+    public MediumBuilder withTuf() {
       copyTree(tuf.metadataDir().getParent(), root.resolve("tuf"));
       return this;
     }
@@ -216,14 +216,16 @@ final class AttackLab implements AutoCloseable {
      *
      * @param image the image manifest to reuse (the same digest on another medium), or null for a new one
      */
-    Descriptor image(String folder, Descriptor image, List<String> references, List<Sig> sigs, List<Att> atts) {
+    public Descriptor image(String folder, Descriptor image, List<String> references, List<Sig> sigs,
+        List<Att> atts) {
+      return imageMadeBy(folder, w -> image == null ? w.image(1, 256) : copied(image, w), references, sigs, atts);
+    }
+
+    /** As above, with the image manifest (or index) made by {@code make} in the layout. */
+    public Descriptor imageMadeBy(String folder, java.util.function.Function<OciLayoutWriter, Descriptor> make,
+        List<String> references, List<Sig> sigs, List<Att> atts) {
       OciLayoutWriter w = new OciLayoutWriter(root.resolve("images").resolve(folder), seed + layouts++);
-      Descriptor img = image;
-      if (img == null) {
-        img = w.image(1, 256);
-      } else {
-        copyImage(img, w);
-      }
+      Descriptor img = make.apply(w);
       for (String ref : references) {
         w.list(img, Map.of(Annotations.CONTAINERD_IMAGE_NAME, ref));
       }
@@ -254,8 +256,8 @@ final class AttackLab implements AutoCloseable {
       return img;
     }
 
-    Descriptor image(String folder, List<String> references, Sig... sigs) {
-      return image(folder, null, references, List.of(sigs), List.of());
+    public Descriptor image(String folder, List<String> references, Sig... sigs) {
+      return image(folder, (Descriptor) null, references, List.of(sigs), List.of());
     }
 
     private void attach(OciLayoutWriter w, Descriptor img, String repo, String suffix, List<Descriptor> layers) {
@@ -267,12 +269,13 @@ final class AttackLab implements AutoCloseable {
     }
 
     /** Copies the blobs of an image written by another layout writer (same digest on a later medium). */
-    private void copyImage(Descriptor img, OciLayoutWriter w) {
+    private Descriptor copied(Descriptor img, OciLayoutWriter w) {
       Path src = Optional.ofNullable(blobHomes.get(img.digest().toString())).orElseThrow();
       copyTree(src, w.dir().resolve("blobs/sha256"));
+      return img;
     }
 
-    Path path() {
+    public Path path() {
       return root;
     }
   }
@@ -281,11 +284,11 @@ final class AttackLab implements AutoCloseable {
   private final Map<String, Path> blobHomes = new LinkedHashMap<>();
 
   /** Remembers the layout folder of an image so that a later medium can carry the same digest. */
-  void remember(Descriptor img, Path mediumRoot, String folder) {
+  public void remember(Descriptor img, Path mediumRoot, String folder) {
     blobHomes.put(img.digest().toString(), mediumRoot.resolve("images").resolve(folder).resolve("blobs/sha256"));
   }
 
-  static void copyTree(Path from, Path to) {
+  public static void copyTree(Path from, Path to) {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : s.toList()) {
         Path t = to.resolve(from.relativize(p).toString());

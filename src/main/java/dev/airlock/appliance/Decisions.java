@@ -1,0 +1,345 @@
+package dev.airlock.appliance;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Json;
+import dev.airlock.core.Reason;
+import dev.airlock.crypto.Hashing;
+import dev.airlock.oci.Digest;
+import dev.airlock.oci.ImageReference;
+import dev.airlock.oci.OciException;
+import dev.airlock.policy.Authority;
+import dev.airlock.policy.Context;
+import dev.airlock.policy.ImageMatch;
+import dev.airlock.policy.Policy;
+import dev.airlock.policy.PolicyEngine;
+import dev.airlock.policy.Rule;
+import dev.airlock.policy.SignedItem;
+import dev.airlock.policy.Subject;
+import dev.airlock.store.BlobStore;
+import dev.airlock.store.DecisionStore;
+import dev.airlock.store.ImageStore;
+import dev.airlock.store.StoredImage;
+import dev.airlock.tlog.CheckpointStore;
+import dev.airlock.trust.KeyAuthority;
+import dev.airlock.verify.Check;
+import dev.airlock.verify.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one decision function (DESIGN.md 6b). {@code import}, {@code verify}, {@code images},
+ * {@code export} and (later) {@code serve} decide an image only through {@link #decide}: the
+ * reference as asked, under the installed trust (checked for expiry) and the installed policy (or a
+ * what-if policy that stores nothing), at the trusted now, with cosign's flags as an additional
+ * requirement.
+ *
+ * <p>Each (digest, reference) pair is decided under the rule for that reference's repository only,
+ * never under a rule matched by another name the same digest is stored under. A bare digest is
+ * admitted only if a digest pin admits it, or else every stored reference of that digest is admitted
+ * under its own rule (the strictest wins).
+ *
+ * <p>Stored decisions are a cache keyed by (digest, reference, policy digest, trust id, log state)
+ * and bounded by {@code validUntil}; they are written only for the installed policy without flags.
+ */
+public final class Decisions {
+  private Decisions() {}
+
+  /**
+   * What the caller asks.
+   *
+   * @param reference {@code repo:tag}, {@code repo@sha256:...} or a bare {@code sha256:...}
+   * @param flags cosign's flags ({@link CosignFlags#NONE} for none)
+   * @param whatIf a policy to evaluate instead of the installed one (stores nothing), or null
+   */
+  public record Request(String reference, CosignFlags flags, PolicyChoice whatIf) {
+    public Request {
+      flags = flags == null ? CosignFlags.NONE : flags;
+    }
+
+    public static Request of(String reference) {
+      return new Request(reference, CosignFlags.NONE, null);
+    }
+
+    /** Whether the decision may be stored and reused: the installed policy, no flags. */
+    boolean cacheable() {
+      return whatIf == null && !flags.requires() && !flags.insecureIgnoreTlog() && !flags.useSignedTimestamps();
+    }
+  }
+
+  /**
+   * A decision.
+   *
+   * @param verdict the verdict document
+   * @param image the stored image, or null when nothing is stored under the reference
+   * @param policy the policy it was decided under (null for an image not stored)
+   * @param releasable {@code export} and {@code serve} may release the image under this reference:
+   *     admitted under enforce semantics, or with warnings when the installed policy's own mode is
+   *     {@code warn}/{@code audit} (never for a what-if or a flags-only decision)
+   * @param cached the verdict came from a still-valid stored decision
+   */
+  public record Decision(Verdict verdict, StoredImage image, PolicyChoice policy, boolean releasable,
+      boolean cached) {
+    public boolean admitted() {
+      return verdict.admitted();
+    }
+
+    public boolean stored() {
+      return image != null;
+    }
+  }
+
+  /**
+   * Decides {@code request} now. Never admits what is not stored.
+   *
+   * @throws AirlockException CANNOT_DECIDE for no or expired trust (TRUST_NOT_INSTALLED,
+   *     TUF_EXPIRED) and no policy without flags (POLICY_NOT_INSTALLED); USAGE for a malformed
+   *     reference or contradictory flags
+   */
+  public static Decision decide(Connection tx, Request request, Database.TrustedTime time, BlobStore blobs)
+      throws SQLException {
+    Authority flagAuthority = request.flags().authority(); // usage errors before anything else
+    Asked asked = Asked.parse(request.reference());
+    Optional<StoredImage> stored = asked.find(tx);
+    if (stored.isEmpty()) {
+      return new Decision(notStored(request.reference(), asked.notStoredDetail(), time), null, null, false, false);
+    }
+    StoredImage image = stored.get();
+    TrustState trust = TrustState.current(tx, time.now());
+    PolicyChoice policy = request.whatIf() != null ? request.whatIf() : PolicyChoice.installed(tx);
+    boolean installed = request.whatIf() == null;
+    if (policy == null) {
+      if (flagAuthority == null) {
+        throw AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
+            "no policy is installed; run 'airlock policy set FILE', or pass cosign's flags (--key, "
+                + "--certificate-identity ...) or --policy FILE");
+      }
+      policy = flagsOnly(request.flags());
+      installed = false;
+    }
+    String tlogState = tlogState(tx);
+    String key = asked.cacheKey(image);
+    if (request.cacheable() && installed) {
+      Optional<DecisionStore.Entry> hit = DecisionStore.get(tx, image.digest().toString(), key);
+      if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), trust.cacheId(), tlogState, time.now())) {
+        Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
+        return new Decision(v, image, policy, hit.get().releasable(), true);
+      }
+    }
+    Verdict v = evaluate(tx, asked, image, trust, policy.policy(), request.flags(), flagAuthority, time, blobs);
+    boolean releasable = installed && releasable(v, policy.policy());
+    if (request.cacheable() && installed) {
+      DecisionStore.put(tx, new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
+          trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
+          Json.write(v.toJson()), time.now(), v.validUntil()));
+    }
+    return new Decision(v, image, policy, releasable, false);
+  }
+
+  /**
+   * The decision stored for {@code reference} of {@code image} if it is still current, without
+   * deciding ({@code images}: a stale decision is shown as stale, never as admit).
+   */
+  public static Optional<DecisionStore.Entry> current(Connection tx, StoredImage image, String reference,
+      Instant now) throws SQLException {
+    PolicyChoice policy = PolicyChoice.installed(tx);
+    Optional<dev.airlock.trust.InstalledSnapshot> info = dev.airlock.trust.TrustStore.currentInfo(tx);
+    if (policy == null || info.isEmpty()) {
+      return Optional.empty();
+    }
+    TrustState trust;
+    try {
+      trust = TrustState.current(tx, now);
+    } catch (AirlockException e) {
+      return Optional.empty(); // expired trust: nothing is current
+    }
+    Optional<DecisionStore.Entry> e = DecisionStore.get(tx, image.digest().toString(), reference);
+    String tlog = tlogState(tx);
+    return e.filter(x -> x.currentFor(policy.policy().digest(), trust.cacheId(), tlog, now));
+  }
+
+  /** Release semantics (DESIGN.md 6b): enforce-admitted, or the installed policy itself warns. */
+  static boolean releasable(Verdict v, Policy policy) {
+    return v.admitted() && (v.warnings().isEmpty() || policy.mode() != Policy.Mode.ENFORCE);
+  }
+
+  /** Decides the stored image for the reference as asked. */
+  private static Verdict evaluate(Connection tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
+      CosignFlags flags, Authority flagAuthority, Database.TrustedTime time, BlobStore blobs) throws SQLException {
+    Context ctx = context(tx, trust, policy, time);
+    List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority);
+    if (asked.repository() != null) {
+      return PolicyEngine.decide(policy, asked.subject(image.digest()), items, ctx, flagAuthority);
+    }
+    // a bare digest: a digest pin decides; else every stored name under its own rule, strictest wins
+    Digest d = image.digest();
+    boolean pinned = policy.rules().stream().anyMatch(r -> r.match().isDigestPin() && r.match().matches(d, List.of()));
+    Set<String> repos = new LinkedHashSet<>();
+    for (String r : image.references()) {
+      try {
+        repos.add(ImageReference.parse(r).repository());
+      } catch (RuntimeException e) {
+        // a stored reference was normalised at import; an unparsable one names nothing
+      }
+    }
+    if (pinned || repos.isEmpty()) {
+      return PolicyEngine.decide(policy, new Subject(d, List.of(), asked.text(), null, true), items, ctx, flagAuthority);
+    }
+    Verdict chosen = null;
+    for (String repo : repos) {
+      Verdict v = PolicyEngine.decide(policy, new Subject(d, List.of(repo), asked.text(), null, true), items, ctx,
+          flagAuthority);
+      if (!v.admitted()) {
+        return v; // the strictest wins
+      }
+      if (chosen == null || !v.warnings().isEmpty() && chosen.warnings().isEmpty()) {
+        chosen = v;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * The decision context: trusted now, trust identity, latest checkpoints, and how long a decision
+   * made now may be reused: the installed TUF roles' expiry and the end of every key window the
+   * policy could rely on (the policy engine narrows it by the scan age).
+   */
+  static Context context(Connection tx, TrustState trust, Policy policy, Database.TrustedTime time)
+      throws SQLException {
+    Map<String, Long> cps = new TreeMap<>();
+    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx)) {
+      cps.merge(c.origin(), c.size(), Math::max);
+    }
+    Instant until = trust.expires();
+    for (Authority a : policy.authorities().values()) {
+      if (a instanceof Authority.Key k) {
+        Instant end = null;
+        try {
+          KeyAuthority ka = SignedMaterial.keyAuthority(k, trust.snapshot());
+          end = ka.window().end();
+        } catch (AirlockException e) {
+          end = null; // an unusable key fails its checks; it bounds nothing
+        }
+        if (end != null && end.isAfter(time.now()) && (until == null || end.isBefore(until))) {
+          until = end;
+        }
+      }
+    }
+    return new Context(time.now(), time.clockBehind() ? "verified-high-water-mark" : "system",
+        trust.snapshot().tufRootVersion() == 0 ? null : trust.snapshot().tufRootVersion(), trust.snapshot().id(), cps,
+        until);
+  }
+
+  /**
+   * The transparency-log state a decision depends on: the stored checkpoints and the open alarms.
+   * A new checkpoint or an alarm makes every stored decision stale.
+   */
+  static String tlogState(Connection tx) throws SQLException {
+    StringBuilder b = new StringBuilder();
+    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx)) {
+      b.append("cp ").append(c.origin()).append(' ').append(c.size()).append('\n');
+    }
+    for (CheckpointStore.Alarm a : CheckpointStore.openAlarms(tx)) {
+      b.append("alarm ").append(a.id()).append('\n');
+    }
+    return "sha256:" + Hashing.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The policy of an appliance with no installed policy: cosign's flags alone, as cosign applies them. */
+  static PolicyChoice flagsOnly(CosignFlags flags) {
+    Authority a = flags.authority();
+    Rule rule = new Rule(ImageMatch.parse("**"), 1, List.of(CosignFlags.AUTHORITY), List.of(), null);
+    Policy p = new Policy(CosignFlags.AUTHORITY, PolicyChoice.digest(flags.describe().getBytes(StandardCharsets.UTF_8)),
+        Policy.Mode.ENFORCE, false, Policy.NoMatch.DENY, Map.of(CosignFlags.AUTHORITY, a), List.of(rule), false, 0);
+    return new PolicyChoice(p, "command-line flags (no policy is installed)");
+  }
+
+  private static Verdict notStored(String reference, String detail, Database.TrustedTime time) {
+    return Verdict.builder().subject(reference, null).decision(Verdict.Decision.DENY)
+        .time(time.now(), time.clockBehind() ? "verified-high-water-mark" : "system")
+        .check(Check.fail("image.stored", Reason.IMAGE_NOT_STORED, "an imported image", detail))
+        .build();
+  }
+
+  /** The reference as asked, parsed once. */
+  record Asked(String text, ImageReference reference, Digest bareDigest) {
+    static Asked parse(String text) {
+      String s = text == null ? "" : text.trim();
+      try {
+        if (s.startsWith("sha256:")) {
+          return new Asked(s, null, Digest.parse(s));
+        }
+        return new Asked(s, ImageReference.parse(s), null);
+      } catch (OciException e) {
+        throw AirlockException.usage("'" + text + "' is not an image reference or digest: " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw AirlockException.usage("'" + text + "' is not an image reference or digest: " + e.getMessage());
+      }
+    }
+
+    /** The repository the reference names, or null for a bare digest. */
+    String repository() {
+      return reference == null ? null : reference.repository();
+    }
+
+    /**
+     * The stored image the reference names: a tag through the store's tag table, {@code repo@digest}
+     * only if the digest is stored under that repository, a bare digest by digest.
+     */
+    Optional<StoredImage> find(Connection tx) throws SQLException {
+      if (bareDigest != null) {
+        return ImageStore.find(tx, bareDigest.toString());
+      }
+      if (reference.digest().isPresent()) {
+        Optional<StoredImage> s = ImageStore.find(tx, reference.digest().get().toString());
+        return s.filter(img -> img.references().stream().anyMatch(r -> repositoryOf(r).equals(reference.repository())));
+      }
+      return ImageStore.find(tx, reference.tag().isPresent() ? reference.toString() : reference.withTag("latest").toString());
+    }
+
+    String notStoredDetail() {
+      if (reference != null && reference.digest().isPresent()) {
+        return text + " (not stored under " + reference.repository() + ")";
+      }
+      return text;
+    }
+
+    /** The policy subject: the digest, this reference's repository only, and how it was asked. */
+    Subject subject(Digest digest) {
+      return new Subject(digest, List.of(reference.repository()), text, reference.tag().orElse(null),
+          reference.digest().isPresent());
+    }
+
+    /** The cache key for this reference: normalised, so {@code repo} and {@code docker.io/library/repo} agree. */
+    String cacheKey(StoredImage image) {
+      if (bareDigest != null) {
+        return bareDigest.toString();
+      }
+      return reference.toString();
+    }
+
+    private static String repositoryOf(String ref) {
+      try {
+        return ImageReference.parse(ref).repository();
+      } catch (RuntimeException e) {
+        return "";
+      }
+    }
+  }
+
+  /** Names of a verdict's reason codes. */
+  public static List<String> reasonNames(Verdict v) {
+    List<String> out = new ArrayList<>();
+    v.reasons().forEach(r -> out.add(r.name()));
+    return out;
+  }
+}

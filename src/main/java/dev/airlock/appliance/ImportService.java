@@ -1,0 +1,445 @@
+package dev.airlock.appliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.core.WriteLock;
+import dev.airlock.media.ImageSource;
+import dev.airlock.media.Medium;
+import dev.airlock.oci.Descriptor;
+import dev.airlock.oci.ImageCandidate;
+import dev.airlock.oci.ImageReference;
+import dev.airlock.store.BlobStore;
+import dev.airlock.store.ImageImporter;
+import dev.airlock.store.ImageStore;
+import dev.airlock.store.ImportedImage;
+import dev.airlock.store.StoredImage;
+import dev.airlock.tlog.CheckpointRefusedException;
+import dev.airlock.tlog.CheckpointStore;
+import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.TrustStore;
+import dev.airlock.trust.tuf.TufInstaller;
+import dev.airlock.verify.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code import}: one medium at a time, in the order DESIGN.md 2 and 6b require. Trust (TUF) and
+ * checkpoints are verified before any image blob is copied (a dry run that installs nothing); then
+ * the images are copied into the content store outside any transaction; then trust, checkpoints,
+ * image records, decisions and audit events commit in one transaction. A medium refused at any step
+ * leaves no trace in the store: blobs this import added are removed again.
+ */
+public final class ImportService {
+  private ImportService() {}
+
+  /** The import report's media type. */
+  public static final String REPORT_MEDIA_TYPE = "application/vnd.airlock.import-report.v1+json";
+
+  /**
+   * Options of one import.
+   *
+   * @param whatIf {@code --policy FILE}: the report's decisions use it; nothing is stored from it
+   */
+  public record Options(Limits limits, boolean checkLayers, boolean acceptExpiredTimestamp, PolicyChoice whatIf) {}
+
+  /** What the edge shows while importing: notes, and progress of the blob copy. */
+  public interface Listener {
+    void note(String line);
+
+    /** A progress sink for {@code total} bytes; called from the copy threads. */
+    LongConsumer progress(long total);
+
+    void done();
+  }
+
+  /** One row of the report's table. */
+  public record Row(String reference, String digest, String decision, String reasons) {}
+
+  /** The report document and its table rows. */
+  public record Report(ObjectNode document, List<Row> rows) {}
+
+  /** Imports every medium under the write lock; the first refused medium stops the command. */
+  public static Report importMedia(Home home, List<Path> media, Options options, AuditContext who, Listener listener)
+      throws IOException {
+    Database db = Database.open(home);
+    ObjectNode report = JsonNodeFactory.instance.objectNode();
+    report.put("mediaType", REPORT_MEDIA_TYPE);
+    ArrayNode mediaReports = report.putArray("media");
+    List<Row> rows = new ArrayList<>();
+    try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
+      // what killed imports left behind; safe only under the write lock
+      Medium.sweepStaging(home);
+      BlobStore.at(home).sweepTemporary();
+      for (Path path : media) {
+        mediaReports.add(new One(home, db, options, who, listener, path).run(rows));
+      }
+    }
+    return new Report(report, rows);
+  }
+
+  /** Thrown at the end of a dry run so that its transaction rolls back. */
+  private static final class DryRun extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DryRun() {
+      super("dry run", null, false, false);
+    }
+  }
+
+  /** Carries a checkpoint refusal out of a transaction so that it rolls back. */
+  private static final class CheckpointRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient CheckpointRefusedException refusal;
+
+    CheckpointRefused(CheckpointRefusedException e) {
+      super(e.getMessage(), e);
+      this.refusal = e;
+    }
+  }
+
+  /** The import of one medium. */
+  private static final class One {
+    final Home home;
+    final Database db;
+    final Options options;
+    final AuditContext who;
+    final Listener listener;
+    final Path path;
+    final String subject;
+    final BlobStore blobs;
+    final ObjectNode report = JsonNodeFactory.instance.objectNode();
+    final List<Row> rows = new ArrayList<>();
+    Database.TrustedTime time;
+
+    One(Home home, Database db, Options options, AuditContext who, Listener listener, Path path) {
+      this.home = home;
+      this.db = db;
+      this.options = options;
+      this.who = who;
+      this.listener = listener;
+      this.path = path;
+      this.subject = path.toAbsolutePath().normalize().toString();
+      this.blobs = BlobStore.at(home);
+      report.put("medium", subject);
+    }
+
+    ObjectNode run(List<Row> allRows) throws IOException {
+      time = db.transaction(tx -> Database.trustedNow(tx, who.systemClock()));
+      Set<String> added = new HashSet<>();
+      try (Medium medium = Medium.open(path, home, options.limits())) {
+        List<CheckpointStore.InputFile> files = new ArrayList<>();
+        for (Path f : medium.checkpointFiles()) {
+          files.add(new CheckpointStore.InputFile(medium.root().relativize(f).toString(),
+              readBounded(f, Limits.defaults().maxJsonBytes())));
+        }
+        Clock clock = Clock.fixed(time.now(), ZoneOffset.UTC);
+        // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
+        if (medium.tufDir().isPresent()) {
+          listener.note("airlock: verifying TUF repository " + medium.tufDir().get());
+          dryRun(() -> TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
+              (tx, r) -> {
+                // a policy target that does not parse refuses the medium: find out before copying
+                PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
+                verifyCheckpoints(tx, files, r.snapshot());
+                throw new DryRun();
+              }));
+        } else {
+          dryRun(() -> db.transaction(tx -> {
+            TrustSnapshot snapshot = trust(tx).snapshot();
+            verifyCheckpoints(tx, files, snapshot);
+            throw new DryRun();
+          }));
+        }
+        // 2. images: verified against their digests while copied, outside any transaction
+        List<ImportedImage> copied = copyImages(medium, added);
+        // 3. everything else in one transaction
+        if (medium.tufDir().isPresent()) {
+          TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
+            ObjectNode t = report.putObject("trust");
+            t.set("snapshot", TrustStore.describe(r.installed().snapshot()));
+            t.put("changed", r.installed().contentsChanged());
+            finish(tx, files, copied, r.snapshot(), r.installed().contentsChanged());
+          });
+        } else {
+          db.transaction(tx -> {
+            finish(tx, files, copied, trust(tx).snapshot(), false);
+            return null;
+          });
+        }
+        added.clear(); // committed: the blobs are referenced now
+        allRows.addAll(rows);
+        return report;
+      } catch (CheckpointRefused e) {
+        removeAdded(added);
+        refused(e.refusal.reason(), e.refusal.getMessage());
+        e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
+          CheckpointStore.raiseAlarm(tx, fork, time.now());
+          ObjectNode d = JsonNodeFactory.instance.objectNode();
+          d.put("origin", fork.origin());
+          d.put("size", fork.size());
+          d.put("storedRoot", fork.storedRootHex());
+          d.put("otherRoot", fork.otherRootHex());
+          AuditLog.append(tx, who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
+              List.of(Reason.CHECKPOINT_FORK.name()), d));
+          return null;
+        }));
+        throw AirlockException.denied(e.refusal.reason(), subject + ": medium refused: " + e.refusal.getMessage());
+      } catch (AirlockException e) {
+        removeAdded(added);
+        if (e.kind() != AirlockException.Kind.AUDIT_FAILED) {
+          refused(e.reason(), e.getMessage());
+        }
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        removeAdded(added);
+        throw e;
+      }
+    }
+
+    /** The installed trust, in force now: a medium without tuf/ is decided under it (exit 3 if expired). */
+    private TrustState trust(Connection tx) throws SQLException {
+      try {
+        return TrustState.current(tx, time.now());
+      } catch (AirlockException e) {
+        if (e.reason() == Reason.TRUST_NOT_INSTALLED) {
+          throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, subject + ": the medium carries no tuf/"
+              + " and no trust is installed; import a medium with a TUF repository first");
+        }
+        throw AirlockException.cannotDecide(e.reason(), subject + ": the medium carries no tuf/ and "
+            + e.getMessage());
+      }
+    }
+
+    private void dryRun(Runnable r) {
+      try {
+        r.run();
+      } catch (DryRun expected) {
+        // verified; nothing was installed
+      }
+    }
+
+    private void verifyCheckpoints(Connection tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot)
+        throws SQLException {
+      if (files.isEmpty()) {
+        return;
+      }
+      try {
+        CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+            CheckpointService.witnessKeys(snapshot), time.now());
+      } catch (CheckpointRefusedException e) {
+        throw new CheckpointRefused(e);
+      }
+    }
+
+    private List<ImportedImage> copyImages(Medium medium, Set<String> added) throws IOException {
+      List<ImageCandidate> found = new ArrayList<>();
+      for (ImageSource s : medium.images()) {
+        try {
+          found.addAll(s.scan(options.limits()));
+        } catch (AirlockException e) {
+          // an unusable layout (index.json, manifest.json) rejects that source only
+          listener.note("airlock: " + e.getMessage());
+        }
+      }
+      long total = 0;
+      for (ImageCandidate c : found) {
+        for (Descriptor d : c.blobs()) {
+          total += Math.max(0, d.size());
+          if (!blobs.has(d.digest())) {
+            added.add(d.digest().toString());
+          }
+        }
+      }
+      List<ImportedImage> out = new ArrayList<>();
+      LongConsumer progress = listener.progress(total);
+      try (ImageImporter importer = new ImageImporter(blobs, options.limits(), 2, progress)) {
+        for (ImageCandidate c : found) {
+          out.add(c.problem().isPresent() ? new ImportedImage(c, false, c.problem(), 0) : importer.importImage(c));
+        }
+      } finally {
+        listener.done();
+      }
+      if (options.checkLayers()) {
+        for (int i = 0; i < out.size(); i++) {
+          ImportedImage ii = out.get(i);
+          if (ii.stored()) {
+            Optional<String> bad = dev.airlock.store.LayerCheck.check(blobs, ii.candidate().image(), options.limits());
+            if (bad.isPresent()) {
+              ImageCandidate c = ii.candidate().withProblem(Reason.LAYER_DIFF_ID_MISMATCH, bad.get());
+              out.set(i, new ImportedImage(c, false, c.problem(), ii.copiedBytes()));
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Removes the blobs this import added that no stored image references (a refused medium leaves no trace). */
+    private void removeAdded(Set<String> added) {
+      if (added.isEmpty()) {
+        return;
+      }
+      try {
+        Set<String> referenced = db.transaction(ImageStore::referencedBlobs);
+        for (String d : added) {
+          if (!referenced.contains(d)) {
+            blobs.remove(dev.airlock.oci.Digest.parse(d));
+          }
+        }
+      } catch (RuntimeException | IOException e) {
+        listener.note("airlock: warning: could not remove the blobs of the refused medium: " + e.getMessage());
+      }
+    }
+
+    private void finish(Connection tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
+        TrustSnapshot snapshot, boolean trustChanged) throws SQLException {
+      Instant now = time.now();
+      PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
+          AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), detail)));
+      if (!files.isEmpty()) {
+        CheckpointStore.ImportResult cr;
+        try {
+          cr = CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+              CheckpointService.witnessKeys(snapshot), now);
+        } catch (CheckpointRefusedException e) {
+          throw new CheckpointRefused(e);
+        }
+        ObjectNode c = report.putObject("checkpoints");
+        c.put("added", cr.added().size());
+        c.put("unchanged", cr.unchanged().size());
+        c.put("proofs", cr.proofsStored());
+      }
+      boolean policyInstalled = PolicyChoice.installed(tx) != null;
+      if (!policyInstalled && options.whatIf() == null) {
+        report.put("warning", "no policy is installed: images are stored undecided (POLICY_NOT_INSTALLED);"
+            + " install one with 'airlock policy set FILE'");
+      }
+      ArrayNode images = report.putArray("images");
+      ArrayNode rejected = report.putArray("rejected");
+      BlobStore store = blobs;
+      for (ImportedImage ii : copied) {
+        ImageCandidate c = ii.candidate();
+        String first = c.references().isEmpty() ? c.source() : c.references().get(0).toString();
+        if (!ii.stored()) {
+          ImageCandidate.Problem p = ii.problem().orElseThrow();
+          ObjectNode j = rejected.addObject();
+          j.put("source", c.source());
+          j.put("digest", c.digest().toString());
+          j.put("reason", p.reason().name());
+          j.put("message", p.message());
+          ObjectNode d = JsonNodeFactory.instance.objectNode();
+          d.put("source", c.source());
+          d.put("message", p.message());
+          AuditLog.append(tx, who.event(time, "image.reject", c.digest() + " " + first, "rejected",
+              List.of(p.reason().name()), d));
+          rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
+          continue;
+        }
+        List<String> names = c.references().stream().map(ImageReference::toString).distinct().toList();
+        for (String ref : names) {
+          Optional<StoredImage> before = ImageStore.find(tx, ref);
+          if (before.isPresent() && !before.get().digest().equals(c.digest())) {
+            // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
+            ObjectNode d = JsonNodeFactory.instance.objectNode();
+            d.put("reference", ref);
+            d.put("from", before.get().digest().toString());
+            d.put("to", c.digest().toString());
+            AuditLog.append(tx, who.event(time, "image.tag-move", ref, "moved", List.of(), d));
+          }
+        }
+        ImageStore.record(tx, c, now);
+        List<String> asked = names.isEmpty() ? List.of(c.digest().toString()) : names;
+        for (String ref : asked) {
+          Decisions.Request req = new Decisions.Request(ref, CosignFlags.NONE, options.whatIf());
+          Verdict v;
+          boolean undecided = !policyInstalled && options.whatIf() == null;
+          if (undecided) {
+            v = Verdict.builder().subject(ref, c.digest().toString()).decision(Verdict.Decision.DENY)
+                .time(now, time.clockBehind() ? "verified-high-water-mark" : "system")
+                .check(dev.airlock.verify.Check.fail("policy.installed", Reason.POLICY_NOT_INSTALLED,
+                    "no policy installed; the image is stored undecided"))
+                .build();
+          } else {
+            v = Decisions.decide(tx, req, time, store).verdict();
+          }
+          ObjectNode vj = v.toJson();
+          String outcome = undecided ? "undecided" : v.decision().json();
+          ObjectNode detail = vj.deepCopy();
+          if (options.whatIf() != null) {
+            detail.put("whatIf", options.whatIf().origin());
+          }
+          AuditLog.append(tx, who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
+              c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
+          ObjectNode j = images.addObject();
+          j.put("reference", ref);
+          j.put("digest", c.digest().toString());
+          j.put("decision", outcome);
+          j.set("reasons", vj.path("reasons"));
+          j.set("verdict", vj);
+          rows.add(new Row(ref, c.digest().toString(), outcome, String.join(", ", Decisions.reasonNames(v))));
+        }
+      }
+      ObjectNode summary = JsonNodeFactory.instance.objectNode();
+      summary.put("images", images.size());
+      summary.put("rejected", rejected.size());
+      if (report.has("checkpoints")) {
+        summary.set("checkpoints", report.get("checkpoints"));
+      }
+      summary.put("trustChanged", trustChanged);
+      if (options.whatIf() != null) {
+        summary.put("whatIf", options.whatIf().origin());
+      }
+      AuditLog.append(tx, who.event(time, "import", subject, "ok", List.of(), summary));
+    }
+
+    private void refused(Reason reason, String message) {
+      try {
+        db.transaction(tx -> {
+          ObjectNode d = JsonNodeFactory.instance.objectNode();
+          d.put("message", message);
+          AuditLog.append(tx, who.event(time, "import", subject, "refused", List.of(reason.name()), d));
+          return null;
+        });
+      } catch (AirlockException e) {
+        listener.note("airlock: warning: the refused import could not be audited: " + e.getMessage());
+      }
+    }
+  }
+
+  static byte[] readBounded(Path f, long max) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (b.length > max) {
+        throw AirlockException.denied(Reason.LIMIT_SIZE, f + ": larger than " + max + " bytes");
+      }
+      return b;
+    }
+  }
+
+  /** The report's verdict of one image, for renderers. */
+  static JsonNode verdictOf(ObjectNode image) {
+    return image.path("verdict");
+  }
+}
