@@ -194,6 +194,19 @@ class AuditCommandTest {
     assertBad(verifyExport(List.of("{\"hello\":1}"), pub, "junk"), "AUDIT_EXPORT_MALFORMED", 0);
   }
 
+  /** Issue 12 item 11: a field added to one event line (hash intact) used to verify. */
+  @Test
+  void addedFieldInAnExportedEventIsTampering() throws Exception {
+    Home home = AuditHarness.initHome(dir, 4);
+    Path export = dir.resolve("audit.jsonl");
+    assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", export.toString()).code());
+    Path pub = AuditKeys.publicKeyFile(home);
+    List<String> lines = new ArrayList<>(Files.readAllLines(export));
+    assertEquals(0, verifyExport(lines, pub, "intact").code());
+    lines.set(3, lines.get(3).replace(",\"hash\":", ",\"operatorNote\": \"x\",\"hash\":"));
+    assertBad(verifyExport(lines, pub, "note"), "AUDIT_EXPORT_NOT_EXACT", 3);
+  }
+
   AuditHarness.Run verifyExport(List<String> lines, Path pub, String name) throws Exception {
     Path f = Files.write(dir.resolve(name + ".jsonl"), lines);
     return run("--json", "audit", "verify", f.toString(), "--key", pub.toString());
