@@ -214,29 +214,60 @@ public final class AuditExport {
     h.put("signature", Base64.getEncoder().encodeToString(sig));
     w.write(Json.write(h));
     w.write('\n');
-    StringBuilder sb = new StringBuilder(4096);
     for (AuditLog.StoredEvent e : events) {
-      sb.setLength(0);
-      sb.append("{\"type\":\"event\",\"seq\":").append(e.seq());
-      field(sb, "time", e.time());
-      field(sb, "operator", e.operator());
-      field(sb, "host", e.host());
-      field(sb, "command", e.command());
-      field(sb, "action", e.action());
-      field(sb, "subject", e.subject());
-      field(sb, "outcome", e.outcome());
-      sb.append(",\"reasons\":").append(e.reasonsJson());
-      sb.append(",\"detail\":").append(e.detailJson());
-      field(sb, "prevHash", e.prevHash());
-      field(sb, "hash", e.hash());
-      sb.append(",\"inclusionProof\":[");
-      List<byte[]> proof = tree.inclusionProof(e.seq() - 1, tree.size());
-      for (int i = 0; i < proof.size(); i++) {
-        sb.append(i == 0 ? "\"" : ",\"").append(Hashing.hex(proof.get(i))).append('"');
-      }
-      sb.append("]}\n");
-      w.write(sb.toString());
+      w.write(eventLine(e, tree.inclusionProof(e.seq() - 1, tree.size())));
+      w.write('\n');
     }
+  }
+
+  /**
+   * The header's fields in the order they are written; {@code since} and {@code until} only for a
+   * selection. The export is exact (docs/auditor-guide.md, "Exactness"): {@link ExportVerifier}
+   * refuses a header with any other field list.
+   */
+  static List<String> headerFields(boolean since, boolean until) {
+    List<String> f = new ArrayList<>(List.of("type", "mediaType", "applianceId", "origin", "keyName",
+        "publicKey", "checkpoint", "treeSize", "rootHash", "exportedAt"));
+    if (since) {
+      f.add("since");
+    }
+    if (until) {
+      f.add("until");
+    }
+    f.addAll(List.of("eventCount", "eventsDigest", "consistency", "signature"));
+    return f;
+  }
+
+  /** The fields of one entry of the header's {@code consistency} array, in order. */
+  static final List<String> CONSISTENCY_FIELDS = List.of("fromSize", "fromRoot", "proof");
+
+  /** The fields of an event line, in the order they are written. */
+  static final List<String> EVENT_FIELDS = List.of("type", "seq", "time", "operator", "host", "command",
+      "action", "subject", "outcome", "reasons", "detail", "prevHash", "hash", "inclusionProof");
+
+  /**
+   * One event line (without its newline) exactly as the appliance writes it. The verifier renders
+   * every line it reads again and compares the bytes, so the line format has one definition.
+   */
+  static String eventLine(AuditLog.StoredEvent e, List<byte[]> inclusionProof) {
+    StringBuilder sb = new StringBuilder(512 + e.detailJson().length());
+    sb.append("{\"type\":\"event\",\"seq\":").append(e.seq());
+    field(sb, "time", e.time());
+    field(sb, "operator", e.operator());
+    field(sb, "host", e.host());
+    field(sb, "command", e.command());
+    field(sb, "action", e.action());
+    field(sb, "subject", e.subject());
+    field(sb, "outcome", e.outcome());
+    sb.append(",\"reasons\":").append(e.reasonsJson());
+    sb.append(",\"detail\":").append(e.detailJson());
+    field(sb, "prevHash", e.prevHash());
+    field(sb, "hash", e.hash());
+    sb.append(",\"inclusionProof\":[");
+    for (int i = 0; i < inclusionProof.size(); i++) {
+      sb.append(i == 0 ? "\"" : ",\"").append(Hashing.hex(inclusionProof.get(i))).append('"');
+    }
+    return sb.append("]}").toString();
   }
 
   private static void field(StringBuilder sb, String name, String value) {
