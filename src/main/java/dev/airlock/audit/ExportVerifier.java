@@ -115,8 +115,14 @@ public final class ExportVerifier {
       }
       JsonNode header = Json.parse(headerLine.getBytes(StandardCharsets.UTF_8), what + " header");
       if (!header.isObject() || !"header".equals(header.path("type").textValue())
-          || !AuditExport.MEDIA_TYPE.equals(header.path("mediaType").textValue())) {
+          || !header.path("mediaType").asText().startsWith("application/vnd.airlock.audit-export.")) {
         throw malformed(what, "first line is not an airlock audit export header (" + AuditExport.MEDIA_TYPE + ")");
+      }
+      // each export is read under the rules of its own version (docs/auditor-guide.md, "Versions")
+      int exportVersion = AuditExport.exportVersion(header.path("mediaType").textValue());
+      if (exportVersion == 0) {
+        throw malformed(what, "media type " + header.path("mediaType").asText() + " is not one this airlock reads ("
+            + AuditExport.MEDIA_TYPE_V1 + ", " + AuditExport.MEDIA_TYPE + ")");
       }
       checkHeaderExact((ObjectNode) header, headerLine, what);
       checkHeaderSignature((ObjectNode) header, key, what);
@@ -161,7 +167,17 @@ public final class ExportVerifier {
         }
         long seq = seqNode.longValue();
         String where = what + ": event " + seq;
-        exactFields(e, AuditExport.EVENT_FIELDS, where, seq);
+        int version = AuditLog.FORMAT_V1;
+        if (exportVersion != AuditExport.EXPORT_V1) {
+          JsonNode v = e.get("version");
+          if (v == null || !v.isIntegralNumber()
+              || (v.intValue() != AuditLog.FORMAT_V1 && v.intValue() != AuditLog.FORMAT_V2) || !v.canConvertToInt()) {
+            throw notExact(seq, where + ": version must be " + AuditLog.FORMAT_V1 + " or " + AuditLog.FORMAT_V2
+                + " (the event format versions an export v" + exportVersion + " holds), not " + v);
+          }
+          version = v.intValue();
+        }
+        exactFields(e, AuditExport.eventFields(exportVersion, version), where, seq);
         if (seq <= prevSeq) {
           long first = pendingGap > 0 ? pendingGap : seq;
           throw tampered(Reason.AUDIT_EVENT_REORDERED, first, what + ": event " + first + " is out of order (event "
@@ -174,7 +190,9 @@ public final class ExportVerifier {
             eventText(e, "operator", where, seq), eventText(e, "host", where, seq), eventText(e, "command", where, seq),
             eventText(e, "action", where, seq), eventText(e, "subject", where, seq), eventText(e, "outcome", where, seq),
             Json.canonicalString(textArray(e, "reasons", where, seq)), Json.canonicalString(object(e, "detail", where, seq)),
-            eventText(e, "prevHash", where, seq), eventText(e, "hash", where, seq));
+            eventText(e, "prevHash", where, seq), eventText(e, "hash", where, seq), version,
+            optionalText(e, "account", where, seq), optionalText(e, "sudoUser", where, seq),
+            optionalText(e, "reason", where, seq));
         textArray(e, "inclusionProof", where, seq);
         byte[] canonical = s.canonical();
         if (!s.hash().equals(Hashing.hex(AuditLog.chainHash(hex(s.prevHash(), what), canonical)))) {
@@ -199,7 +217,7 @@ public final class ExportVerifier {
         }
         // Exactness: the hash covers the event's content, not the line's spelling. A line that
         // says the same in other bytes (spacing, escapes, key order inside detail) was edited.
-        if (!AuditExport.eventLine(s, inclusion).equals(line)) {
+        if (!AuditExport.eventLine(s, inclusion, exportVersion).equals(line)) {
           throw notExact(seq, where + " is not written exactly as the appliance writes it "
               + "(spacing, escapes or key order differ)");
         }
@@ -336,6 +354,18 @@ public final class ExportVerifier {
     JsonNode f = n.get(field);
     if (!f.isTextual()) {
       throw notExact(seq, where + ": " + field + " must be a string");
+    }
+    return f.textValue();
+  }
+
+  /** A v2 field: a string or null; absent (a v1 event) is null, the field list was checked. */
+  private static String optionalText(JsonNode n, String field, String where, long seq) {
+    JsonNode f = n.get(field);
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    if (!f.isTextual()) {
+      throw notExact(seq, where + ": " + field + " must be a string or null");
     }
     return f.textValue();
   }

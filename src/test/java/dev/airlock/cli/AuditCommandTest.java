@@ -10,6 +10,7 @@ import dev.airlock.audit.AuditCheckpoint;
 import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
+import dev.airlock.audit.AuditVerifier;
 import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
@@ -93,8 +94,8 @@ class AuditCommandTest {
     String hash = forged.computedHash();
     AuditHarness.sql(home, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 3",
         "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000",
-        "INSERT INTO audit_event VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
-            + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "')",
+        "INSERT INTO audit_event(" + AuditVerifier.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
+            + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "', 1, NULL, NULL, NULL)",
         "UPDATE audit_head SET seq = seq + 1");
     assertBad(verify(home), "AUDIT_EVENT_INSERTED", 3);
   }
@@ -279,7 +280,8 @@ class AuditCommandTest {
     assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", csv.toString(), "--format", "csv").code());
     assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", html.toString(), "--format", "html").code());
     List<String> rows = Files.readAllLines(csv);
-    assertEquals("seq,time,operator,host,command,action,subject,outcome,reasons,detail,hash", rows.get(0));
+    assertEquals("seq,version,time,operator,account,sudoUser,host,command,action,subject,outcome,reasons,reason,detail,hash",
+        rows.get(0));
     assertEquals(5, rows.size()); // header and 4 events (the export's own event comes after)
     assertTrue(rows.get(2).contains(",\"'=HYPERLINK(\"\"x\"\",\"\"y\"\"),<script>\","), rows.get(2));
     String page = Files.readString(html);
@@ -317,12 +319,9 @@ class AuditCommandTest {
     return Database.open(home).transaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
       try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT seq, event_time, operator, host, command, action, subject, outcome, reasons, detail, prev_hash, hash "
-              + "FROM audit_event ORDER BY seq")) {
+          "SELECT " + AuditVerifier.COLUMNS + " FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
-          out.add(new AuditLog.StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-              rs.getString(11), rs.getString(12)));
+          out.add(AuditVerifier.read(rs));
         }
       }
       return out;
@@ -338,7 +337,8 @@ class AuditCommandTest {
       AuditTree.Frontier f = AuditTree.Frontier.empty();
       for (AuditLog.StoredEvent r : rows) {
         AuditLog.StoredEvent n = new AuditLog.StoredEvent(r.seq(), r.time(), r.seq() == seq ? "someone-else" : r.operator(),
-            r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null);
+            r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null,
+            r.version(), r.account(), r.sudoUser(), r.reason());
         String hash = n.computedHash();
         try (PreparedStatement p = tx.prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
           p.setString(1, n.operator());
