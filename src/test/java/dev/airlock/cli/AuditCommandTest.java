@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditCheckpoint;
+import dev.airlock.audit.AuditFixtures;
 import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
@@ -208,6 +209,57 @@ class AuditCommandTest {
     assertBad(verifyExport(lines, pub, "note"), "AUDIT_EXPORT_NOT_EXACT", 3);
   }
 
+  /**
+   * An appliance upgraded to event format v2: its old database (golden, written by the code before
+   * v2) still verifies after the migration, and after v2 events are appended; the new export
+   * verifies against the export the auditor took before the upgrade.
+   */
+  @Test
+  void upgradedApplianceV1ThenV2VerifiesAndExtendsTheOldExport() throws Exception {
+    Home home = AuditFixtures.v1Home(dir);
+    Path v1 = AuditFixtures.v1Export(dir);
+    String h = home.root().toString();
+    String pub = AuditKeys.publicKeyFile(home).toString();
+    AuditHarness.Run before = verify(home);
+    assertEquals(0, before.code(), before.err());
+    assertEquals(10, before.json().get("events").asLong());
+    AuditHarness.append(home, "policy hospital", "airlock", "alice", "CR-77: vendor key rotation");
+    AuditHarness.append(home, 2, Instant.parse("2026-11-23T00:00:00Z"));
+    AuditHarness.Run after = verify(home);
+    assertEquals(0, after.code(), after.err());
+    assertEquals(14, after.json().get("events").asLong());
+    assertEquals(List.of(1, 2), AuditCommandTest.versions(home));
+    Path v2 = dir.resolve("v2.jsonl");
+    assertEquals(0, run("--home", h, "audit", "export", "-o", v2.toString()).code());
+    assertTrue(Files.readString(v2).contains("\"account\":\"airlock\",\"sudoUser\":\"alice\""));
+    AuditHarness.Run ok = run("--json", "audit", "verify", v2.toString(), "--key", pub, "--previous", v1.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(9, ok.json().get("previousTreeSize").asLong());
+    assertEquals(15, ok.json().get("treeSize").asLong());
+    // the old export alone, as before
+    assertEquals(0, run("audit", "verify", v1.toString(), "--key", pub).code());
+    // a bit flip in the reason of the v2 event, in the new export, is detected
+    List<String> lines = new ArrayList<>(Files.readAllLines(v2));
+    lines.set(12, lines.get(12).replace("CR-77", "CR-76"));
+    assertBad(verifyExport(lines, AuditKeys.publicKeyFile(home), "flip"), "AUDIT_EVENT_MODIFIED", 12);
+    // and in the database
+    AuditHarness.sql(home, "UPDATE audit_event SET sudo_user = 'alicE' WHERE seq = 12");
+    assertBad(verify(home), "AUDIT_EVENT_MODIFIED", 12);
+  }
+
+  static List<Integer> versions(Home home) {
+    return Database.open(home).transaction(tx -> {
+      List<Integer> out = new ArrayList<>();
+      try (Statement s = tx.createStatement();
+          ResultSet rs = s.executeQuery("SELECT DISTINCT format_version FROM audit_event ORDER BY 1")) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+      return out;
+    });
+  }
+
   AuditHarness.Run verifyExport(List<String> lines, Path pub, String name) throws Exception {
     Path f = Files.write(dir.resolve(name + ".jsonl"), lines);
     return run("--json", "audit", "verify", f.toString(), "--key", pub.toString());
@@ -275,6 +327,7 @@ class AuditCommandTest {
     Home home = AuditHarness.initHome(dir, 0);
     AuditHarness.append(home, "=HYPERLINK(\"x\",\"y\"),<script>");
     AuditHarness.append(home, 2, Instant.parse("2026-11-22T10:00:00Z"));
+    AuditHarness.append(home, "policy p", "svc-airlock", "alice", "=cmd|' /C calc'!A0 <b>why</b>");
     Path csv = dir.resolve("a.csv");
     Path html = dir.resolve("a.html");
     assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", csv.toString(), "--format", "csv").code());
@@ -282,11 +335,21 @@ class AuditCommandTest {
     List<String> rows = Files.readAllLines(csv);
     assertEquals("seq,version,time,operator,account,sudoUser,host,command,action,subject,outcome,reasons,reason,detail,hash",
         rows.get(0));
-    assertEquals(5, rows.size()); // header and 4 events (the export's own event comes after)
+    assertEquals(6, rows.size()); // header and 5 events (the export's own event comes after)
     assertTrue(rows.get(2).contains(",\"'=HYPERLINK(\"\"x\"\",\"\"y\"\"),<script>\","), rows.get(2));
+    // v2: version, account, sudo user and reason (a formula-like reason is defused); null is empty
+    assertTrue(rows.get(2).startsWith("\"2\",\"2\",\"2026-11-22T10:00:00Z\",\"tester\",\"\",\"\",\"testhost\","), rows.get(2));
+    assertTrue(rows.get(5).startsWith("\"5\",\"2\",\"2026-11-22T10:00:00Z\",\"tester\",\"svc-airlock\",\"alice\",\"testhost\","),
+        rows.get(5));
+    assertTrue(rows.get(5).contains(",\"\",\"'=cmd|' /C calc'!A0 <b>why</b>\",\"{}\","), rows.get(5));
     String page = Files.readString(html);
     assertTrue(page.startsWith("<!DOCTYPE html>"));
     assertTrue(page.contains("&lt;script&gt;"));
+    assertTrue(page.contains("<th>account</th><th>sudo user</th>") && page.contains("<th>reason given</th>"), page);
+    assertTrue(page.contains("<td>svc-airlock</td><td>alice</td>"), page);
+    assertTrue(page.contains("=cmd|&#39; /C calc&#39;!A0 &lt;b&gt;why&lt;/b&gt;"), page);
+    assertTrue(page.contains("<i>(none)</i>"), "a v2 event without a reason says so");
+    assertFalse(page.contains("<b>"));
     assertFalse(page.contains("<script"), "no script, no external resources");
     assertFalse(page.contains("http://") || page.contains("https://") || page.contains("src="));
   }
