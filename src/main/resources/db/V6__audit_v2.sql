@@ -1,4 +1,4 @@
--- V6: audit event format v2 (dev.airlock.audit; docs/auditor-guide.md, "Versions").
+-- V6: audit event format v2 (dev.airlock.audit; docs/auditor-guide.md, section 3a).
 -- Every event states its format version. The rows written before this migration are format v1
 -- (their hash covers the V1 columns only) and get 1 here; v1 rows have no account, sudo_user or
 -- reason (NULL), and the verifier refuses a v1 row that has one. From now on every row is written

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * One audit event before it is appended (the log assigns the sequence number and hashes; it is
- * stored as format v2, docs/auditor-guide.md "Versions"). 21 CFR Part 11 style: who
+ * stored as format v2, docs/auditor-guide.md section 3a). 21 CFR Part 11 style: who
  * ({@code operator}, {@code account}, {@code sudoUser}, {@code host}), what ({@code command},
  * {@code action}, {@code subject}), when ({@code time}, trusted clock), why ({@code reason}, the
  * operator's own words; {@code outcome}, {@code reasons}, {@code detail}: the verdict or change as

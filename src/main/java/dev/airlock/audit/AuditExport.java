@@ -38,8 +38,12 @@ import java.util.function.Function;
  *       export time, the filter, the number and a digest of the exported events, consistency proofs
  *       from every checkpoint this appliance handed out before, and an Ed25519 signature over the
  *       header (so a dropped event line or a changed filter shows);
- *   <li>one line per selected event with its chain hash and an inclusion proof to the checkpoint.
+ *   <li>one line per selected event with its format version, its chain hash and an inclusion
+ *       proof to the checkpoint.
  * </ol>
+ *
+ * The lines are written by {@link #eventLine} and {@link #headerFields}, which the verifier uses
+ * to check that an export is exactly what was written.
  *
  * {@code csv} and {@code html} are for reading; they carry the same events and checkpoint but no
  * proofs. Every export is itself an audit event, appended in the same transaction.
@@ -233,7 +237,7 @@ public final class AuditExport {
 
   /**
    * The header's fields in the order they are written; {@code since} and {@code until} only for a
-   * selection. The export is exact (docs/auditor-guide.md, "Exactness"): {@link ExportVerifier}
+   * selection. The export is exact (docs/auditor-guide.md, section 3b): {@link ExportVerifier}
    * refuses a header with any other field list.
    */
   static List<String> headerFields(boolean since, boolean until) {

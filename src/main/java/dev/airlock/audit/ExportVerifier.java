@@ -31,6 +31,13 @@ import java.util.Map;
  * checkpoint signature, the header signature (filter, event count and digest), every event hash,
  * the chain between consecutive exported events, every inclusion proof, and the consistency proofs
  * the export carries; with a previous export, that the log only grew since.
+ *
+ * <p>Each file is read under the rules of its own export version (header {@code mediaType}) and
+ * each event under those of its own event format version, so an export written before event
+ * format v2 still verifies, also as the previous export of a newer one. The format is exact
+ * (docs/auditor-guide.md, section 3b): a field a line's version does not define, a missing,
+ * reordered or mistyped one, or any other spelling of the line is {@link
+ * Reason#AUDIT_EXPORT_NOT_EXACT}, because the hashes cover an event's content but not its line.
  */
 public final class ExportVerifier {
   private ExportVerifier() {}
@@ -118,7 +125,7 @@ public final class ExportVerifier {
           || !header.path("mediaType").asText().startsWith("application/vnd.airlock.audit-export.")) {
         throw malformed(what, "first line is not an airlock audit export header (" + AuditExport.MEDIA_TYPE + ")");
       }
-      // each export is read under the rules of its own version (docs/auditor-guide.md, "Versions")
+      // each export is read under the rules of its own version (docs/auditor-guide.md, section 3a)
       int exportVersion = AuditExport.exportVersion(header.path("mediaType").textValue());
       if (exportVersion == 0) {
         throw malformed(what, "media type " + header.path("mediaType").asText() + " is not one this airlock reads ("

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The export format is exact (docs/auditor-guide.md, "Exactness"): a line with a field its
+ * The export format is exact (docs/auditor-guide.md, section 3b): a line with a field its
  * version does not define, without one it requires, or written in any other way than the appliance
  * writes it, is tampering, even when the hashed content is intact. Each case mutates the golden v1
  * export (written by the code before format v2) and expects rejection.
