@@ -211,7 +211,7 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           AuditLog.StoredEvent e = AuditVerifier.read(rs);
-          if (e.seq() != frontier.size() + 1) {
+          if (e.seq() != frontier.size() + 1 || e.formatProblem() != null) {
             return;
           }
           frontier.append(e.leafHash());

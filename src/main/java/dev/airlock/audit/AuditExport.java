@@ -38,14 +38,25 @@ import java.util.function.Function;
  *       export time, the filter, the number and a digest of the exported events, consistency proofs
  *       from every checkpoint this appliance handed out before, and an Ed25519 signature over the
  *       header (so a dropped event line or a changed filter shows);
- *   <li>one line per selected event with its chain hash and an inclusion proof to the checkpoint.
+ *   <li>one line per selected event with its format version, its chain hash and an inclusion
+ *       proof to the checkpoint.
  * </ol>
+ *
+ * The lines are written by {@link #eventLine} and {@link #headerFields}, which the verifier uses
+ * to check that an export is exactly what was written.
  *
  * {@code csv} and {@code html} are for reading; they carry the same events and checkpoint but no
  * proofs. Every export is itself an audit event, appended in the same transaction.
  */
 public final class AuditExport {
-  public static final String MEDIA_TYPE = "application/vnd.airlock.audit-export.v1+jsonl";
+  /**
+   * The export format written now (v2): every event line states its event format version. Read
+   * also: {@link #MEDIA_TYPE_V1}, the exports written before event format v2 (all events v1, no
+   * version field); each is verified under the rules of its own version.
+   */
+  public static final String MEDIA_TYPE = "application/vnd.airlock.audit-export.v2+jsonl";
+  /** The export format written before event format v2. */
+  public static final String MEDIA_TYPE_V1 = "application/vnd.airlock.audit-export.v1+jsonl";
   private static final int BATCH = 10_000;
 
   private AuditExport() {}
@@ -90,6 +101,10 @@ public final class AuditExport {
             if (e.seq() != last + 1) {
               throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MISSING, last + 1,
                   "event " + (last + 1) + " is missing; run 'airlock audit verify'");
+            }
+            if (e.formatProblem() != null) {
+              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
+                  "event " + e.seq() + " " + e.formatProblem() + "; run 'airlock audit verify'");
             }
             last = e.seq();
             System.arraycopy(e.leafHash(), 0, leaves, (int) ((last - 1) * AuditTree.H), AuditTree.H);
@@ -214,45 +229,123 @@ public final class AuditExport {
     h.put("signature", Base64.getEncoder().encodeToString(sig));
     w.write(Json.write(h));
     w.write('\n');
-    StringBuilder sb = new StringBuilder(4096);
     for (AuditLog.StoredEvent e : events) {
-      sb.setLength(0);
-      sb.append("{\"type\":\"event\",\"seq\":").append(e.seq());
-      field(sb, "time", e.time());
-      field(sb, "operator", e.operator());
-      field(sb, "host", e.host());
-      field(sb, "command", e.command());
-      field(sb, "action", e.action());
-      field(sb, "subject", e.subject());
-      field(sb, "outcome", e.outcome());
-      sb.append(",\"reasons\":").append(e.reasonsJson());
-      sb.append(",\"detail\":").append(e.detailJson());
-      field(sb, "prevHash", e.prevHash());
-      field(sb, "hash", e.hash());
-      sb.append(",\"inclusionProof\":[");
-      List<byte[]> proof = tree.inclusionProof(e.seq() - 1, tree.size());
-      for (int i = 0; i < proof.size(); i++) {
-        sb.append(i == 0 ? "\"" : ",\"").append(Hashing.hex(proof.get(i))).append('"');
-      }
-      sb.append("]}\n");
-      w.write(sb.toString());
+      w.write(eventLine(e, tree.inclusionProof(e.seq() - 1, tree.size()), EXPORT_V2));
+      w.write('\n');
     }
+  }
+
+  /**
+   * The header's fields in the order they are written; {@code since} and {@code until} only for a
+   * selection. The export is exact (docs/auditor-guide.md, section 3b): {@link ExportVerifier}
+   * refuses a header with any other field list.
+   */
+  static List<String> headerFields(boolean since, boolean until) {
+    List<String> f = new ArrayList<>(List.of("type", "mediaType", "applianceId", "origin", "keyName",
+        "publicKey", "checkpoint", "treeSize", "rootHash", "exportedAt"));
+    if (since) {
+      f.add("since");
+    }
+    if (until) {
+      f.add("until");
+    }
+    f.addAll(List.of("eventCount", "eventsDigest", "consistency", "signature"));
+    return f;
+  }
+
+  /** The fields of one entry of the header's {@code consistency} array, in order. */
+  static final List<String> CONSISTENCY_FIELDS = List.of("fromSize", "fromRoot", "proof");
+
+  /** Export format versions (the header's media type). */
+  static final int EXPORT_V1 = 1;
+  static final int EXPORT_V2 = 2;
+
+  /** The export format version of a header media type, or 0 if it is not one airlock reads. */
+  static int exportVersion(String mediaType) {
+    if (MEDIA_TYPE.equals(mediaType)) {
+      return EXPORT_V2;
+    }
+    return MEDIA_TYPE_V1.equals(mediaType) ? EXPORT_V1 : 0;
+  }
+
+  private static final List<String> EVENT_FIELDS_EXPORT_V1 = List.of("type", "seq", "time", "operator",
+      "host", "command", "action", "subject", "outcome", "reasons", "detail", "prevHash", "hash",
+      "inclusionProof");
+  private static final List<String> EVENT_FIELDS_V1 = List.of("type", "version", "seq", "time", "operator",
+      "host", "command", "action", "subject", "outcome", "reasons", "detail", "prevHash", "hash",
+      "inclusionProof");
+  private static final List<String> EVENT_FIELDS_V2 = List.of("type", "version", "seq", "time", "operator",
+      "account", "sudoUser", "host", "command", "action", "subject", "outcome", "reasons", "reason", "detail",
+      "prevHash", "hash", "inclusionProof");
+
+  /**
+   * The fields of an event line, in the order they are written: in an export v1 (no
+   * {@code version}: every event is v1); in an export v2, those of the event's own format version.
+   */
+  static List<String> eventFields(int exportVersion, int eventVersion) {
+    if (exportVersion == EXPORT_V1) {
+      return EVENT_FIELDS_EXPORT_V1;
+    }
+    return eventVersion == AuditLog.FORMAT_V1 ? EVENT_FIELDS_V1 : EVENT_FIELDS_V2;
+  }
+
+  /**
+   * One event line (without its newline) exactly as the appliance writes it in an export of
+   * {@code exportVersion}. The verifier renders every line it reads again and compares the bytes,
+   * so the line format has one definition.
+   */
+  static String eventLine(AuditLog.StoredEvent e, List<byte[]> inclusionProof, int exportVersion) {
+    if (exportVersion == EXPORT_V1 && e.version() != AuditLog.FORMAT_V1) {
+      throw new IllegalArgumentException("an export v1 holds only format v1 events");
+    }
+    boolean v2 = e.version() == AuditLog.FORMAT_V2;
+    StringBuilder sb = new StringBuilder(512 + e.detailJson().length());
+    sb.append("{\"type\":\"event\"");
+    if (exportVersion != EXPORT_V1) {
+      sb.append(",\"version\":").append(e.version());
+    }
+    sb.append(",\"seq\":").append(e.seq());
+    field(sb, "time", e.time());
+    field(sb, "operator", e.operator());
+    if (v2) {
+      field(sb, "account", e.account());
+      field(sb, "sudoUser", e.sudoUser());
+    }
+    field(sb, "host", e.host());
+    field(sb, "command", e.command());
+    field(sb, "action", e.action());
+    field(sb, "subject", e.subject());
+    field(sb, "outcome", e.outcome());
+    sb.append(",\"reasons\":").append(e.reasonsJson());
+    if (v2) {
+      field(sb, "reason", e.reason());
+    }
+    sb.append(",\"detail\":").append(e.detailJson());
+    field(sb, "prevHash", e.prevHash());
+    field(sb, "hash", e.hash());
+    sb.append(",\"inclusionProof\":[");
+    for (int i = 0; i < inclusionProof.size(); i++) {
+      sb.append(i == 0 ? "\"" : ",\"").append(Hashing.hex(inclusionProof.get(i))).append('"');
+    }
+    return sb.append("]}").toString();
   }
 
   private static void field(StringBuilder sb, String name, String value) {
     sb.append(",\"").append(name).append("\":");
-    AuditLog.Canonical.string(value, sb);
+    AuditLog.Canonical.stringOrNull(value, sb);
   }
 
-  static final String[] CSV_COLUMNS = {"seq", "time", "operator", "host", "command", "action",
-      "subject", "outcome", "reasons", "detail", "hash"};
+  static final String[] CSV_COLUMNS = {"seq", "version", "time", "operator", "account", "sudoUser", "host",
+      "command", "action", "subject", "outcome", "reasons", "reason", "detail", "hash"};
 
   private static void writeCsv(Writer w, List<AuditLog.StoredEvent> events) throws IOException {
     w.write(String.join(",", CSV_COLUMNS));
     w.write("\r\n");
     for (AuditLog.StoredEvent e : events) {
-      String[] v = {Long.toString(e.seq()), e.time(), e.operator(), e.host(), e.command(), e.action(),
-          e.subject(), e.outcome(), String.join(" ", e.reasons()), e.detailJson(), e.hash()};
+      // null (v1 events, or not recorded) is an empty cell
+      String[] v = {Long.toString(e.seq()), Integer.toString(e.version()), e.time(), e.operator(),
+          orEmpty(e.account()), orEmpty(e.sudoUser()), e.host(), e.command(), e.action(), e.subject(), e.outcome(),
+          String.join(" ", e.reasons()), orEmpty(e.reason()), e.detailJson(), e.hash()};
       for (int i = 0; i < v.length; i++) {
         if (i > 0) {
           w.write(',');
@@ -261,6 +354,10 @@ public final class AuditExport {
       }
       w.write("\r\n");
     }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /**
@@ -292,17 +389,30 @@ public final class AuditExport {
     w.write("<dt>Audit public key</dt><dd><pre>" + esc(Keys.toPem(pub)) + "</pre></dd></dl>\n");
     w.write("<p>This page is for reading. The evidence format is the JSONL export, checked with "
         + "<code>airlock audit verify EXPORT --key audit.pub</code>.</p>\n");
-    w.write("<table><thead><tr><th>#</th><th>time (UTC)</th><th>operator</th><th>host</th><th>command</th>"
-        + "<th>action</th><th>subject</th><th>outcome</th><th>reasons</th><th>detail</th><th>hash</th></tr></thead><tbody>\n");
+    w.write("<p>Format v1 events (written before airlock recorded account, sudo user and reason) show "
+        + "&ldquo;&mdash;&rdquo; in those columns; a v2 event shows &ldquo;(none)&rdquo; where the value was not "
+        + "recorded.</p>\n");
+    w.write("<table><thead><tr><th>#</th><th>v</th><th>time (UTC)</th><th>operator</th><th>account</th>"
+        + "<th>sudo user</th><th>host</th><th>command</th><th>action</th><th>subject</th><th>outcome</th>"
+        + "<th>reasons</th><th>reason given</th><th>detail</th><th>hash</th></tr></thead><tbody>\n");
     for (AuditLog.StoredEvent e : events) {
-      w.write("<tr class=\"" + esc(e.outcome()) + "\"><td>" + e.seq() + "</td><td>" + esc(e.time()) + "</td><td>"
-          + esc(e.operator()) + "</td><td>" + esc(e.host()) + "</td><td>" + esc(e.command()) + "</td><td>"
-          + esc(e.action()) + "</td><td><code>" + esc(e.subject()) + "</code></td><td>" + esc(e.outcome())
-          + "</td><td>" + esc(String.join(" ", e.reasons())) + "</td><td><pre>"
-          + esc(Json.writePretty(e.detail())) + "</pre></td><td><code>" + esc(e.hash().substring(0, 16))
-          + "…</code></td></tr>\n");
+      w.write("<tr class=\"" + esc(e.outcome()) + "\"><td>" + e.seq() + "</td><td>" + e.version() + "</td><td>"
+          + esc(e.time()) + "</td><td>" + esc(e.operator()) + "</td><td>" + htmlOptional(e, e.account())
+          + "</td><td>" + htmlOptional(e, e.sudoUser()) + "</td><td>" + esc(e.host()) + "</td><td>"
+          + esc(e.command()) + "</td><td>" + esc(e.action()) + "</td><td><code>" + esc(e.subject())
+          + "</code></td><td>" + esc(e.outcome()) + "</td><td>" + esc(String.join(" ", e.reasons()))
+          + "</td><td>" + htmlOptional(e, e.reason()) + "</td><td><pre>" + esc(Json.writePretty(e.detail()))
+          + "</pre></td><td><code>" + esc(e.hash().substring(0, 16)) + "…</code></td></tr>\n");
     }
     w.write("</tbody></table>\n</body></html>\n");
+  }
+
+  /** A v2 field: "—" for a v1 event (the field does not exist), "(none)" when not recorded. */
+  private static String htmlOptional(AuditLog.StoredEvent e, String value) {
+    if (e.version() == AuditLog.FORMAT_V1) {
+      return "&mdash;";
+    }
+    return value == null ? "<i>(none)</i>" : esc(value);
   }
 
   static String esc(String s) {

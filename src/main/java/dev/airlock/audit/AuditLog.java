@@ -25,10 +25,20 @@ import java.util.List;
  * chain; the first prev_hash is 32 zero bytes) and is leaf {@code seq - 1} of an RFC 9162 Merkle
  * tree whose leaf entry is the same canonical bytes. The head row keeps the chain head and the
  * tree's compact range, so signing a checkpoint needs no scan of the table.
+ *
+ * <p>Each event states its format version ({@link StoredEvent#canonical()}): rows written before
+ * migration V6 are {@link #FORMAT_V1} and keep their hash rules; new events are {@link #FORMAT_V2}.
+ * One log may hold v1 events followed by v2 events (an upgraded appliance).
  */
 public final class AuditLog {
   /** prev_hash of event 1. */
   public static final String GENESIS = "0".repeat(64);
+  /** Event format v1: the ten fields of migration V1. */
+  public static final int FORMAT_V1 = 1;
+  /** Event format v2: v1 plus account, sudoUser, reason and the version itself. */
+  public static final int FORMAT_V2 = 2;
+  /** The format new events are written in. */
+  public static final int CURRENT_FORMAT = FORMAT_V2;
 
   private AuditLog() {}
 
@@ -43,14 +53,16 @@ public final class AuditLog {
       long seq = head.seq() + 1;
       StoredEvent s = new StoredEvent(seq, e.time().toString(), e.operator(), e.host(), e.command(),
           e.action(), e.subject(), e.outcome(), reasonsJson(e.reasons()),
-          Json.canonicalString(e.detail()), head.hash(), null);
+          Json.canonicalString(e.detail()), head.hash(), null, CURRENT_FORMAT, e.account(), e.sudoUser(),
+          e.reason());
       byte[] canonical = s.canonical();
       String hash = Hashing.hex(chainHash(Hashing.unhex(head.hash()), canonical));
       AuditTree.Frontier f = head.frontier();
       f.append(AuditTree.leafHash(canonical));
       try (PreparedStatement p = tx.prepareStatement(
           "INSERT INTO audit_event(seq, event_time, operator, host, command, action, subject, outcome, "
-              + "reasons, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+              + "reasons, detail, prev_hash, hash, format_version, account, sudo_user, reason) "
+              + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         p.setLong(1, seq);
         p.setString(2, s.time());
         p.setString(3, s.operator());
@@ -63,6 +75,10 @@ public final class AuditLog {
         p.setString(10, s.detailJson());
         p.setString(11, s.prevHash());
         p.setString(12, hash);
+        p.setInt(13, s.version());
+        p.setString(14, s.account());
+        p.setString(15, s.sudoUser());
+        p.setString(16, s.reason());
         p.executeUpdate();
       }
       try (PreparedStatement p =
@@ -122,20 +138,65 @@ public final class AuditLog {
 
   /**
    * One event as stored (and as exported). {@code reasonsJson} and {@code detailJson} are the
-   * stored canonical JSON texts; {@code hash} may be null before it is computed.
+   * stored canonical JSON texts; {@code hash} may be null before it is computed. {@code version}
+   * is the event's format version; {@code account}, {@code sudoUser} and {@code reason} exist from
+   * {@link #FORMAT_V2} on (null: not known / not given) and must be null in a v1 event, whose hash
+   * does not cover them ({@link #formatProblem()}).
    */
   public record StoredEvent(long seq, String time, String operator, String host, String command,
       String action, String subject, String outcome, String reasonsJson, String detailJson,
-      String prevHash, String hash) {
+      String prevHash, String hash, int version, String account, String sudoUser, String reason) {
+
+    /** A format v1 event (as written before migration V6). */
+    public StoredEvent(long seq, String time, String operator, String host, String command,
+        String action, String subject, String outcome, String reasonsJson, String detailJson,
+        String prevHash, String hash) {
+      this(seq, time, operator, host, command, action, subject, outcome, reasonsJson, detailJson,
+          prevHash, hash, FORMAT_V1, null, null, null);
+    }
+
+    /**
+     * Why this event cannot be hashed under its own version, or null if it can: an unknown
+     * version, or a v1 event carrying a v2 field (its hash would not cover it, so it is refused
+     * rather than ignored). Callers MUST check this before {@link #canonical()}.
+     */
+    public String formatProblem() {
+      if (version == FORMAT_V1) {
+        return account == null && sudoUser == null && reason == null ? null
+            : "is format v1 but carries account, sudoUser or reason, which v1 does not have and its hash does not cover";
+      }
+      return version == FORMAT_V2 ? null : "has format version " + version + ", which this airlock does not know";
+    }
 
     /**
      * The canonical event bytes (RFC 8785): the chain hash and the Merkle leaf cover exactly these.
      * Keys in UTF-16 order; the stored reasons and detail texts are embedded as they are, so the
      * hash covers the stored bytes and any change to them shows.
+     *
+     * <ul>
+     *   <li>v1: {@code action, command, detail, host, operator, outcome, reasons, seq, subject,
+     *       time} (unchanged since V1, so existing logs and exports keep verifying);
+     *   <li>v2: {@code account, action, command, detail, host, operator, outcome, reason, reasons,
+     *       seq, subject, sudoUser, time, version}, null fields as JSON {@code null}. The version
+     *       is hashed, so a v2 event can never be passed off as a v1 event with the same hash.
+     * </ul>
+     *
+     * @throws IllegalStateException if {@link #formatProblem()} is not null
      */
     public byte[] canonical() {
-      StringBuilder sb = new StringBuilder(256 + detailJson.length());
-      sb.append("{\"action\":");
+      String problem = formatProblem();
+      if (problem != null) {
+        throw new IllegalStateException("event " + seq + " " + problem);
+      }
+      boolean v2 = version == FORMAT_V2;
+      StringBuilder sb = new StringBuilder(320 + detailJson.length() + (reason == null ? 0 : reason.length()));
+      sb.append('{');
+      if (v2) {
+        sb.append("\"account\":");
+        Canonical.stringOrNull(account, sb);
+        sb.append(',');
+      }
+      sb.append("\"action\":");
       Canonical.string(action, sb);
       sb.append(",\"command\":");
       Canonical.string(command, sb);
@@ -146,12 +207,23 @@ public final class AuditLog {
       Canonical.string(operator, sb);
       sb.append(",\"outcome\":");
       Canonical.string(outcome, sb);
+      if (v2) {
+        sb.append(",\"reason\":");
+        Canonical.stringOrNull(reason, sb);
+      }
       sb.append(",\"reasons\":").append(reasonsJson);
       sb.append(",\"seq\":").append(seq);
       sb.append(",\"subject\":");
       Canonical.string(subject, sb);
+      if (v2) {
+        sb.append(",\"sudoUser\":");
+        Canonical.stringOrNull(sudoUser, sb);
+      }
       sb.append(",\"time\":");
       Canonical.string(time, sb);
+      if (v2) {
+        sb.append(",\"version\":").append(version);
+      }
       sb.append('}');
       return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -176,7 +248,7 @@ public final class AuditLog {
 
     StoredEvent withSeq(long s) {
       return new StoredEvent(s, time, operator, host, command, action, subject, outcome, reasonsJson,
-          detailJson, prevHash, hash);
+          detailJson, prevHash, hash, version, account, sudoUser, reason);
     }
   }
 
@@ -185,6 +257,14 @@ public final class AuditLog {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Canonical() {}
+
+    static void stringOrNull(String s, StringBuilder sb) {
+      if (s == null) {
+        sb.append("null");
+      } else {
+        string(s, sb);
+      }
+    }
 
     static void string(String s, StringBuilder sb) {
       sb.append('"');

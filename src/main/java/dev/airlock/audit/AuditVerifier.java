@@ -53,8 +53,7 @@ public final class AuditVerifier {
     while (true) {
       int n = 0;
       try (PreparedStatement ps = tx.prepareStatement(
-          "SELECT seq, event_time, operator, host, command, action, subject, outcome, reasons, detail, "
-              + "prev_hash, hash FROM audit_event WHERE seq > ? ORDER BY seq LIMIT " + BATCH)) {
+          "SELECT " + COLUMNS + " FROM audit_event WHERE seq > ? ORDER BY seq LIMIT " + BATCH)) {
         ps.setLong(1, last);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -64,6 +63,10 @@ public final class AuditVerifier {
             if (r.seq() > expected) {
               throw tampered(Reason.AUDIT_EVENT_MISSING, expected,
                   "event " + expected + " is missing (deleted): the next stored event is " + r.seq());
+            }
+            String problem = r.formatProblem();
+            if (problem != null) {
+              throw tampered(Reason.AUDIT_EVENT_MODIFIED, r.seq(), "event " + r.seq() + " was modified: it " + problem);
             }
             byte[] canonical = r.canonical();
             boolean selfOk = r.hash() != null && r.prevHash() != null
@@ -158,14 +161,20 @@ public final class AuditVerifier {
     }
   }
 
-  static AuditLog.StoredEvent read(ResultSet rs) throws SQLException {
+  /**
+   * Reads one row selected with {@link #COLUMNS}. The format version is read as the integer it is
+   * (a NULL would read as 0, an unknown version, and is refused by the verifier).
+   */
+  public static AuditLog.StoredEvent read(ResultSet rs) throws SQLException {
     return new AuditLog.StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-        rs.getString(10), rs.getString(11), rs.getString(12));
+        rs.getString(10), rs.getString(11), rs.getString(12), rs.getInt(13), rs.getString(14),
+        rs.getString(15), rs.getString(16));
   }
 
-  static final String COLUMNS = "seq, event_time, operator, host, command, action, subject, outcome, "
-      + "reasons, detail, prev_hash, hash";
+  /** The columns of {@code audit_event} that {@link #read} maps, in its order. */
+  public static final String COLUMNS = "seq, event_time, operator, host, command, action, subject, outcome, "
+      + "reasons, detail, prev_hash, hash, format_version, account, sudo_user, reason";
 
   private static byte[] unhex(String h) {
     try {

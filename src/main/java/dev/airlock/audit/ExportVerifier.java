@@ -31,6 +31,13 @@ import java.util.Map;
  * checkpoint signature, the header signature (filter, event count and digest), every event hash,
  * the chain between consecutive exported events, every inclusion proof, and the consistency proofs
  * the export carries; with a previous export, that the log only grew since.
+ *
+ * <p>Each file is read under the rules of its own export version (header {@code mediaType}) and
+ * each event under those of its own event format version, so an export written before event
+ * format v2 still verifies, also as the previous export of a newer one. The format is exact
+ * (docs/auditor-guide.md, section 3b): a field a line's version does not define, a missing,
+ * reordered or mistyped one, or any other spelling of the line is {@link
+ * Reason#AUDIT_EXPORT_NOT_EXACT}, because the hashes cover an event's content but not its line.
  */
 public final class ExportVerifier {
   private ExportVerifier() {}
@@ -114,9 +121,17 @@ public final class ExportVerifier {
         throw malformed(what, "empty file");
       }
       JsonNode header = Json.parse(headerLine.getBytes(StandardCharsets.UTF_8), what + " header");
-      if (!"header".equals(header.path("type").asText()) || !AuditExport.MEDIA_TYPE.equals(header.path("mediaType").asText())) {
+      if (!header.isObject() || !"header".equals(header.path("type").textValue())
+          || !header.path("mediaType").asText().startsWith("application/vnd.airlock.audit-export.")) {
         throw malformed(what, "first line is not an airlock audit export header (" + AuditExport.MEDIA_TYPE + ")");
       }
+      // each export is read under the rules of its own version (docs/auditor-guide.md, section 3a)
+      int exportVersion = AuditExport.exportVersion(header.path("mediaType").textValue());
+      if (exportVersion == 0) {
+        throw malformed(what, "media type " + header.path("mediaType").asText() + " is not one this airlock reads ("
+            + AuditExport.MEDIA_TYPE_V1 + ", " + AuditExport.MEDIA_TYPE + ")");
+      }
+      checkHeaderExact((ObjectNode) header, headerLine, what);
       checkHeaderSignature((ObjectNode) header, key, what);
       AuditCheckpoint cp = AuditCheckpoint.verify(text(header, "checkpoint", what), key, what + " checkpoint");
       if (header.path("treeSize").asLong(-1) != cp.size()
@@ -145,14 +160,31 @@ public final class ExportVerifier {
       String prevHash = null;
       String line;
       while ((line = readLine(in, maxLine, what)) != null) {
+        long lineNo = count + 2;
         if (line.isEmpty()) {
-          continue;
+          throw notExact(0, what + ": line " + lineNo + " is blank; an export has no blank lines");
         }
-        JsonNode e = Json.parse(line.getBytes(StandardCharsets.UTF_8), what + " line " + (count + 2));
-        long seq = e.path("seq").asLong(-1);
-        if (!"event".equals(e.path("type").asText()) || seq < 1) {
-          throw malformed(what, "line " + (count + 2) + " is not an event");
+        JsonNode e = Json.parse(line.getBytes(StandardCharsets.UTF_8), what + " line " + lineNo);
+        if (!e.isObject() || !"event".equals(e.path("type").textValue())) {
+          throw notExact(0, what + ": line " + lineNo + " is not an event line (\"type\":\"event\")");
         }
+        JsonNode seqNode = e.get("seq");
+        if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1) {
+          throw notExact(0, what + ": line " + lineNo + ": seq must be a positive integer");
+        }
+        long seq = seqNode.longValue();
+        String where = what + ": event " + seq;
+        int version = AuditLog.FORMAT_V1;
+        if (exportVersion != AuditExport.EXPORT_V1) {
+          JsonNode v = e.get("version");
+          if (v == null || !v.isIntegralNumber()
+              || (v.intValue() != AuditLog.FORMAT_V1 && v.intValue() != AuditLog.FORMAT_V2) || !v.canConvertToInt()) {
+            throw notExact(seq, where + ": version must be " + AuditLog.FORMAT_V1 + " or " + AuditLog.FORMAT_V2
+                + " (the event format versions an export v" + exportVersion + " holds), not " + v);
+          }
+          version = v.intValue();
+        }
+        exactFields(e, AuditExport.eventFields(exportVersion, version), where, seq);
         if (seq <= prevSeq) {
           long first = pendingGap > 0 ? pendingGap : seq;
           throw tampered(Reason.AUDIT_EVENT_REORDERED, first, what + ": event " + first + " is out of order (event "
@@ -161,10 +193,14 @@ public final class ExportVerifier {
         if (seq > cp.size()) {
           throw tampered(Reason.AUDIT_EVENT_INSERTED, seq, what + ": event " + seq + " is beyond the checkpoint's " + cp.size() + " events");
         }
-        AuditLog.StoredEvent s = new AuditLog.StoredEvent(seq, text(e, "time", what), text(e, "operator", what),
-            text(e, "host", what), text(e, "command", what), text(e, "action", what), text(e, "subject", what),
-            text(e, "outcome", what), Json.canonicalString(e.path("reasons")), Json.canonicalString(e.path("detail")),
-            text(e, "prevHash", what), text(e, "hash", what));
+        AuditLog.StoredEvent s = new AuditLog.StoredEvent(seq, eventText(e, "time", where, seq),
+            eventText(e, "operator", where, seq), eventText(e, "host", where, seq), eventText(e, "command", where, seq),
+            eventText(e, "action", where, seq), eventText(e, "subject", where, seq), eventText(e, "outcome", where, seq),
+            Json.canonicalString(textArray(e, "reasons", where, seq)), Json.canonicalString(object(e, "detail", where, seq)),
+            eventText(e, "prevHash", where, seq), eventText(e, "hash", where, seq), version,
+            optionalText(e, "account", where, seq), optionalText(e, "sudoUser", where, seq),
+            optionalText(e, "reason", where, seq));
+        textArray(e, "inclusionProof", where, seq);
         byte[] canonical = s.canonical();
         if (!s.hash().equals(Hashing.hex(AuditLog.chainHash(hex(s.prevHash(), what), canonical)))) {
           throw tampered(Reason.AUDIT_EVENT_MODIFIED, seq, what + ": event " + seq + " was modified: its content does not match its hash");
@@ -175,15 +211,22 @@ public final class ExportVerifier {
         if (prevHash != null && seq == prevSeq + 1 && !s.prevHash().equals(prevHash)) {
           throw tampered(Reason.AUDIT_EVENT_MODIFIED, seq, what + ": event " + seq + " does not link to event " + prevSeq);
         }
+        List<byte[]> inclusion = hexList(e.path("inclusionProof"), what);
         byte[] root;
         try {
-          root = AuditTree.rootFromInclusion(seq - 1, cp.size(), AuditTree.leafHash(canonical), hexList(e.path("inclusionProof"), what));
+          root = AuditTree.rootFromInclusion(seq - 1, cp.size(), AuditTree.leafHash(canonical), inclusion);
         } catch (IllegalArgumentException ex) {
           throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq + ": " + ex.getMessage());
         }
         if (!MessageDigest.isEqual(root, cp.root())) {
           throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq
               + " is not in the signed log (its inclusion proof leads to another root)");
+        }
+        // Exactness: the hash covers the event's content, not the line's spelling. A line that
+        // says the same in other bytes (spacing, escapes, key order inside detail) was edited.
+        if (!AuditExport.eventLine(s, inclusion, exportVersion).equals(line)) {
+          throw notExact(seq, where + " is not written exactly as the appliance writes it "
+              + "(spacing, escapes or key order differ)");
         }
         if (!filtered && seq != prevSeq + 1 && pendingGap == 0) {
           pendingGap = prevSeq + 1; // missing, unless it turns up later (then: reordered)
@@ -216,6 +259,147 @@ public final class ExportVerifier {
       }
       throw tampered(e.reason() == Reason.JSON_MALFORMED ? Reason.AUDIT_EXPORT_MALFORMED : e.reason(), 0, e.getMessage());
     }
+  }
+
+  /**
+   * The header is exact: exactly the fields {@link AuditExport#headerFields} lists, in that order,
+   * each of its type, the consistency entries likewise, the checkpoint a note of exactly the form
+   * {@link AuditCheckpoint#sign} writes, and the line itself byte for byte what the appliance
+   * writes. Checked before the signature, so an edited header is reported as what it is.
+   */
+  private static void checkHeaderExact(ObjectNode header, String headerLine, String what) {
+    String where = what + ": header";
+    exactFields(header, AuditExport.headerFields(header.has("since"), header.has("until")), where, 0);
+    for (String f : List.of("applianceId", "origin", "keyName", "publicKey", "checkpoint", "rootHash", "exportedAt",
+        "since", "until", "eventsDigest", "signature")) {
+      if (header.has(f) && !header.get(f).isTextual()) {
+        throw notExact(0, where + ": " + f + " must be a string");
+      }
+    }
+    for (String f : List.of("treeSize", "eventCount")) {
+      if (!header.get(f).isIntegralNumber() || !header.get(f).canConvertToLong() || header.get(f).longValue() < 0) {
+        throw notExact(0, where + ": " + f + " must be a non-negative integer");
+      }
+    }
+    for (String f : List.of("exportedAt", "since", "until")) {
+      if (header.has(f)) {
+        try {
+          java.time.Instant.parse(header.get(f).textValue());
+        } catch (java.time.format.DateTimeParseException e) {
+          throw notExact(0, where + ": " + f + " is not an ISO-8601 instant");
+        }
+      }
+    }
+    String origin = header.get("origin").textValue();
+    if (!AuditCheckpoint.keyName(origin).equals(header.get("keyName").textValue())
+        || !origin.equals(AuditCheckpoint.origin(header.get("applianceId").textValue()))) {
+      throw notExact(0, where + ": applianceId, origin and keyName do not belong together");
+    }
+    JsonNode consistency = header.get("consistency");
+    if (!consistency.isArray()) {
+      throw notExact(0, where + ": consistency must be an array");
+    }
+    long lastFrom = 0;
+    int index = 0;
+    for (JsonNode c : consistency) {
+      String cw = where + ": consistency entry " + ++index;
+      if (!c.isObject()) {
+        throw notExact(0, where + ": a consistency entry must be an object");
+      }
+      exactFields(c, AuditExport.CONSISTENCY_FIELDS, cw, 0);
+      JsonNode from = c.get("fromSize");
+      if (!from.isIntegralNumber() || !from.canConvertToLong() || from.longValue() <= lastFrom) {
+        throw notExact(0, cw + ": fromSize must be a positive integer, the entries in increasing order");
+      }
+      lastFrom = from.longValue();
+      if (!c.get("fromRoot").isTextual() || !c.get("proof").isArray()) {
+        throw notExact(0, cw + ": fromRoot must be a string and proof an array");
+      }
+      textArray(c, "proof", cw, 0);
+    }
+    checkpointExact(header.get("checkpoint").textValue(), header.get("keyName").textValue(), where);
+    if (!Json.write(header).equals(headerLine)) {
+      throw notExact(0, where + " is not written exactly as the appliance writes it (spacing, escapes or number form differ)");
+    }
+  }
+
+  /**
+   * The appliance's checkpoint is a signed note with exactly three text lines (origin, size, root;
+   * no C2SP extension lines) and exactly one signature line, by its own key name: a witness line or
+   * an extension line is not part of the format.
+   */
+  private static void checkpointExact(String note, String keyName, String where) {
+    String[] l = note.split("\n", -1);
+    if (l.length != 6 || !l[3].isEmpty() || !l[5].isEmpty() || !l[4].startsWith("\u2014 " + keyName + " ")
+        || l[4].indexOf(' ', keyName.length() + 3) >= 0) {
+      throw notExact(0, where + ": the checkpoint must be the origin, size and root lines, a blank line and "
+          + "one signature line by " + keyName + " (no other lines)");
+    }
+  }
+
+  /** {@code n}'s field names must be exactly {@code expected}, in that order. */
+  private static void exactFields(JsonNode n, List<String> expected, String where, long seq) {
+    List<String> actual = new ArrayList<>();
+    n.fieldNames().forEachRemaining(actual::add);
+    if (actual.equals(expected)) {
+      return;
+    }
+    for (String a : actual) {
+      if (!expected.contains(a)) {
+        throw notExact(seq, where + " has a field the format does not define: " + a);
+      }
+    }
+    for (String x : expected) {
+      if (!actual.contains(x)) {
+        throw notExact(seq, where + " lacks the field " + x);
+      }
+    }
+    throw notExact(seq, where + ": fields out of order (expected " + String.join(",", expected) + ")");
+  }
+
+  private static String eventText(JsonNode n, String field, String where, long seq) {
+    JsonNode f = n.get(field);
+    if (!f.isTextual()) {
+      throw notExact(seq, where + ": " + field + " must be a string");
+    }
+    return f.textValue();
+  }
+
+  /** A v2 field: a string or null; absent (a v1 event) is null, the field list was checked. */
+  private static String optionalText(JsonNode n, String field, String where, long seq) {
+    JsonNode f = n.get(field);
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    if (!f.isTextual()) {
+      throw notExact(seq, where + ": " + field + " must be a string or null");
+    }
+    return f.textValue();
+  }
+
+  private static JsonNode textArray(JsonNode n, String field, String where, long seq) {
+    JsonNode f = n.get(field);
+    if (!f.isArray()) {
+      throw notExact(seq, where + ": " + field + " must be an array of strings");
+    }
+    for (JsonNode x : f) {
+      if (!x.isTextual()) {
+        throw notExact(seq, where + ": " + field + " must be an array of strings");
+      }
+    }
+    return f;
+  }
+
+  private static JsonNode object(JsonNode n, String field, String where, long seq) {
+    JsonNode f = n.get(field);
+    if (!f.isObject()) {
+      throw notExact(seq, where + ": " + field + " must be an object");
+    }
+    return f;
+  }
+
+  private static AuditTamperedException notExact(long seq, String message) {
+    return tampered(Reason.AUDIT_EXPORT_NOT_EXACT, seq, message);
   }
 
   private static void checkHeaderSignature(ObjectNode header, PublicKey key, String what) {

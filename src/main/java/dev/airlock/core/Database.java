@@ -31,7 +31,7 @@ public final class Database {
   /** Migrations in order. Each stage appends its file here; numbers are never reused. */
   static final List<String> MIGRATIONS =
       List.of("V1__audit.sql", "V2__trust.sql", "V3__checkpoints.sql", "V4__images.sql",
-          "V5__policy.sql", "V7__decisions.sql");
+          "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql");
 
   private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
   /** H2 error "Database may be already in use" (another process holds the file lock). */

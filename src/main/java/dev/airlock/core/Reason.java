@@ -156,6 +156,7 @@ public enum Reason {
   AUDIT_INCLUSION_INVALID("An exported event's inclusion proof does not verify."),
   AUDIT_CONSISTENCY_INVALID("The newer export is not a consistent extension of the older one."),
   AUDIT_EXPORT_MALFORMED("The audit export file is malformed."),
+  AUDIT_EXPORT_NOT_EXACT("A line of the audit export has a field its format version does not define, lacks one it requires, or is not written exactly as the appliance writes it."),
 
   // ---- appliance state ------------------------------------------------------------------------
   HOME_NOT_INITIALISED("The airlock home does not exist or was not initialised."),

@@ -35,4 +35,33 @@ class AuditCanonicalTest {
       assertArrayEquals(Json.canonical(n), e.canonical(), s);
     }
   }
+
+  /** v2 adds account, sudoUser, reason (null as JSON null) and the version; still RFC 8785. */
+  @Test
+  void fastEncoderEqualsJcsForV2() {
+    String[][] cases = {{"svc", "alice", "CR-1 \"quoted\" \u2028 ü\n"}, {null, null, null}, {"", "", ""},
+        {"root", null, "why\u0001"}};
+    for (String[] c : cases) {
+      ObjectNode detail = JsonNodeFactory.instance.objectNode().put("k", "v");
+      AuditLog.StoredEvent e = new AuditLog.StoredEvent(7, "2026-11-22T10:00:00Z", "op", "host", "cmd", "act", "subj",
+          "ok", AuditLog.reasonsJson(List.of("A")), Json.canonicalString(detail), AuditLog.GENESIS, null,
+          AuditLog.FORMAT_V2, c[0], c[1], c[2]);
+      ObjectNode n = JsonNodeFactory.instance.objectNode();
+      n.put("version", 2);
+      n.put("seq", 7);
+      n.put("time", "2026-11-22T10:00:00Z");
+      n.put("operator", "op");
+      n.put("account", c[0]);
+      n.put("sudoUser", c[1]);
+      n.put("host", "host");
+      n.put("command", "cmd");
+      n.put("action", "act");
+      n.put("subject", "subj");
+      n.put("outcome", "ok");
+      n.putArray("reasons").add("A");
+      n.put("reason", c[2]);
+      n.set("detail", detail);
+      assertArrayEquals(Json.canonical(n), e.canonical(), String.join("|", String.valueOf(c[0]), String.valueOf(c[2])));
+    }
+  }
 }

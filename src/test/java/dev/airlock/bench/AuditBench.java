@@ -131,7 +131,9 @@ public final class AuditBench {
       AuditTree.Frontier f = head.frontier();
       String prev = head.hash();
       long seq = head.seq();
-      try (PreparedStatement p = tx.prepareStatement("INSERT INTO audit_event VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      try (PreparedStatement p = tx.prepareStatement("INSERT INTO audit_event(seq, event_time, operator, host, "
+          + "command, action, subject, outcome, reasons, detail, prev_hash, hash, format_version) "
+          + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)")) {
         for (int i = 0; i < n; i++) {
           AuditEvent e = event(i);
           seq++;

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditCheckpoint;
+import dev.airlock.audit.AuditFixtures;
 import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
+import dev.airlock.audit.AuditVerifier;
 import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
@@ -93,8 +95,8 @@ class AuditCommandTest {
     String hash = forged.computedHash();
     AuditHarness.sql(home, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 3",
         "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000",
-        "INSERT INTO audit_event VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
-            + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "')",
+        "INSERT INTO audit_event(" + AuditVerifier.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
+            + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "', 1, NULL, NULL, NULL)",
         "UPDATE audit_head SET seq = seq + 1");
     assertBad(verify(home), "AUDIT_EVENT_INSERTED", 3);
   }
@@ -194,6 +196,70 @@ class AuditCommandTest {
     assertBad(verifyExport(List.of("{\"hello\":1}"), pub, "junk"), "AUDIT_EXPORT_MALFORMED", 0);
   }
 
+  /** Issue 12 item 11: a field added to one event line (hash intact) used to verify. */
+  @Test
+  void addedFieldInAnExportedEventIsTampering() throws Exception {
+    Home home = AuditHarness.initHome(dir, 4);
+    Path export = dir.resolve("audit.jsonl");
+    assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", export.toString()).code());
+    Path pub = AuditKeys.publicKeyFile(home);
+    List<String> lines = new ArrayList<>(Files.readAllLines(export));
+    assertEquals(0, verifyExport(lines, pub, "intact").code());
+    lines.set(3, lines.get(3).replace(",\"hash\":", ",\"operatorNote\": \"x\",\"hash\":"));
+    assertBad(verifyExport(lines, pub, "note"), "AUDIT_EXPORT_NOT_EXACT", 3);
+  }
+
+  /**
+   * An appliance upgraded to event format v2: its old database (golden, written by the code before
+   * v2) still verifies after the migration, and after v2 events are appended; the new export
+   * verifies against the export the auditor took before the upgrade.
+   */
+  @Test
+  void upgradedApplianceV1ThenV2VerifiesAndExtendsTheOldExport() throws Exception {
+    Home home = AuditFixtures.v1Home(dir);
+    Path v1 = AuditFixtures.v1Export(dir);
+    String h = home.root().toString();
+    String pub = AuditKeys.publicKeyFile(home).toString();
+    AuditHarness.Run before = verify(home);
+    assertEquals(0, before.code(), before.err());
+    assertEquals(10, before.json().get("events").asLong());
+    AuditHarness.append(home, "policy hospital", "airlock", "alice", "CR-77: vendor key rotation");
+    AuditHarness.append(home, 2, Instant.parse("2026-11-23T00:00:00Z"));
+    AuditHarness.Run after = verify(home);
+    assertEquals(0, after.code(), after.err());
+    assertEquals(14, after.json().get("events").asLong());
+    assertEquals(List.of(1, 2), AuditCommandTest.versions(home));
+    Path v2 = dir.resolve("v2.jsonl");
+    assertEquals(0, run("--home", h, "audit", "export", "-o", v2.toString()).code());
+    assertTrue(Files.readString(v2).contains("\"account\":\"airlock\",\"sudoUser\":\"alice\""));
+    AuditHarness.Run ok = run("--json", "audit", "verify", v2.toString(), "--key", pub, "--previous", v1.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(9, ok.json().get("previousTreeSize").asLong());
+    assertEquals(15, ok.json().get("treeSize").asLong());
+    // the old export alone, as before
+    assertEquals(0, run("audit", "verify", v1.toString(), "--key", pub).code());
+    // a bit flip in the reason of the v2 event, in the new export, is detected
+    List<String> lines = new ArrayList<>(Files.readAllLines(v2));
+    lines.set(12, lines.get(12).replace("CR-77", "CR-76"));
+    assertBad(verifyExport(lines, AuditKeys.publicKeyFile(home), "flip"), "AUDIT_EVENT_MODIFIED", 12);
+    // and in the database
+    AuditHarness.sql(home, "UPDATE audit_event SET sudo_user = 'alicE' WHERE seq = 12");
+    assertBad(verify(home), "AUDIT_EVENT_MODIFIED", 12);
+  }
+
+  static List<Integer> versions(Home home) {
+    return Database.open(home).transaction(tx -> {
+      List<Integer> out = new ArrayList<>();
+      try (Statement s = tx.createStatement();
+          ResultSet rs = s.executeQuery("SELECT DISTINCT format_version FROM audit_event ORDER BY 1")) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+      return out;
+    });
+  }
+
   AuditHarness.Run verifyExport(List<String> lines, Path pub, String name) throws Exception {
     Path f = Files.write(dir.resolve(name + ".jsonl"), lines);
     return run("--json", "audit", "verify", f.toString(), "--key", pub.toString());
@@ -261,17 +327,29 @@ class AuditCommandTest {
     Home home = AuditHarness.initHome(dir, 0);
     AuditHarness.append(home, "=HYPERLINK(\"x\",\"y\"),<script>");
     AuditHarness.append(home, 2, Instant.parse("2026-11-22T10:00:00Z"));
+    AuditHarness.append(home, "policy p", "svc-airlock", "alice", "=cmd|' /C calc'!A0 <b>why</b>");
     Path csv = dir.resolve("a.csv");
     Path html = dir.resolve("a.html");
     assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", csv.toString(), "--format", "csv").code());
     assertEquals(0, run("--home", home.root().toString(), "audit", "export", "-o", html.toString(), "--format", "html").code());
     List<String> rows = Files.readAllLines(csv);
-    assertEquals("seq,time,operator,host,command,action,subject,outcome,reasons,detail,hash", rows.get(0));
-    assertEquals(5, rows.size()); // header and 4 events (the export's own event comes after)
+    assertEquals("seq,version,time,operator,account,sudoUser,host,command,action,subject,outcome,reasons,reason,detail,hash",
+        rows.get(0));
+    assertEquals(6, rows.size()); // header and 5 events (the export's own event comes after)
     assertTrue(rows.get(2).contains(",\"'=HYPERLINK(\"\"x\"\",\"\"y\"\"),<script>\","), rows.get(2));
+    // v2: version, account, sudo user and reason (a formula-like reason is defused); null is empty
+    assertTrue(rows.get(2).startsWith("\"2\",\"2\",\"2026-11-22T10:00:00Z\",\"tester\",\"\",\"\",\"testhost\","), rows.get(2));
+    assertTrue(rows.get(5).startsWith("\"5\",\"2\",\"2026-11-22T10:00:00Z\",\"tester\",\"svc-airlock\",\"alice\",\"testhost\","),
+        rows.get(5));
+    assertTrue(rows.get(5).contains(",\"\",\"'=cmd|' /C calc'!A0 <b>why</b>\",\"{}\","), rows.get(5));
     String page = Files.readString(html);
     assertTrue(page.startsWith("<!DOCTYPE html>"));
     assertTrue(page.contains("&lt;script&gt;"));
+    assertTrue(page.contains("<th>account</th><th>sudo user</th>") && page.contains("<th>reason given</th>"), page);
+    assertTrue(page.contains("<td>svc-airlock</td><td>alice</td>"), page);
+    assertTrue(page.contains("=cmd|&#39; /C calc&#39;!A0 &lt;b&gt;why&lt;/b&gt;"), page);
+    assertTrue(page.contains("<i>(none)</i>"), "a v2 event without a reason says so");
+    assertFalse(page.contains("<b>"));
     assertFalse(page.contains("<script"), "no script, no external resources");
     assertFalse(page.contains("http://") || page.contains("https://") || page.contains("src="));
   }
@@ -304,12 +382,9 @@ class AuditCommandTest {
     return Database.open(home).transaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
       try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT seq, event_time, operator, host, command, action, subject, outcome, reasons, detail, prev_hash, hash "
-              + "FROM audit_event ORDER BY seq")) {
+          "SELECT " + AuditVerifier.COLUMNS + " FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
-          out.add(new AuditLog.StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-              rs.getString(11), rs.getString(12)));
+          out.add(AuditVerifier.read(rs));
         }
       }
       return out;
@@ -325,7 +400,8 @@ class AuditCommandTest {
       AuditTree.Frontier f = AuditTree.Frontier.empty();
       for (AuditLog.StoredEvent r : rows) {
         AuditLog.StoredEvent n = new AuditLog.StoredEvent(r.seq(), r.time(), r.seq() == seq ? "someone-else" : r.operator(),
-            r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null);
+            r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null,
+            r.version(), r.account(), r.sudoUser(), r.reason());
         String hash = n.computedHash();
         try (PreparedStatement p = tx.prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
           p.setString(1, n.operator());

@@ -67,6 +67,13 @@ final class AuditHarness {
         "import", "import", subject, "ok", List.of(), null)));
   }
 
+  /** One event with the v2 who/why fields. */
+  static void append(Home home, String subject, String account, String sudoUser, String reason) {
+    Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
+    Database.open(home).transaction(tx -> AuditLog.append(tx, new AuditEvent(CLOCK.instant(), "tester", "testhost",
+        "policy set", "policy.set", subject, "ok", List.of(), null, account, sudoUser, reason)));
+  }
+
   static void append(Home home, int n, Instant start) {
     if (n == 0) {
       return;
