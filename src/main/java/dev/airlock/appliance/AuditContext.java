@@ -28,7 +28,14 @@ public record AuditContext(String operator, String account, String sudoUser, Str
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(systemClock, "systemClock");
+    if (reason != null && reason.length() > MAX_REASON) {
+      throw dev.airlock.core.AirlockException.usage("--reason is " + reason.length() + " characters; at most "
+          + MAX_REASON + " are recorded");
+    }
   }
+
+  /** The longest {@code --reason} the audit log records. */
+  public static final int MAX_REASON = 4000;
 
   /** The same context for another command name (a service acting for a sub-step). */
   public AuditContext withCommand(String c) {

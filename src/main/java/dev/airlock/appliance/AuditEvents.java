@@ -11,6 +11,7 @@ final class AuditEvents {
 
   static AuditEvent of(Instant at, AuditContext who, String action, String subject, String outcome,
       List<String> reasons, JsonNode detail) {
-    return new AuditEvent(at, who.operator(), who.host(), who.command(), action, subject, outcome, reasons, detail);
+    return new AuditEvent(at, who.operator(), who.host(), who.command(), action, subject, outcome, reasons, detail,
+        who.account(), who.sudoUser(), who.reason());
   }
 }
