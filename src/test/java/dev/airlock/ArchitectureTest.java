@@ -32,8 +32,10 @@ class ArchitectureTest {
       Map.entry("verify", Set.of("trust", "tlog", "oci", "crypto")),
       Map.entry("policy", Set.of("verify", "trust", "oci")),
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
+      // the publisher's use cases (DESIGN.md section 10): keygen, sign
+      Map.entry("publish", Set.of("crypto", "oci", "media", "store")),
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit")));
+          "policy", "audit", "publish")));
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
