@@ -34,8 +34,10 @@ class ArchitectureTest {
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
       Map.entry("appliance", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
           "policy", "audit")),
+      // the publisher's use cases (DESIGN.md section 10): keygen, sign
+      Map.entry("publish", Set.of("crypto", "oci", "media", "store")),
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit", "appliance")));
+          "policy", "audit", "appliance", "publish")));
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()

@@ -47,6 +47,8 @@ public final class Main {
     m.put("verify-bundle", VerifyBundleCommand::new);
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);
+    m.put("keygen", KeygenCommand::new);
+    m.put("sign", SignCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 

@@ -21,6 +21,8 @@ public enum Reason {
   KEY_MISSING("Key-based verification was asked for but no key was supplied."),
   KEY_MISMATCH("The signature's key hint or logged key does not match the supplied key."),
   KEY_NOT_VALID_AT_TIME("The key authority's validity window does not contain the signing time."),
+  KEY_PASSWORD_INCORRECT("The password does not open the private key file (or the file is damaged)."),
+  PRIVATE_KEY_UNUSABLE("A private key file is unreadable, not encrypted, or holds a key outside the allow-list."),
   SIGNATURE_MALFORMED("The signature bytes are not a valid encoding for the key's algorithm."),
   SIGNATURE_INVALID("The signature does not verify over the signed bytes."),
 

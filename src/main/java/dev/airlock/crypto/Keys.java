@@ -204,7 +204,11 @@ public final class Keys {
 
   /** Parses a PEM {@code PRIVATE KEY} (PKCS#8) of an EC, RSA or Ed25519 key, with the JDK's KeyFactory. */
   public static PrivateKey parsePrivateKey(byte[] pem) throws KeyException {
-    byte[] der = pemBody(new String(pem, StandardCharsets.US_ASCII), "PRIVATE KEY");
+    return parsePkcs8(pemBody(new String(pem, StandardCharsets.US_ASCII), "PRIVATE KEY"));
+  }
+
+  /** Parses DER PKCS#8 {@code PrivateKeyInfo} of an EC, RSA or Ed25519 key, with the JDK's KeyFactory. */
+  public static PrivateKey parsePkcs8(byte[] der) throws KeyException {
     ASN1ObjectIdentifier oid;
     try {
       oid = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm();

@@ -113,7 +113,7 @@ public final class PolicyParser {
     }
     Node k = a.map.get("key");
     map(k);
-    allowed(k, Set.of("tuf", "file", "validFrom", "validUntil"));
+    allowed(k, Set.of("tuf", "file", "validFrom", "validUntil", "tlog"));
     String tuf = optionalText(k, "tuf");
     String fileName = optionalText(k, "file");
     if ((tuf == null) == (fileName == null)) {
@@ -141,7 +141,9 @@ public final class PolicyParser {
     } catch (IllegalArgumentException e) {
       throw error(k, e.getMessage());
     }
-    return new Authority.Key(name, tuf, keyFile, window);
+    // tlog: false -- the authority signs offline; its signatures need no log entry (DESIGN.md 4)
+    boolean tlog = bool(k, "tlog", true);
+    return new Authority.Key(name, tuf, keyFile, window, tlog);
   }
 
   private IdentityMatcher oneOf(Node n, String exactKey, String regexpKey, boolean allowEmailWildcard) {

@@ -253,7 +253,10 @@ public final class BundleVerifier {
       }
     }
     // ---- how many entries, and which times ----------------------------------------------------
-    if (!o.insecureIgnoreTlog()) {
+    if (!o.insecureIgnoreTlog() && verifiedEntries == 0 && leaf == null && o.tlogNotRequiredBy() != null) {
+      // the key authority's policy says tlog: false (VerifyOptions.Builder#tlogNotRequiredUnsafe)
+      run.pass("tlog.required", "not required by authority " + o.tlogNotRequiredBy());
+    } else if (!o.insecureIgnoreTlog()) {
       int n = verifiedEntries;
       if (!run.step("tlog.threshold", () -> {
         if (n < o.tlogThreshold()) {

@@ -25,6 +25,7 @@ public final class VerifyOptions {
   private final boolean withoutIdentity;
   private final boolean withoutCodeSigningEku;
   private final java.time.Instant fallbackTime;
+  private final String tlogNotRequiredBy;
   private final List<String> relaxations;
 
   private VerifyOptions(Builder b) {
@@ -41,6 +42,7 @@ public final class VerifyOptions {
     this.withoutIdentity = b.withoutIdentity;
     this.withoutCodeSigningEku = b.withoutCodeSigningEku;
     this.fallbackTime = b.fallbackTime;
+    this.tlogNotRequiredBy = b.tlogNotRequiredBy;
     this.relaxations = List.copyOf(b.relaxations);
   }
 
@@ -103,6 +105,15 @@ public final class VerifyOptions {
     return withoutCodeSigningEku;
   }
 
+  /**
+   * The key authority whose policy says it needs no transparency-log entry ({@code key: {…, tlog:
+   * false}}), or null (the default: an entry is required). See
+   * {@link Builder#tlogNotRequiredUnsafe(String)}.
+   */
+  public String tlogNotRequiredBy() {
+    return tlogNotRequiredBy;
+  }
+
   /** The unsafe relaxations in effect, by name, for the verdict. */
   public List<String> relaxations() {
     return relaxations;
@@ -127,6 +138,7 @@ public final class VerifyOptions {
     private boolean withoutIdentity;
     private boolean withoutCodeSigningEku;
     private java.time.Instant fallbackTime;
+    private String tlogNotRequiredBy;
     private final List<String> relaxations = new ArrayList<>();
 
     private Builder() {}
@@ -209,6 +221,31 @@ public final class VerifyOptions {
     public Builder withoutCodeSigningEkuUnsafe() {
       this.withoutCodeSigningEku = true;
       relaxations.add("without-code-signing-eku");
+      return this;
+    }
+
+    /**
+     * A key authority that signs offline says, in the policy ({@code key: {…, tlog: false}}), that
+     * its signatures need no transparency-log entry (DESIGN.md section 4: "a key authority that needs
+     * no log says so in the policy"). Applies to key-based signatures only: a keyless signature still
+     * needs its entries, since its certificate must be judged at a verified time. Entries that are
+     * present are still verified, and a bad one still fails. With no entry, the verdict records the
+     * check {@code tlog.required} as passed with detail "not required by authority NAME", and the
+     * relaxation {@code tlog-not-required} is listed (STYLE.md rule 8).
+     *
+     * <p>Unlike {@link #insecureIgnoreTlogUnsafe()} (cosign's flag, which skips entries altogether),
+     * this keeps every check of the material that is there.
+     *
+     * @param authority the policy authority's name, shown in the verdict
+     */
+    public Builder tlogNotRequiredUnsafe(String authority) {
+      if (authority == null || authority.isBlank()) {
+        throw new IllegalArgumentException("tlogNotRequiredUnsafe needs the authority's name");
+      }
+      if (this.tlogNotRequiredBy == null) {
+        relaxations.add("tlog-not-required");
+      }
+      this.tlogNotRequiredBy = authority;
       return this;
     }
 

@@ -221,6 +221,34 @@ class PolicyParserTest {
   }
 
   @Test
+  void aKeyAuthorityMaySayItNeedsNoTransparencyLog() {
+    String yaml = """
+        apiVersion: airlock/v1
+        kind: Policy
+        name: x
+        authorities:
+          offline: {key: {file: /k/vendor.pub, tlog: false}}
+          logged: {key: {file: /k/qa.pub}}
+          explicit: {key: {tuf: keys/it.pub, tlog: true}}
+        """;
+    Policy p = parse(yaml);
+    assertEquals(false, ((Authority.Key) p.authorities().get("offline")).tlogRequired());
+    assertEquals(true, ((Authority.Key) p.authorities().get("logged")).tlogRequired(), "secure default");
+    assertEquals(true, ((Authority.Key) p.authorities().get("explicit")).tlogRequired());
+    assertEquals(true, new Authority.Key("k", "keys/a.pub", null, null).tlogRequired(), "the old constructor requires a log");
+    String bad = yaml.replace("tlog: false", "tlog: \"no\"");
+    assertTrue(error(bad).contains("'tlog' must be true or false"), error(bad));
+    String keyless = """
+        apiVersion: airlock/v1
+        kind: Policy
+        name: x
+        authorities:
+          ci: {keyless: {issuer: "https://i.example", identity: "a@b.example", tlog: false}}
+        """;
+    assertTrue(error(keyless).contains("unknown key 'tlog'"), error(keyless));
+  }
+
+  @Test
   void deepNestingIsRefused() {
     String deep = "a: " + "[".repeat(200) + "]".repeat(200) + "\n";
     assertTrue(error(deep).contains("nesting") || error(deep).contains("YAML"));
