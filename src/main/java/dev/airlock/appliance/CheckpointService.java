@@ -1,9 +1,20 @@
 package dev.airlock.appliance;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.tlog.CheckpointRefusedException;
+import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.tlog.LogKey;
 import dev.airlock.trust.KeyAuthority;
 import dev.airlock.trust.TransparencyLog;
 import dev.airlock.trust.TrustSnapshot;
+import dev.airlock.trust.TrustStore;
 import dev.airlock.trust.TrustedRoot;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,5 +53,112 @@ public final class CheckpointService {
       }
     }
     return out;
+  }
+
+  /** A stored checkpoint as the audit log and the edges describe it. */
+  public static ObjectNode describe(CheckpointStore.StoredCheckpoint c) {
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    n.put("origin", c.origin());
+    n.put("treeSize", c.size());
+    n.put("rootHash", c.rootHex());
+    n.put("signer", c.signer());
+    n.put("keyHint", c.keyHint());
+    n.put("witnesses", c.witnesses());
+    n.put("importedAt", c.importedAt().toString());
+    return n;
+  }
+
+  /** Carries the checked refusal out of a {@link Database.Work} lambda so that it rolls back. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient CheckpointRefusedException refusal;
+
+    Refused(CheckpointRefusedException e) {
+      super(e.getMessage(), e);
+      this.refusal = e;
+    }
+  }
+
+  /**
+   * {@code checkpoint import}: verifies and stores the files under the installed trust in one
+   * transaction with their audit event; when refused, records the refusal (and a fork alarm) in a
+   * second transaction, then throws DENIED with the refusal's reason (exit 1). A stored checkpoint
+   * or an alarm makes stored decisions stale (their log state changed).
+   */
+  public static CheckpointStore.ImportResult importFiles(Home home, List<CheckpointStore.InputFile> inputs,
+      String subject, AuditContext who) {
+    return importFiles(Database.open(home), inputs, subject, tx -> TrustStore.current(tx).orElseThrow(
+        () -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust installed: cannot verify checkpoints")),
+        who);
+  }
+
+  /** Where the trust a checkpoint import verifies against comes from (the installed one, or a test's). */
+  @FunctionalInterface
+  public interface TrustSource {
+    TrustSnapshot current(java.sql.Connection tx) throws java.sql.SQLException;
+  }
+
+  /** {@link #importFiles(Home, List, String, AuditContext)} under the trust {@code trust} gives. */
+  public static CheckpointStore.ImportResult importFiles(Database db, List<CheckpointStore.InputFile> inputs,
+      String subject, TrustSource trust, AuditContext who) {
+    try {
+      return db.transaction(tx -> {
+        Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        TrustSnapshot snapshot = trust.current(tx);
+        CheckpointStore.ImportResult r;
+        try {
+          r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
+        } catch (CheckpointRefusedException e) {
+          throw new Refused(e);
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        ArrayNode added = detail.putArray("added");
+        r.added().forEach(c -> added.add(describe(c)));
+        detail.put("unchanged", r.unchanged().size());
+        detail.put("proofsStored", r.proofsStored());
+        detail.put("trustSnapshot", snapshot.id());
+        AuditLog.append(tx, who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
+        return r;
+      });
+    } catch (Refused r) {
+      CheckpointRefusedException e = r.refusal;
+      db.transaction(tx -> {
+        Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("file", e.file());
+        detail.put("message", e.getMessage());
+        if (e.fork().isPresent()) {
+          CheckpointStore.Fork f = e.fork().get();
+          long id = CheckpointStore.raiseAlarm(tx, f, time.now());
+          detail.put("alarm", id);
+          detail.put("origin", f.origin());
+          detail.put("treeSize", f.size());
+          detail.put("storedRoot", f.storedRootHex());
+          detail.put("otherRoot", f.otherRootHex());
+        }
+        AuditLog.append(tx, who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
+            detail));
+        return null;
+      });
+      throw AirlockException.denied(e.reason(), "checkpoint import refused, nothing stored: " + e.getMessage()
+          + (e.fork().isPresent() ? " (fork alarm raised; see 'airlock checkpoint show')" : ""));
+    }
+  }
+
+  /** {@code checkpoint clear-alarm}: clears a log's open alarms with the operator's reason; 0 if none was open. */
+  public static int clearAlarms(Home home, String origin, String reason, AuditContext who) {
+    return Database.open(home).transaction(tx -> {
+      Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+      int n = CheckpointStore.clearAlarms(tx, origin, who.operator(), reason, time.now());
+      if (n == 0) {
+        return 0;
+      }
+      ObjectNode detail = JsonNodeFactory.instance.objectNode();
+      detail.put("origin", origin);
+      detail.put("cleared", n);
+      detail.put("reason", reason);
+      AuditLog.append(tx, who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
+      return n;
+    });
   }
 }

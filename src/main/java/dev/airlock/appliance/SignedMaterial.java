@@ -155,6 +155,10 @@ public final class SignedMaterial {
         issuer(b, k.issuer());
       } else if (authority instanceof Authority.Key k) {
         b.keyAuthority(keyAuthority(k, trust));
+        if (!k.tlogRequired()) {
+          // the policy says this key signs offline (tlog: false); shown in the verdict
+          b.tlogNotRequiredUnsafe(k.name());
+        }
       }
       // the relaxing flags are for the flag-derived requirement only (identity, not equality:
       // a policy authority with the same fields is still the policy's)

@@ -3,23 +3,19 @@ package dev.airlock.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.audit.AuditEvent;
-import dev.airlock.audit.AuditLog;
+import dev.airlock.appliance.CheckpointService;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Database;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
-import dev.airlock.tlog.CheckpointRefusedException;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.tlog.LogKey;
 import dev.airlock.trust.TrustSnapshot;
-import dev.airlock.trust.TrustStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +43,7 @@ final class CheckpointCommand implements Runnable {
   }
 
   static ObjectNode toJson(CheckpointStore.StoredCheckpoint c) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("origin", c.origin());
-    n.put("treeSize", c.size());
-    n.put("rootHash", c.rootHex());
-    n.put("signer", c.signer());
-    n.put("keyHint", c.keyHint());
-    n.put("witnesses", c.witnesses());
-    n.put("importedAt", c.importedAt().toString());
-    return n;
+    return CheckpointService.describe(c);
   }
 
   static ObjectNode toJson(CheckpointStore.Alarm a) {
@@ -67,76 +55,6 @@ final class CheckpointCommand implements Runnable {
     n.put("otherRoot", a.otherRootHex());
     n.put("raisedAt", a.raisedAt().toString());
     return n;
-  }
-
-  /** Carries the checked refusal out of a {@link Database.Work} lambda. */
-  private static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient CheckpointRefusedException refusal;
-
-    Refused(CheckpointRefusedException e) {
-      super(e.getMessage(), e);
-      this.refusal = e;
-    }
-  }
-
-  /** Who, when and what, for the audit events of one command run. */
-  record Audit(Instant now, String operator, String host, String command, String subject) {}
-
-  /** Reads the installed trust inside the import's transaction. */
-  @FunctionalInterface
-  interface TrustSource {
-    TrustSnapshot current(Connection tx) throws java.sql.SQLException;
-  }
-
-  /**
-   * The import service: verifies and stores the files in one transaction with their audit event;
-   * when refused, records the refusal (and a fork alarm) in a second transaction, then throws
-   * DENIED with the refusal's reason (exit 1).
-   */
-  static CheckpointStore.ImportResult importAll(Database db, List<CheckpointStore.InputFile> inputs, TrustSource trust,
-      Audit audit) {
-    try {
-      return db.transaction(tx -> {
-        TrustSnapshot snapshot = trust.current(tx);
-        CheckpointStore.ImportResult r;
-        try {
-          r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), audit.now());
-        } catch (CheckpointRefusedException e) {
-          throw new Refused(e);
-        }
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        ArrayNode added = detail.putArray("added");
-        r.added().forEach(c -> added.add(toJson(c)));
-        detail.put("unchanged", r.unchanged().size());
-        detail.put("proofsStored", r.proofsStored());
-        detail.put("trustSnapshot", snapshot.id());
-        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
-            "checkpoint.import", audit.subject(), "ok", List.of(), detail));
-        return r;
-      });
-    } catch (Refused r) {
-      CheckpointRefusedException e = r.refusal;
-      db.transaction(tx -> {
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("file", e.file());
-        detail.put("message", e.getMessage());
-        if (e.fork().isPresent()) {
-          CheckpointStore.Fork f = e.fork().get();
-          long id = CheckpointStore.raiseAlarm(tx, f, audit.now());
-          detail.put("alarm", id);
-          detail.put("origin", f.origin());
-          detail.put("treeSize", f.size());
-          detail.put("storedRoot", f.storedRootHex());
-          detail.put("otherRoot", f.otherRootHex());
-        }
-        AuditLog.append(tx, new AuditEvent(audit.now(), audit.operator(), audit.host(), audit.command(),
-            "checkpoint.import", audit.subject(), "refused", List.of(e.reason().name()), detail));
-        return null;
-      });
-      throw AirlockException.denied(e.reason(), "checkpoint import refused, nothing stored: " + e.getMessage()
-          + (e.fork().isPresent() ? " (fork alarm raised; see 'airlock checkpoint show')" : ""));
-    }
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
@@ -154,11 +72,7 @@ final class CheckpointCommand implements Runnable {
       for (Path f : files) {
         inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), readBounded(f)));
       }
-      Instant now = systemClock().instant();
-      Audit audit = new Audit(now, operator(), host(), commandName(), subject());
-      CheckpointStore.ImportResult result = importAll(Database.open(home()), inputs, tx -> TrustStore.current(tx)
-          .orElseThrow(() -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
-              "no trust installed: cannot verify checkpoints")), audit);
+      CheckpointStore.ImportResult result = CheckpointService.importFiles(home(), inputs, subject(), auditContext());
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoint-import.v1+json");
       ArrayNode added = doc.putArray("added");
@@ -246,20 +160,7 @@ final class CheckpointCommand implements Runnable {
       if (reason == null || reason.isBlank()) {
         throw AirlockException.usage("clear-alarm needs --reason TEXT (why the alarm may be cleared)");
       }
-      Instant now = systemClock().instant();
-      int cleared = Database.open(home()).transaction(tx -> {
-        int n = CheckpointStore.clearAlarms(tx, log, operator(), reason, now);
-        if (n == 0) {
-          return 0;
-        }
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("origin", log);
-        detail.put("cleared", n);
-        detail.put("reason", reason);
-        AuditLog.append(tx, new AuditEvent(now, operator(), host(), commandName(), "checkpoint.clear-alarm",
-            log, "ok", List.of(), detail));
-        return n;
-      });
+      int cleared = CheckpointService.clearAlarms(home(), log, reason, auditContext());
       if (cleared == 0) {
         throw AirlockException.usage("no open fork alarm for log '" + log + "' (see 'airlock checkpoint show')");
       }

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.appliance.PolicyChoice;
-import dev.airlock.audit.AuditEvent;
-import dev.airlock.audit.AuditLog;
+import dev.airlock.appliance.TrustService;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Database;
-import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.InstalledSnapshot;
@@ -23,7 +20,6 @@ import dev.airlock.trust.ValidityWindow;
 import dev.airlock.trust.tuf.TufInstaller;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -64,42 +60,16 @@ final class TrustCommand implements Runnable {
 
     @Override
     protected ExitCode execute() {
-      Home home = home();
-      Database db = Database.open(home);
-      TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx, systemClock()));
-      if (clock.systemBehind()) {
-        note("airlock: warning: " + Reason.CLOCK_BEHIND + ": the system clock (" + clock.systemTime()
-            + ") is behind the highest verified time (" + clock.now() + "); using " + clock.now());
-      }
       if (acceptExpiredTimestamp) {
         note("airlock: --accept-expired-timestamp: an expired timestamp/snapshot role will be accepted and recorded");
       }
-      List<String> baseReasons = new ArrayList<>();
+      TrustService.Update u = TrustService.update(home(), tufDir, acceptExpiredTimestamp, auditContext(),
+          this::updateDocument);
+      TufInstaller.Result result = u.result();
+      TrustedClock clock = u.clock();
       if (clock.systemBehind()) {
-        baseReasons.add(Reason.CLOCK_BEHIND.name());
-      }
-      TufInstaller.Result result;
-      try {
-        result = TufInstaller.update(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, r) -> {
-          ObjectNode detail = updateDocument(r, clock);
-          AuditLog.append(tx, new AuditEvent(clock.now(), operator(), host(), commandName(),
-              "trust.update", tufDir.toAbsolutePath().normalize().toString(), "ok", baseReasons, detail));
-          PolicyChoice.installTufPolicy(tx, r.snapshot(), clock.now(), (action, subject, d) ->
-              AuditLog.append(tx, new AuditEvent(clock.now(), operator(), host(), commandName(), action,
-                  subject, "ok", baseReasons, d)));
-        });
-      } catch (AirlockException e) {
-        if (e.kind() != AirlockException.Kind.AUDIT_FAILED) {
-          List<String> reasons = new ArrayList<>(baseReasons);
-          reasons.add(e.reason().name());
-          ObjectNode detail = JsonNodeFactory.instance.objectNode();
-          detail.put("message", e.getMessage());
-          detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
-          db.transaction(tx -> AuditLog.append(tx, new AuditEvent(clock.now(), operator(), host(),
-              commandName(), "trust.update", tufDir.toAbsolutePath().normalize().toString(), "refused",
-              reasons, detail)));
-        }
-        throw e;
+        note("airlock: warning: " + Reason.CLOCK_BEHIND + ": the system clock (" + clock.systemTime()
+            + ") is behind the highest verified time (" + clock.now() + "); using " + clock.now());
       }
       ObjectNode doc = updateDocument(result, clock);
       emit(doc, human(result, clock));

@@ -139,15 +139,15 @@ class CheckpointCommandTest {
       return new CheckpointStore.InputFile("cp" + size + ".checkpoint", dev.airlock.tlog.NoteSigner.note(body,
           dev.airlock.tlog.NoteSigner.signatureLine("log.example", named, kp.getPrivate(), body)));
     };
-    CheckpointCommand.Audit audit = new CheckpointCommand.Audit(Instant.parse("2026-11-22T10:00:00Z"), "bob",
-        "host1", "checkpoint import", "files");
-    CheckpointStore.ImportResult r = CheckpointCommand.importAll(db, List.of(note.apply(honest, 10)), tx -> snapshot, audit);
+    dev.airlock.appliance.AuditContext audit = new dev.airlock.appliance.AuditContext("bob", "bob", null, "host1",
+        "checkpoint import", null, java.time.Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), java.time.ZoneOffset.UTC));
+    CheckpointStore.ImportResult r = dev.airlock.appliance.CheckpointService.importFiles(db, List.of(note.apply(honest, 10)), "files", tx -> snapshot, audit);
     assertEquals(1, r.added().size());
     assertEquals("ok", lastAudit(db).split(" ")[1]);
 
     dev.airlock.core.AirlockException fork = org.junit.jupiter.api.Assertions.assertThrows(
         dev.airlock.core.AirlockException.class,
-        () -> CheckpointCommand.importAll(db, List.of(note.apply(evil, 10)), tx -> snapshot, audit));
+        () -> dev.airlock.appliance.CheckpointService.importFiles(db, List.of(note.apply(evil, 10)), "files", tx -> snapshot, audit));
     assertEquals(dev.airlock.core.AirlockException.Kind.DENIED, fork.kind());
     assertEquals(dev.airlock.core.Reason.CHECKPOINT_FORK, fork.reason());
     assertEquals(1, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
@@ -157,7 +157,7 @@ class CheckpointCommandTest {
     db.transaction(tx -> CheckpointStore.clearAlarms(tx, "log.example - 42", "bob", "test", Instant.EPOCH));
     dev.airlock.core.AirlockException unproven = org.junit.jupiter.api.Assertions.assertThrows(
         dev.airlock.core.AirlockException.class,
-        () -> CheckpointCommand.importAll(db, List.of(note.apply(honest, 5), note.apply(honest, 9)), tx -> snapshot,
+        () -> dev.airlock.appliance.CheckpointService.importFiles(db, List.of(note.apply(honest, 5), note.apply(honest, 9)), "files", tx -> snapshot,
             audit));
     assertEquals(dev.airlock.core.Reason.CHECKPOINT_ROLLBACK, unproven.reason());
     assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));

@@ -48,8 +48,9 @@ public final class CheckpointCrashChild {
         in.add(new CheckpointStore.InputFile("proof-" + size + ".proof.json",
             Files.readAllBytes(files.resolve("proof-" + size + ".proof.json"))));
       }
-      CheckpointCommand.importAll(db, in, tx -> snapshot, new CheckpointCommand.Audit(Instant.EPOCH.plusSeconds(size),
-          "crash", "child", "checkpoint import", "cp-" + size));
+      dev.airlock.appliance.CheckpointService.importFiles(db, in, "cp-" + size, tx -> snapshot,
+          new dev.airlock.appliance.AuditContext("crash", "crash", null, "child", "checkpoint import", null,
+              java.time.Clock.fixed(Instant.EPOCH.plusSeconds(size), java.time.ZoneOffset.UTC)));
       if (size == start) {
         // warmed up (classes loaded, database open once): the parent kills from here on
         System.out.println("ready " + start);

@@ -1,0 +1,55 @@
+package dev.airlock.appliance;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Database;
+import dev.airlock.core.Home;
+import dev.airlock.trust.TrustedClock;
+import dev.airlock.trust.tuf.TufInstaller;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * {@code trust update}: runs the TUF client over a repository folder and installs its targets (and
+ * a TUF-delivered policy) with the audit event in the same transaction; a refusal is audited too.
+ * Every stored decision made under the previous trust is stale from the commit on (DESIGN.md 6b).
+ */
+public final class TrustService {
+  private TrustService() {}
+
+  /** The outcome, with the trusted clock the update ran at. */
+  public record Update(TufInstaller.Result result, TrustedClock clock) {}
+
+  /**
+   * @param describe the audit detail of the install (the edge's update document)
+   */
+  public static Update update(Home home, Path tufDir, boolean acceptExpiredTimestamp, AuditContext who,
+      BiFunction<TufInstaller.Result, TrustedClock, ObjectNode> describe) {
+    Database db = Database.open(home);
+    TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx, who.systemClock()));
+    Database.TrustedTime time = new Database.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
+    String subject = tufDir.toAbsolutePath().normalize().toString();
+    try {
+      TufInstaller.Result r = TufInstaller.update(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
+        AuditLog.append(tx, who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
+        PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
+            AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), d)));
+      });
+      return new Update(r, clock);
+    } catch (AirlockException e) {
+      if (e.kind() != AirlockException.Kind.AUDIT_FAILED) {
+        List<String> reasons = new ArrayList<>(List.of(e.reason().name()));
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("message", e.getMessage());
+        detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
+        db.transaction(tx -> AuditLog.append(tx, who.event(time, "trust.update", subject, "refused", reasons,
+            detail)));
+      }
+      throw e;
+    }
+  }
+}
