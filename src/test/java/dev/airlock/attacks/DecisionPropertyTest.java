@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * longest literal prefix), mutable tags, distinct signers, modes and noMatch.
  */
 class DecisionPropertyTest {
-  static final int SCENARIOS = Integer.getInteger("airlock.property.scenarios", 12);
+  static final int SCENARIOS = Integer.getInteger("airlock.property.scenarios", 25);
   static final int STEPS = 14;
   static final String[] REPOS = {"vendor.example/a", "vendor.example/b/c", "vendor.example/b/d", "other.example/x"};
   static final String[] TAGS = {"1.0", "2.0", "latest"};
