@@ -68,17 +68,6 @@ public final class CheckpointService {
     return n;
   }
 
-  /** Carries the checked refusal out of a {@link Database.Work} lambda so that it rolls back. */
-  private static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient CheckpointRefusedException refusal;
-
-    Refused(CheckpointRefusedException e) {
-      super(e.getMessage(), e);
-      this.refusal = e;
-    }
-  }
-
   /**
    * {@code checkpoint import}: verifies and stores the files under the installed trust in one
    * transaction with their audit event; when refused, records the refusal (and a fork alarm) in a
@@ -109,7 +98,7 @@ public final class CheckpointService {
         try {
           r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
         } catch (CheckpointRefusedException e) {
-          throw new Refused(e);
+          throw new CheckpointRefused(e);
         }
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         ArrayNode added = detail.putArray("added");
@@ -120,7 +109,7 @@ public final class CheckpointService {
         AuditLog.append(tx, who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
         return r;
       });
-    } catch (Refused r) {
+    } catch (CheckpointRefused r) {
       CheckpointRefusedException e = r.refusal;
       db.transaction(tx -> {
         Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());

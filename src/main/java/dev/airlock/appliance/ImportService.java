@@ -108,17 +108,6 @@ public final class ImportService {
     }
   }
 
-  /** Carries a checkpoint refusal out of a transaction so that it rolls back. */
-  private static final class CheckpointRefused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient CheckpointRefusedException refusal;
-
-    CheckpointRefused(CheckpointRefusedException e) {
-      super(e.getMessage(), e);
-      this.refusal = e;
-    }
-  }
-
   /** The import of one medium. */
   private static final class One {
     final Home home;

@@ -313,48 +313,55 @@ class AttackSuiteTest {
           vulnerabilities: {from: [vendor], maxSeverity: HIGH}
       """;
 
+  /**
+   * The segmenter, signed by the vendor, with a LOW scan and an Apache-2.0 SBOM, imported and
+   * admitted; {@code later} is a second medium carrying only {@code atts} for the same digest.
+   */
+  private static void admittedThenLater(ApplianceLab l, java.util.function.Function<String, List<Att>> later) {
+    assertEquals(0, l.init(l.policy("vuln", VULN)).code());
+    ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+    Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
+    String hex = img.digest().hex();
+    l.remember(img, m.path(), "seg");
+    ApplianceLab.MediumBuilder m1b = l.medium("m1b");
+    m1b.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
+        new Att(l.vendor, Statements.COSIGN_VULN, Statements.cosignVuln(SEG, hex, "CVE-1", "LOW", "2026-06-01T01:00:00Z")),
+        new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "openssl", "Apache-2.0"))));
+    admitted(l.run("import", m.path().toString(), m1b.path().toString()));
+    admitted(l.run("verify", SEG + ":4.0"));
+    l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(2)));
+    ApplianceLab.MediumBuilder m2 = l.medium("m2");
+    m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), later.apply(hex));
+    admitted(l.run("import", m2.path().toString()));
+  }
+
   @Test
   void aNewerCriticalScanOnALaterMediumDenies() {
     try (ApplianceLab l = new ApplianceLab()) {
-      assertEquals(0, l.init(l.policy("vuln", VULN)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      String hex = "0".repeat(64);
-      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
-      hex = img.digest().hex();
-      l.remember(img, m.path(), "seg");
-      ApplianceLab.MediumBuilder m1b = l.medium("m1b");
-      m1b.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
-          new Att(l.vendor, Statements.COSIGN_VULN, Statements.cosignVuln(SEG, hex, "CVE-1", "LOW", "2026-06-01T01:00:00Z")),
-          new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "openssl", "Apache-2.0"))));
-      admitted(l.run("import", m.path().toString(), m1b.path().toString()));
-      admitted(l.run("verify", SEG + ":4.0"));
-      ApplianceLab.MediumBuilder m2 = l.medium("m2");
-      m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(new Att(l.vendor, Statements.COSIGN_VULN,
+      admittedThenLater(l, hex -> List.of(new Att(l.vendor, Statements.COSIGN_VULN,
           Statements.cosignVuln(SEG, hex, "CVE-2", "CRITICAL", "2026-06-01T20:00:00Z"))));
-      admitted(l.run("import", m2.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "VULNERABILITY_TOO_SEVERE");
       denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 1, "VULNERABILITY_TOO_SEVERE");
     }
   }
 
   @Test
+  void anOlderCleanScanOnALaterMediumDoesNotHideANewerOne() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      admittedThenLater(l, hex -> List.of(
+          new Att(l.vendor, Statements.COSIGN_VULN,
+              Statements.cosignVuln(SEG, hex, "CVE-2", "CRITICAL", "2026-06-01T20:00:00Z")),
+          new Att(l.vendor, Statements.COSIGN_VULN,
+              Statements.cosignVuln(SEG, hex, "CVE-3", "LOW", "2026-06-01T10:00:00Z"))));
+      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "VULNERABILITY_TOO_SEVERE");
+    }
+  }
+
+  @Test
   void aNewerSbomWithADeniedLicenceDenies() {
     try (ApplianceLab l = new ApplianceLab()) {
-      assertEquals(0, l.init(l.policy("vuln", VULN)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor)), List.of());
-      String hex = img.digest().hex();
-      l.remember(img, m.path(), "seg");
-      ApplianceLab.MediumBuilder m1b = l.medium("m1b");
-      m1b.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
-          new Att(l.vendor, Statements.COSIGN_VULN, Statements.cosignVuln(SEG, hex, "CVE-1", "LOW", "2026-06-01T01:00:00Z")),
-          new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "openssl", "Apache-2.0"))));
-      admitted(l.run("import", m.path().toString(), m1b.path().toString()));
-      l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(2)));
-      ApplianceLab.MediumBuilder m2 = l.medium("m2");
-      m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(
+      admittedThenLater(l, hex -> List.of(
           new Att(l.vendor, Statements.SPDX, Statements.spdx(SEG, hex, "readline", "GPL-3.0-only"))));
-      admitted(l.run("import", m2.path().toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "SBOM_LICENSE_DENIED");
     }
   }
