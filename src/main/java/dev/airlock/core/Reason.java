@@ -67,6 +67,7 @@ public enum Reason {
   TLOG_SET_MISSING("The entry has no signed entry timestamp (inclusion promise) where one is required."),
   TLOG_SET_INVALID("The signed entry timestamp does not verify under the log's key."),
   TLOG_INTEGRATED_TIME_INVALID("The entry's integrated time is missing, in the future, or outside the certificate."),
+  TLOG_TREE_HEAD_MISSING("The entry yields no checkpoint-signed tree head, and the policy requires checkpoint consistency."),
   INCLUSION_PROOF_MISSING("The entry has no inclusion proof where one is required."),
   INCLUSION_PROOF_INVALID("The inclusion proof is malformed (index, size or number of hashes)."),
   INCLUSION_ROOT_MISMATCH("The inclusion proof does not lead to the root hash it claims."),

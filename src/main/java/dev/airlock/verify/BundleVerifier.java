@@ -213,6 +213,12 @@ public final class BundleVerifier {
         Object[] out = new Object[2];
         if (!run.step(id, () -> {
           EntryResult r = verifyEntry(b, e, leaf, signingKey, artifact);
+          if (o.requireTreeHeads() && r.checkpoint == null) {
+            // a policy with requireCheckpointConsistency compares every entry's tree head with the
+            // checkpoint store; an entry that yields none (SET only) cannot be compared
+            throw new Denial(Reason.TLOG_TREE_HEAD_MISSING,
+                "the entry has no checkpoint-signed tree head and the policy requires checkpoint consistency");
+          }
           out[0] = r;
           return r.detail;
         })) {
@@ -691,7 +697,15 @@ public final class BundleVerifier {
     TlogBodies.check(e, b, leaf, key, artifact);
     Instant time = null;
     TransparencyLog log = candidates.get(0);
-    if (e.signedEntryTimestamp() != null && e.integratedTime() > 0) {
+    if (e.signedEntryTimestamp() != null) {
+      // A SET signs {body, integratedTime, logID, logIndex}; Rekor never integrates at or before
+      // the epoch, and a promise over time 0 is no promise: refuse it instead of skipping it
+      // (skipping would let the entry count through whatever else it carries).
+      if (e.integratedTime() <= 0) {
+        throw new Denial(Reason.TLOG_INTEGRATED_TIME_INVALID,
+            "the entry has a signed entry timestamp but its integratedTime is missing or not positive",
+            "> 0", String.valueOf(e.integratedTime()));
+      }
       Instant it = Instant.ofEpochSecond(e.integratedTime());
       for (TransparencyLog l : candidates) {
         if (l.validFor().contains(it)) {
@@ -709,15 +723,24 @@ public final class BundleVerifier {
             log.validFor().toString(), it.toString());
       }
       time = it;
-    } else if (b.version() == 1 && e.proof() == null) {
-      throw new Denial(Reason.TLOG_SET_MISSING, "a v0.1 entry without inclusion proof needs a signed entry timestamp");
     }
     Bundle.Proof p = e.proof();
     if (p == null) {
       if (b.version() >= 2) {
         throw new Denial(Reason.INCLUSION_PROOF_MISSING, "bundles v0.2 and later need an inclusion proof");
       }
+      if (time == null) {
+        throw new Denial(Reason.TLOG_SET_MISSING, "a v0.1 entry without inclusion proof needs a signed entry timestamp");
+      }
       return new EntryResult(log, time, "set");
+    }
+    if (time == null && (p.checkpoint() == null || p.checkpoint().isEmpty()) && b.version() == 1) {
+      // DESIGN.md 6b: an entry counts only if the log signed it. Without a SET and without a
+      // checkpoint the proof's root hash is the bundle's own claim (a one-leaf "tree" over any
+      // body proves itself), so the proof proves nothing.
+      throw new Denial(Reason.TLOG_SET_MISSING,
+          "a v0.1 entry whose inclusion proof has no checkpoint needs a signed entry timestamp:"
+              + " nothing the log signed covers the proof's root hash");
     }
     if (time == null && e.logIndex() != p.logIndex()) {
       // without a SET nothing signs the top-level index; Rekor v2 has one index for both
@@ -730,8 +753,9 @@ public final class BundleVerifier {
     } catch (ProofException ex) {
       throw new Denial(ex.reason(), ex.getMessage());
     }
-    if (p.checkpoint() == null && b.version() == 1) {
-      return new EntryResult(log, time, "inclusion proof without checkpoint (v0.1)");
+    if ((p.checkpoint() == null || p.checkpoint().isEmpty()) && b.version() == 1) {
+      // only reached with a verified SET: the SET is what the log signed; the proof adds nothing
+      return new EntryResult(log, time, "set; inclusion proof without checkpoint (v0.1)");
     }
     NoteCheckpoint cp = NoteCheckpoint.verify(p.checkpoint(), log);
     if (cp.size() != p.treeSize() || !MessageDigest.isEqual(cp.rootHash(), p.rootHash())) {

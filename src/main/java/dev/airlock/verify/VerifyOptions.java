@@ -24,6 +24,7 @@ public final class VerifyOptions {
   private final int tlogThreshold;
   private final boolean withoutIdentity;
   private final boolean withoutCodeSigningEku;
+  private final boolean requireTreeHeads;
   private final java.time.Instant fallbackTime;
   private final List<String> relaxations;
 
@@ -40,6 +41,7 @@ public final class VerifyOptions {
     this.tlogThreshold = b.tlogThreshold;
     this.withoutIdentity = b.withoutIdentity;
     this.withoutCodeSigningEku = b.withoutCodeSigningEku;
+    this.requireTreeHeads = b.requireTreeHeads;
     this.fallbackTime = b.fallbackTime;
     this.relaxations = List.copyOf(b.relaxations);
   }
@@ -103,6 +105,11 @@ public final class VerifyOptions {
     return withoutCodeSigningEku;
   }
 
+  /** Every counted transparency-log entry must yield a checkpoint-signed tree head. */
+  public boolean requireTreeHeads() {
+    return requireTreeHeads;
+  }
+
   /** The unsafe relaxations in effect, by name, for the verdict. */
   public List<String> relaxations() {
     return relaxations;
@@ -126,6 +133,7 @@ public final class VerifyOptions {
     private int tlogThreshold = 1;
     private boolean withoutIdentity;
     private boolean withoutCodeSigningEku;
+    private boolean requireTreeHeads;
     private java.time.Instant fallbackTime;
     private final List<String> relaxations = new ArrayList<>();
 
@@ -209,6 +217,18 @@ public final class VerifyOptions {
     public Builder withoutCodeSigningEkuUnsafe() {
       this.withoutCodeSigningEku = true;
       relaxations.add("without-code-signing-eku");
+      return this;
+    }
+
+    /**
+     * Deny any transparency-log entry that yields no verified tree head (a checkpoint signed by
+     * the entry's log): for policies with {@code transparency.requireCheckpointConsistency}, whose
+     * glue then compares every {@link BundleVerification#treeHeads()} with the checkpoint store. A
+     * SET-only entry (v0.1 bundles, legacy cosign Rekor bundles) then fails with
+     * {@code TLOG_TREE_HEAD_MISSING}. Stricter, so not {@code Unsafe}.
+     */
+    public Builder requireTreeHeads() {
+      this.requireTreeHeads = true;
       return this;
     }
 
