@@ -31,6 +31,7 @@ public enum Reason {
   CERTIFICATE_NOT_VALID_AT_TIME("A certificate in the chain is not valid at the verified signing time."),
   CERTIFICATE_AUTHORITY_NOT_VALID_AT_TIME("The trusted root's CA validFor window does not contain the signing time."),
   CERTIFICATE_ROOT_IN_BUNDLE("The bundle carries a self-signed root; bundled certificates are never trust anchors."),
+  CERTIFICATE_PATH_INVALID("A CA certificate in the path breaks RFC 5280 6.1.4: not a CA, no keyCertSign, or its path length constraint exceeded."),
   CERTIFICATE_EKU_MISSING("The leaf certificate lacks the code-signing extended key usage."),
   CERTIFICATE_KEY_USAGE("The leaf certificate's key usage does not allow digital signatures."),
   IDENTITY_MISMATCH("The certificate's subject alternative name does not match the required identity."),

@@ -453,6 +453,11 @@ public final class BundleVerifier {
       }
       cache.verifyAuthorityChain(ca);
       path.addAll(ca.chain());
+      Denial constraint = pathConstraints(path);
+      if (constraint != null) {
+        best = constraint;
+        continue;
+      }
       Denial timeFail = null;
       for (Instant t : times) {
         if (!ca.validFor().contains(t)) {
@@ -486,6 +491,90 @@ public final class BundleVerifier {
     throw new Denial(Reason.CERTIFICATE_CHAIN_UNTRUSTED,
         "the certificate does not chain to a CA of the trusted root", null,
         leaf.getIssuerX500Principal().getName());
+  }
+
+  /**
+   * RFC 5280 section 6.1.4 (basic certificate path processing, preparation for certificate i+1) on
+   * every CA certificate of {@code path} (leaf first, trust anchor last). airlock implements the
+   * constraints rather than accepting only the trusted root's own certificates as intermediates,
+   * because bundles legitimately carry intermediates (sigstore-js full chains, private PKIs), and
+   * because the trusted chain's own constraints must hold too (a Fulcio intermediate with
+   * pathLenConstraint 0 may issue leaves only):
+   *
+   * <ul>
+   *   <li>(k) every certificate that issues another carries basicConstraints with cA TRUE;
+   *   <li>(n) if it carries keyUsage, keyCertSign is set;
+   *   <li>(l), (m) its pathLenConstraint, when present, is at least the number of non-self-issued
+   *       intermediate certificates between it and the leaf (section 4.2.1.9: the leaf and
+   *       self-issued certificates are not counted).
+   * </ul>
+   *
+   * The trust anchor is held to the same rules (RFC 5937 section 3.2 lets a certificate anchor's
+   * constraints apply; a Sigstore root does satisfy them). Returns the first violation, or null.
+   */
+  static Denial pathConstraints(List<X509Certificate> path) {
+    int intermediatesBelow = 0;
+    for (int i = 1; i < path.size(); i++) {
+      X509Certificate ca = path.get(i);
+      int pathLen = ca.getBasicConstraints(); // -1: not a CA; MAX_VALUE: CA without a constraint
+      if (pathLen < 0) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "certificate " + describe(ca)
+            + " issues another certificate but is not a CA (RFC 5280 6.1.4 (k): basicConstraints cA)",
+            "cA TRUE", "not a CA");
+      }
+      boolean[] ku = ca.getKeyUsage();
+      if (ku != null && (ku.length <= 5 || !ku[5])) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "CA certificate " + describe(ca)
+            + " lacks keyUsage keyCertSign (RFC 5280 6.1.4 (n))", "keyCertSign", "absent");
+      }
+      if (intermediatesBelow > pathLen) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "CA certificate " + describe(ca)
+            + " has pathLenConstraint " + pathLen + " and " + intermediatesBelow
+            + " intermediate CA certificate(s) below it (RFC 5280 6.1.4 (l), (m))",
+            "<= " + pathLen, String.valueOf(intermediatesBelow));
+      }
+      if (!ca.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+        intermediatesBelow++;
+      }
+    }
+    return null;
+  }
+
+  /** A certificate for messages: its subject, or its SANs when the subject is empty (Fulcio leaves). */
+  static String describe(X509Certificate c) {
+    String subject = c.getSubjectX500Principal().getName();
+    if (!subject.isEmpty()) {
+      return "'" + subject + "'";
+    }
+    try {
+      java.util.Collection<List<?>> sans = c.getSubjectAlternativeNames();
+      if (sans != null && !sans.isEmpty()) {
+        List<String> names = new ArrayList<>();
+        for (List<?> san : sans) {
+          names.add(sanLabel((Integer) san.get(0)) + ":" + sanValue(san.get(1)));
+        }
+        return "with empty subject and SAN " + String.join(", ", names);
+      }
+    } catch (java.security.cert.CertificateParsingException | RuntimeException e) {
+      // fall through to the serial number
+    }
+    return "with empty subject, serial " + c.getSerialNumber().toString(16);
+  }
+
+  /** RFC 5280 4.2.1.6 GeneralName tags as cosign names them. */
+  private static String sanLabel(int tag) {
+    return switch (tag) {
+      case 0 -> "otherName";
+      case 1 -> "email";
+      case 2 -> "dns";
+      case 6 -> "uri";
+      case 7 -> "ip";
+      default -> "tag" + tag;
+    };
+  }
+
+  private static String sanValue(Object v) {
+    return v instanceof String str ? str : "(" + (v instanceof byte[] b ? b.length + " bytes" : "?") + ")";
   }
 
   static byte[] der(X509Certificate c) {
