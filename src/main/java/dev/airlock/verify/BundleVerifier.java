@@ -364,18 +364,18 @@ public final class BundleVerifier {
       fc[0] = FulcioCertificate.of(leaf);
       run.extensions = fc[0].extensions();
       run.issuer = fc[0].issuer();
-      run.identity = fc[0].sans().isEmpty() ? null : fc[0].sans().get(0);
-      if (o.withoutIdentity() && o.identity() == null && o.identityRegexp() == null) {
+      run.identity = fc[0].sans().isEmpty() ? null : fc[0].sans().get(0).value();
+      if (o.withoutIdentity() && o.identity() == null && o.identityRegexp() == null && o.identityEmailDomain() == null) {
         return "not checked (without-identity)";
       }
-      for (String san : fc[0].sans()) {
-        if (o.identity() != null ? o.identity().equals(san) : o.identityRegexp().matcher(san).matches()) {
-          run.identity = san;
-          return san;
+      for (FulcioCertificate.San san : fc[0].sans()) {
+        if (o.identityMatches(san)) {
+          run.identity = san.value();
+          return san.toString();
         }
       }
-      throw new Denial(Reason.IDENTITY_MISMATCH, "certificate identity does not match",
-          o.identity() != null ? o.identity() : o.identityRegexp().pattern(), String.join(",", fc[0].sans()));
+      throw new Denial(Reason.IDENTITY_MISMATCH, "certificate identity does not match", o.identityDescription(),
+          fc[0].sans().stream().map(FulcioCertificate.San::toString).collect(java.util.stream.Collectors.joining(",")));
     })) {
       return;
     }

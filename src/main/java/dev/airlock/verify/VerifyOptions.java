@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class VerifyOptions {
   private final String identity;
   private final Pattern identityRegexp;
+  private final String identityEmailDomain;
   private final String issuer;
   private final Pattern issuerRegexp;
   private final PublicKey key;
@@ -31,6 +32,7 @@ public final class VerifyOptions {
   private VerifyOptions(Builder b) {
     this.identity = b.identity;
     this.identityRegexp = b.identityRegexp;
+    this.identityEmailDomain = b.identityEmailDomain;
     this.issuer = b.issuer;
     this.issuerRegexp = b.issuerRegexp;
     this.key = b.key;
@@ -56,6 +58,11 @@ public final class VerifyOptions {
 
   public Pattern identityRegexp() {
     return identityRegexp;
+  }
+
+  /** The e-mail domain of {@link Builder#identityEmailDomain}, lower case, or null. */
+  public String identityEmailDomain() {
+    return identityEmailDomain;
   }
 
   public String issuer() {
@@ -116,13 +123,35 @@ public final class VerifyOptions {
   }
 
   boolean hasIdentityPolicy() {
-    return (identity != null || identityRegexp != null) && (issuer != null || issuerRegexp != null);
+    return (identity != null || identityRegexp != null || identityEmailDomain != null)
+        && (issuer != null || issuerRegexp != null);
+  }
+
+  /**
+   * Whether one SAN satisfies the identity requirement. Exact and regexp identities compare with
+   * every SAN type, as cosign's {@code --certificate-identity[-regexp]} do; an e-mail domain only
+   * with an rfc822Name SAN that is a proper addr-spec in exactly that domain.
+   */
+  boolean identityMatches(FulcioCertificate.San san) {
+    if (identityEmailDomain != null) {
+      return san.type() == FulcioCertificate.San.Type.EMAIL && EmailAddresses.inDomain(san.value(), identityEmailDomain);
+    }
+    return identity != null ? identity.equals(san.value()) : identityRegexp.matcher(san.value()).matches();
+  }
+
+  /** The identity requirement for the verdict's {@code expected}. */
+  String identityDescription() {
+    if (identityEmailDomain != null) {
+      return "email:*@" + identityEmailDomain;
+    }
+    return identity != null ? identity : identityRegexp.pattern();
   }
 
   /** Builder. Regexps must match the whole string ({@link java.util.regex.Matcher#matches()}). */
   public static final class Builder {
     private String identity;
     private Pattern identityRegexp;
+    private String identityEmailDomain;
     private String issuer;
     private Pattern issuerRegexp;
     private PublicKey key;
@@ -146,6 +175,23 @@ public final class VerifyOptions {
 
     public Builder identityRegexp(String regexp) {
       this.identityRegexp = regexp == null ? null : Pattern.compile(regexp);
+      return this;
+    }
+
+    /**
+     * mercure-style {@code *@domain}: the certificate must carry an e-mail SAN (rfc822Name, RFC 5280
+     * 4.2.1.6) that is a proper RFC 5322 3.4.1 addr-spec with a dot-atom local part and exactly
+     * this domain (compared case-insensitively). URI, DNS and Fulcio username (otherName) SANs
+     * never match, whatever they contain. Excludes {@link #identity} and {@link #identityRegexp}.
+     *
+     * @param domain a DNS name such as {@code clinic.example} (no wildcard, no {@code @})
+     * @throws IllegalArgumentException if {@code domain} is not a DNS name
+     */
+    public Builder identityEmailDomain(String domain) {
+      if (domain != null && !EmailAddresses.isDomain(domain)) {
+        throw new IllegalArgumentException("not a DNS domain name: '" + domain + "'");
+      }
+      this.identityEmailDomain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
       return this;
     }
 
@@ -245,6 +291,9 @@ public final class VerifyOptions {
     }
 
     public VerifyOptions build() {
+      if (identityEmailDomain != null && (identity != null || identityRegexp != null)) {
+        throw new IllegalStateException("identityEmailDomain excludes identity and identityRegexp");
+      }
       return new VerifyOptions(this);
     }
   }
