@@ -447,8 +447,8 @@ public final class BundleVerifier {
       }
       for (X509Certificate u : untrusted) {
         if (selfSigned(u)) {
-          throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries the self-signed certificate '"
-              + u.getSubjectX500Principal() + "' in a position the trusted root does not have it");
+          throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries the self-signed certificate "
+              + describe(u) + " in a position the trusted root does not have it");
         }
       }
       cache.verifyAuthorityChain(ca);
@@ -468,7 +468,7 @@ public final class BundleVerifier {
         for (X509Certificate c : path) {
           if (!validAtCached(c, t)) {
             timeFail = new Denial(Reason.CERTIFICATE_NOT_VALID_AT_TIME,
-                "certificate '" + c.getSubjectX500Principal() + "' is not valid at the signing time",
+                "certificate " + describe(c) + " is not valid at the signing time",
                 c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), t.toString());
             break;
           }
