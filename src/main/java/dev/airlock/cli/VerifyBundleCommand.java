@@ -86,6 +86,7 @@ final class VerifyBundleCommand extends BaseCommand {
     byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");
     Artifact art = artifact();
     VerifyOptions.Builder o = VerifyOptions.builder()
+        .trustedNow(clock.instant())
         .identity(certificateIdentity)
         .issuer(certificateOidcIssuer);
     try {

@@ -273,15 +273,28 @@ public final class BundleVerifier {
     }
     List<Instant> tsaTimes = times;
     for (TransparencyLog log : untimedLogs) {
-      // Rekor v2 entries carry no signed time: the log's key must be valid at the timestamp(s)
+      // Rekor v2 entries carry no signed time: the log's key must be valid at the verified time(s);
+      // with none (a key-based entry without RFC 3161 timestamp) at the appliance's trusted now,
+      // and with no trusted now either the window cannot be judged, so the entry cannot count
+      // (protobuf-specs TransparencyLogInstance.public_key.valid_for bounds the key's use).
       if (!run.step("tlog.window", () -> {
-        for (Instant t : tsaTimes) {
+        List<Instant> at = tsaTimes;
+        String when = "the verified time";
+        if (at.isEmpty()) {
+          if (o.trustedNow() == null) {
+            throw new Denial(Reason.SIGNING_TIME_MISSING, "the entry has no signed time, no timestamp gives one,"
+                + " and no trusted now was given to judge the log key's validFor " + log.validFor() + " at");
+          }
+          at = List.of(o.trustedNow());
+          when = "the trusted now";
+        }
+        for (Instant t : at) {
           if (!log.validFor().contains(t)) {
-            throw new Denial(Reason.TLOG_LOG_NOT_VALID_AT_TIME, "log key not valid at the timestamp",
+            throw new Denial(Reason.TLOG_LOG_NOT_VALID_AT_TIME, "log key not valid at " + when,
                 log.validFor().toString(), t.toString());
           }
         }
-        return null;
+        return "log key valid at " + when;
       })) {
         return;
       }
@@ -307,6 +320,11 @@ public final class BundleVerifier {
     } else if (o.keyWindow() != null && o.keyWindow() != ValidityWindow.ALWAYS) {
       run.step("key.window", () -> {
         List<Instant> at = times;
+        if (at.isEmpty() && o.trustedNow() != null) {
+          // DESIGN.md 6a "Key authorities": a signature without a verified time is judged at the
+          // appliance's now
+          at = List.of(o.trustedNow());
+        }
         if (at.isEmpty()) {
           throw new Denial(Reason.SIGNING_TIME_MISSING, "the key has a validity window and no signing time is verified");
         }

@@ -27,6 +27,7 @@ public final class VerifyOptions {
   private final boolean withoutCodeSigningEku;
   private final boolean requireTreeHeads;
   private final java.time.Instant fallbackTime;
+  private final java.time.Instant trustedNow;
   private final List<String> relaxations;
 
   private VerifyOptions(Builder b) {
@@ -45,6 +46,7 @@ public final class VerifyOptions {
     this.withoutCodeSigningEku = b.withoutCodeSigningEku;
     this.requireTreeHeads = b.requireTreeHeads;
     this.fallbackTime = b.fallbackTime;
+    this.trustedNow = b.trustedNow;
     this.relaxations = List.copyOf(b.relaxations);
   }
 
@@ -112,6 +114,11 @@ public final class VerifyOptions {
     return withoutCodeSigningEku;
   }
 
+  /** The appliance's trusted now (from its injected clock), or null. */
+  public java.time.Instant trustedNow() {
+    return trustedNow;
+  }
+
   /** Every counted transparency-log entry must yield a checkpoint-signed tree head. */
   public boolean requireTreeHeads() {
     return requireTreeHeads;
@@ -164,6 +171,7 @@ public final class VerifyOptions {
     private boolean withoutCodeSigningEku;
     private boolean requireTreeHeads;
     private java.time.Instant fallbackTime;
+    private java.time.Instant trustedNow;
     private final List<String> relaxations = new ArrayList<>();
 
     private Builder() {}
@@ -275,6 +283,19 @@ public final class VerifyOptions {
      */
     public Builder requireTreeHeads() {
       this.requireTreeHeads = true;
+      return this;
+    }
+
+    /**
+     * The appliance's trusted now (DESIGN.md section 3: max(system clock, highest verified time),
+     * from the injected {@link java.time.Clock}, never {@code Instant.now()}). It is never a
+     * signing time and never used for certificates; it is used only where no time is verified:
+     * the {@code validFor} of the log of an entry without a signed time (a key-based Rekor v2 entry
+     * without RFC 3161 timestamp) and a key authority's window (DESIGN.md 6a). Without it such an
+     * entry is denied {@code SIGNING_TIME_MISSING}, since the log window cannot be judged.
+     */
+    public Builder trustedNow(java.time.Instant now) {
+      this.trustedNow = now;
       return this;
     }
 
