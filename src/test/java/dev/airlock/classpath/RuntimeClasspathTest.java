@@ -58,28 +58,46 @@ class RuntimeClasspathTest {
     assertTrue(banned.isEmpty(), "network client libraries on the runtime classpath: " + banned);
   }
 
-  @Test
-  void theApplianceRunsOnTheRuntimeClasspathAlone(@TempDir Path tmp) throws Exception {
+  /** Runs {@link RuntimeClasspathMain} (then the CLI with {@code args}) on the runtime classpath alone. */
+  static String child(Path tmp, String name, int expectedExit, String... args) throws Exception {
+    Path base = Path.of(System.getProperty("airlock.basedir", "."));
     List<String> cp = new ArrayList<>();
-    cp.add(Path.of(System.getProperty("airlock.basedir", "."), "target", "classes").toString());
-    cp.add(Path.of(System.getProperty("airlock.basedir", "."), "target", "test-classes").toString());
+    cp.add(base.resolve("target/classes").toString());
+    // test-classes holds RuntimeClasspathMain; test-scoped jars are not on this path
+    cp.add(base.resolve("target/test-classes").toString());
     cp.addAll(runtimeJars());
-    JsonNode c = Corpus.ofKind("sigstore-bundle").stream()
-        .filter(x -> x.path("id").asText().equals("conformance.happy-path-v0.3")).findFirst().orElseThrow();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-cp", String.join(File.pathSeparator, cp), RuntimeClasspathMain.class.getName(),
-        "verify-bundle", "--bundle", Corpus.file(c, "bundle").toString(),
+        "-cp", String.join(File.pathSeparator, cp), RuntimeClasspathMain.class.getName()));
+    cmd.addAll(List.of(args));
+    Path out = tmp.resolve(name + ".out");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("AIRLOCK_HOME", tmp.resolve("home").toString());
+    Process p = pb.start();
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), name + ": child JVM did not finish");
+    String text = Files.readString(out);
+    assertFalse(text.contains("NoClassDefFoundError") || text.contains("ClassNotFoundException"), name + ": " + text);
+    assertTrue(text.contains("LOADED"), text);
+    assertEquals(expectedExit, p.exitValue(), name + ": " + text);
+    return text;
+  }
+
+  @Test
+  void verifyBundleRunsOnTheRuntimeClasspathAlone(@TempDir Path tmp) throws Exception {
+    JsonNode c = Corpus.ofKind("sigstore-bundle").stream()
+        .filter(x -> x.path("id").asText().equals("conformance.happy-path-v0.3")).findFirst().orElseThrow();
+    child(tmp, "verify-bundle", 0, "verify-bundle", "--bundle", Corpus.file(c, "bundle").toString(),
         "--trusted-root", Corpus.file(c, "trusted_root").toString(),
         "--certificate-identity", c.path("identity").asText(), "--certificate-oidc-issuer", c.path("issuer").asText(),
-        Corpus.file(c, "artifact").toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile());
-    pb.environment().put("AIRLOCK_HOME", tmp.resolve("no-home").toString());
-    Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-    String out = Files.readString(tmp.resolve("out"));
-    assertFalse(out.contains("NoClassDefFoundError") || out.contains("ClassNotFoundException"), out);
-    assertTrue(out.contains("LOADED"), out);
-    assertEquals(0, p.exitValue(), out);
+        Corpus.file(c, "artifact").toString());
+  }
+
+  @Test
+  void tufInitAndImportRunOnTheRuntimeClasspathAlone(@TempDir Path tmp) throws Exception {
+    Path base = Path.of(System.getProperty("airlock.basedir", "."));
+    child(tmp, "init", 0, "init", "--root", base.resolve("trust-root/demo/root.json").toString(),
+        "--policy", base.resolve("bundles/demo/policy.yaml").toString());
+    String out = child(tmp, "import", 0, "import", base.resolve("bundles/demo").toString());
+    assertTrue(out.contains("dicom-anon"), out);
   }
 }
