@@ -85,8 +85,13 @@ final class VerifyBundleCommand extends BaseCommand {
     Home home = home();
     byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");
     Artifact art = artifact();
+    // the appliance's trusted now (DESIGN.md section 3) where a home exists, else the injected
+    // clock; used only where no time is verified (VerifyOptions.trustedNow)
+    java.time.Instant now = home.isInitialised()
+        ? Database.open(home).transaction(tx -> trustedTime(tx).now())
+        : clock.instant();
     VerifyOptions.Builder o = VerifyOptions.builder()
-        .trustedNow(clock.instant())
+        .trustedNow(now)
         .identity(certificateIdentity)
         .issuer(certificateOidcIssuer);
     try {

@@ -558,41 +558,25 @@ public final class BundleVerifier {
     return null;
   }
 
-  /** A certificate for messages: its subject, or its SANs when the subject is empty (Fulcio leaves). */
+  /**
+   * A certificate for messages: its subject, or, when the subject is empty (Fulcio leaves, RFC
+   * 5280 4.2.1.6 puts the identity in the SAN then), its SANs as {@code type:value}.
+   */
   static String describe(X509Certificate c) {
     String subject = c.getSubjectX500Principal().getName();
     if (!subject.isEmpty()) {
       return "'" + subject + "'";
     }
     try {
-      java.util.Collection<List<?>> sans = c.getSubjectAlternativeNames();
-      if (sans != null && !sans.isEmpty()) {
-        List<String> names = new ArrayList<>();
-        for (List<?> san : sans) {
-          names.add(sanLabel((Integer) san.get(0)) + ":" + sanValue(san.get(1)));
-        }
-        return "with empty subject and SAN " + String.join(", ", names);
+      List<FulcioCertificate.San> sans = FulcioCertificate.of(c).sans();
+      if (!sans.isEmpty()) {
+        return "with empty subject and SAN " + sans.stream().map(FulcioCertificate.San::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
       }
-    } catch (java.security.cert.CertificateParsingException | RuntimeException e) {
-      // fall through to the serial number
+    } catch (Denial d) {
+      // unreadable SANs: fall through to the serial number
     }
     return "with empty subject, serial " + c.getSerialNumber().toString(16);
-  }
-
-  /** RFC 5280 4.2.1.6 GeneralName tags as cosign names them. */
-  private static String sanLabel(int tag) {
-    return switch (tag) {
-      case 0 -> "otherName";
-      case 1 -> "email";
-      case 2 -> "dns";
-      case 6 -> "uri";
-      case 7 -> "ip";
-      default -> "tag" + tag;
-    };
-  }
-
-  private static String sanValue(Object v) {
-    return v instanceof String str ? str : "(" + (v instanceof byte[] b ? b.length + " bytes" : "?") + ")";
   }
 
   static byte[] der(X509Certificate c) {
