@@ -19,15 +19,15 @@ public final class VerifyOptions {
   private final Pattern issuerRegexp;
   private final PublicKey key;
   private final dev.airlock.trust.ValidityWindow keyWindow;
+  private final java.time.Instant trustedNow;
+  private final boolean requireTreeHeads;
   private final boolean insecureIgnoreTlog;
   private final boolean useSignedTimestamps;
   private final boolean requireSct;
   private final int tlogThreshold;
   private final boolean withoutIdentity;
   private final boolean withoutCodeSigningEku;
-  private final boolean requireTreeHeads;
   private final java.time.Instant fallbackTime;
-  private final java.time.Instant trustedNow;
   private final List<String> relaxations;
 
   private VerifyOptions(Builder b) {
@@ -38,15 +38,15 @@ public final class VerifyOptions {
     this.issuerRegexp = b.issuerRegexp;
     this.key = b.key;
     this.keyWindow = b.keyWindow;
+    this.trustedNow = b.trustedNow;
+    this.requireTreeHeads = b.requireTreeHeads;
     this.insecureIgnoreTlog = b.insecureIgnoreTlog;
     this.useSignedTimestamps = b.useSignedTimestamps;
     this.requireSct = b.requireSct;
     this.tlogThreshold = b.tlogThreshold;
     this.withoutIdentity = b.withoutIdentity;
     this.withoutCodeSigningEku = b.withoutCodeSigningEku;
-    this.requireTreeHeads = b.requireTreeHeads;
     this.fallbackTime = b.fallbackTime;
-    this.trustedNow = b.trustedNow;
     this.relaxations = List.copyOf(b.relaxations);
   }
 
@@ -85,6 +85,16 @@ public final class VerifyOptions {
     return keyWindow;
   }
 
+  /** The appliance's trusted now (from its injected clock), or null. */
+  public java.time.Instant trustedNow() {
+    return trustedNow;
+  }
+
+  /** Every counted transparency-log entry must yield a checkpoint-signed tree head. */
+  public boolean requireTreeHeads() {
+    return requireTreeHeads;
+  }
+
   public boolean insecureIgnoreTlog() {
     return insecureIgnoreTlog;
   }
@@ -112,16 +122,6 @@ public final class VerifyOptions {
 
   public boolean withoutCodeSigningEku() {
     return withoutCodeSigningEku;
-  }
-
-  /** The appliance's trusted now (from its injected clock), or null. */
-  public java.time.Instant trustedNow() {
-    return trustedNow;
-  }
-
-  /** Every counted transparency-log entry must yield a checkpoint-signed tree head. */
-  public boolean requireTreeHeads() {
-    return requireTreeHeads;
   }
 
   /** The unsafe relaxations in effect, by name, for the verdict. */
@@ -163,15 +163,15 @@ public final class VerifyOptions {
     private Pattern issuerRegexp;
     private PublicKey key;
     private dev.airlock.trust.ValidityWindow keyWindow;
+    private java.time.Instant trustedNow;
+    private boolean requireTreeHeads;
     private boolean insecureIgnoreTlog;
     private boolean useSignedTimestamps;
     private boolean requireSct = true;
     private int tlogThreshold = 1;
     private boolean withoutIdentity;
     private boolean withoutCodeSigningEku;
-    private boolean requireTreeHeads;
     private java.time.Instant fallbackTime;
-    private java.time.Instant trustedNow;
     private final List<String> relaxations = new ArrayList<>();
 
     private Builder() {}
@@ -225,6 +225,31 @@ public final class VerifyOptions {
       return this;
     }
 
+    /**
+     * The appliance's trusted now (DESIGN.md section 3: max(system clock, highest verified time),
+     * from the injected {@link java.time.Clock}, never {@code Instant.now()}). It is never a
+     * signing time and never used for certificates; it is used only where no time is verified:
+     * the {@code validFor} of the log of an entry without a signed time (a key-based Rekor v2 entry
+     * without RFC 3161 timestamp) and a key authority's window (DESIGN.md 6a). Without it such an
+     * entry is denied {@code SIGNING_TIME_MISSING}, since the log window cannot be judged.
+     */
+    public Builder trustedNow(java.time.Instant now) {
+      this.trustedNow = now;
+      return this;
+    }
+
+    /**
+     * Deny any transparency-log entry that yields no verified tree head (a checkpoint signed by
+     * the entry's log): for policies with {@code transparency.requireCheckpointConsistency}, whose
+     * glue then compares every {@link BundleVerification#treeHeads()} with the checkpoint store. A
+     * SET-only entry (v0.1 bundles, legacy cosign Rekor bundles) then fails with
+     * {@code TLOG_TREE_HEAD_MISSING}. Stricter, so not {@code Unsafe}.
+     */
+    public Builder requireTreeHeads() {
+      this.requireTreeHeads = true;
+      return this;
+    }
+
     /** cosign {@code --insecure-ignore-tlog}: no transparency-log entry is required. */
     public Builder insecureIgnoreTlogUnsafe() {
       this.insecureIgnoreTlog = true;
@@ -271,31 +296,6 @@ public final class VerifyOptions {
     public Builder withoutCodeSigningEkuUnsafe() {
       this.withoutCodeSigningEku = true;
       relaxations.add("without-code-signing-eku");
-      return this;
-    }
-
-    /**
-     * Deny any transparency-log entry that yields no verified tree head (a checkpoint signed by
-     * the entry's log): for policies with {@code transparency.requireCheckpointConsistency}, whose
-     * glue then compares every {@link BundleVerification#treeHeads()} with the checkpoint store. A
-     * SET-only entry (v0.1 bundles, legacy cosign Rekor bundles) then fails with
-     * {@code TLOG_TREE_HEAD_MISSING}. Stricter, so not {@code Unsafe}.
-     */
-    public Builder requireTreeHeads() {
-      this.requireTreeHeads = true;
-      return this;
-    }
-
-    /**
-     * The appliance's trusted now (DESIGN.md section 3: max(system clock, highest verified time),
-     * from the injected {@link java.time.Clock}, never {@code Instant.now()}). It is never a
-     * signing time and never used for certificates; it is used only where no time is verified:
-     * the {@code validFor} of the log of an entry without a signed time (a key-based Rekor v2 entry
-     * without RFC 3161 timestamp) and a key authority's window (DESIGN.md 6a). Without it such an
-     * entry is denied {@code SIGNING_TIME_MISSING}, since the log window cannot be judged.
-     */
-    public Builder trustedNow(java.time.Instant now) {
-      this.trustedNow = now;
       return this;
     }
 
