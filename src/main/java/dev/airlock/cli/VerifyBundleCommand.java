@@ -9,7 +9,6 @@ import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
-import dev.airlock.oci.Digest;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
 import dev.airlock.trust.TrustedRoot;
@@ -66,7 +65,9 @@ final class VerifyBundleCommand extends BaseCommand {
   boolean useSignedTimestamps;
 
   @Parameters(paramLabel = "FILE_OR_DIGEST",
-      description = "The artifact file, or its digest as sha256:<hex>.")
+      description = "The artifact file, or its digest as sha256:<64 hex>, sha384:<96 hex> or sha512:<128 hex>"
+          + " (npm provenance subjects are sha512). A digest verifies DSSE statements whose subject carries it,"
+          + " and message signatures whose hash is that algorithm.")
   String artifact;
 
   /** Above this size the artifact is hashed while streaming and verified by digest. */
@@ -84,7 +85,13 @@ final class VerifyBundleCommand extends BaseCommand {
     Home home = home();
     byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");
     Artifact art = artifact();
+    // the appliance's trusted now (DESIGN.md section 3) where a home exists, else the injected
+    // clock; used only where no time is verified (VerifyOptions.trustedNow)
+    java.time.Instant now = home.isInitialised()
+        ? Database.open(home).transaction(tx -> trustedTime(tx).now())
+        : clock.instant();
     VerifyOptions.Builder o = VerifyOptions.builder()
+        .trustedNow(now)
         .identity(certificateIdentity)
         .issuer(certificateOidcIssuer);
     try {
@@ -163,10 +170,25 @@ final class VerifyBundleCommand extends BaseCommand {
     return b.toString();
   }
 
+  /** {@code <alg>:<hex>} for the digest algorithms a bundle can name (protobuf-specs HashAlgorithm). */
+  private static final java.util.regex.Pattern DIGEST =
+      java.util.regex.Pattern.compile("(sha256|sha384|sha512):([0-9a-fA-F]*)");
+
   private Artifact artifact() {
-    // conformance CLI protocol: a sha256:<64 hex> that is not a path on disk is a digest
-    if (artifact.matches("sha256:[0-9a-fA-F]{64}") && !Files.exists(Path.of(artifact))) {
-      return Artifact.ofDigest(Digest.parse(artifact.toLowerCase(java.util.Locale.ROOT)));
+    // conformance CLI protocol: a digest that is not a path on disk is a digest
+    java.util.regex.Matcher m = DIGEST.matcher(artifact);
+    if (m.matches() && !Files.exists(Path.of(artifact))) {
+      String alg = m.group(1);
+      int hexLength = switch (alg) {
+        case "sha256" -> 64;
+        case "sha384" -> 96;
+        default -> 128;
+      };
+      if (m.group(2).length() != hexLength) {
+        throw AirlockException.usage(artifact + ": a " + alg + " digest has " + hexLength + " hex digits, not "
+            + m.group(2).length());
+      }
+      return Artifact.ofDigest(alg, Hashing.unhex(m.group(2).toLowerCase(java.util.Locale.ROOT)));
     }
     Path p = Path.of(artifact);
     try {

@@ -99,6 +99,7 @@ record Bundle(
         entries.add(entry(t));
       }
     }
+    checkStructure(version, vm, entries);
     List<byte[]> timestamps = new ArrayList<>();
     if (vm.timestampVerificationData != null && vm.timestampVerificationData.rfc3161Timestamps != null) {
       if (vm.timestampVerificationData.rfc3161Timestamps.size() > 32) {
@@ -135,6 +136,47 @@ record Bundle(
     Dsse dsse = new Dsse(e.payloadType, payload, sig);
     return new Bundle(version, List.copyOf(certs), hint, List.copyOf(entries), List.copyOf(timestamps),
         sig, null, null, dsse);
+  }
+
+  /**
+   * What protobuf-specs requires or forbids per bundle version, beyond the one-of and required
+   * fields checked while parsing (sigstore_bundle.proto, sigstore_rekor.proto, v0.3.x):
+   *
+   * <ul>
+   *   <li>{@code VerificationMaterial.certificate} (a single leaf, field 5) exists only from v0.3;
+   *       v0.1 and v0.2 carry {@code x509CertificateChain} or {@code publicKey}.
+   *   <li>v0.1: {@code TransparencyLogEntry.inclusion_promise} is "Required for v0.1 bundles, and
+   *       MUST be verified"; an inclusion proof is optional (and counts only with its checkpoint).
+   *   <li>v0.2 and later: {@code inclusion_proof} is REQUIRED, and so is its {@code checkpoint}
+   *       ({@code InclusionProof.checkpoint} REQUIRED); the promise is optional.
+   * </ul>
+   *
+   * A v0.3 bundle with {@code x509CertificateChain} is accepted although the proto says keyless
+   * Public Good bundles MUST use {@code certificate} from v0.3: sigstore-java writes such bundles
+   * (corpus sigstore-java.bundle-no-message-digest), and the chain is validated the same way
+   * (carried certificates are never anchors).
+   */
+  private static void checkStructure(int version, BundleJson.VerificationMaterial vm, List<TlogEntry> entries)
+      throws Denial {
+    if (version < 3 && vm.certificate != null) {
+      throw malformed("v0." + version + " has verificationMaterial.certificate, which exists only from v0.3"
+          + " (use x509CertificateChain)");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      TlogEntry e = entries.get(i);
+      if (version == 1 && e.signedEntryTimestamp() == null) {
+        throw new Denial(Reason.TLOG_SET_MISSING, "bundle v0.1: tlogEntries[" + i
+            + "] has no inclusionPromise, which v0.1 requires (sigstore_rekor.proto)");
+      }
+      if (version >= 2 && e.proof() == null) {
+        throw new Denial(Reason.INCLUSION_PROOF_MISSING, "bundle v0." + version + ": tlogEntries[" + i
+            + "] has no inclusionProof, which v0.2 and later require (sigstore_rekor.proto)");
+      }
+      if (version >= 2 && (e.proof().checkpoint() == null || e.proof().checkpoint().isEmpty())) {
+        throw new Denial(Reason.INCLUSION_PROOF_MISSING, "bundle v0." + version + ": tlogEntries[" + i
+            + "].inclusionProof has no checkpoint, which v0.2 and later require (sigstore_rekor.proto)");
+      }
+    }
   }
 
   private static int version(String mediaType) throws Denial {

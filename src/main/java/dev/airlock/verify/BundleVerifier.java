@@ -213,6 +213,12 @@ public final class BundleVerifier {
         Object[] out = new Object[2];
         if (!run.step(id, () -> {
           EntryResult r = verifyEntry(b, e, leaf, signingKey, artifact);
+          if (o.requireTreeHeads() && r.checkpoint == null) {
+            // a policy with requireCheckpointConsistency compares every entry's tree head with the
+            // checkpoint store; an entry that yields none (SET only) cannot be compared
+            throw new Denial(Reason.TLOG_TREE_HEAD_MISSING,
+                "the entry has no checkpoint-signed tree head and the policy requires checkpoint consistency");
+          }
           out[0] = r;
           return r.detail;
         })) {
@@ -270,15 +276,28 @@ public final class BundleVerifier {
     }
     List<Instant> tsaTimes = times;
     for (TransparencyLog log : untimedLogs) {
-      // Rekor v2 entries carry no signed time: the log's key must be valid at the timestamp(s)
+      // Rekor v2 entries carry no signed time: the log's key must be valid at the verified time(s);
+      // with none (a key-based entry without RFC 3161 timestamp) at the appliance's trusted now,
+      // and with no trusted now either the window cannot be judged, so the entry cannot count
+      // (protobuf-specs TransparencyLogInstance.public_key.valid_for bounds the key's use).
       if (!run.step("tlog.window", () -> {
-        for (Instant t : tsaTimes) {
+        List<Instant> at = tsaTimes;
+        String when = "the verified time";
+        if (at.isEmpty()) {
+          if (o.trustedNow() == null) {
+            throw new Denial(Reason.SIGNING_TIME_MISSING, "the entry has no signed time, no timestamp gives one,"
+                + " and no trusted now was given to judge the log key's validFor " + log.validFor() + " at");
+          }
+          at = List.of(o.trustedNow());
+          when = "the trusted now";
+        }
+        for (Instant t : at) {
           if (!log.validFor().contains(t)) {
-            throw new Denial(Reason.TLOG_LOG_NOT_VALID_AT_TIME, "log key not valid at the timestamp",
+            throw new Denial(Reason.TLOG_LOG_NOT_VALID_AT_TIME, "log key not valid at " + when,
                 log.validFor().toString(), t.toString());
           }
         }
-        return null;
+        return "log key valid at " + when;
       })) {
         return;
       }
@@ -304,6 +323,11 @@ public final class BundleVerifier {
     } else if (o.keyWindow() != null && o.keyWindow() != ValidityWindow.ALWAYS) {
       run.step("key.window", () -> {
         List<Instant> at = times;
+        if (at.isEmpty() && o.trustedNow() != null) {
+          // DESIGN.md 6a "Key authorities": a signature without a verified time is judged at the
+          // appliance's now
+          at = List.of(o.trustedNow());
+        }
         if (at.isEmpty()) {
           throw new Denial(Reason.SIGNING_TIME_MISSING, "the key has a validity window and no signing time is verified");
         }
@@ -361,18 +385,18 @@ public final class BundleVerifier {
       fc[0] = FulcioCertificate.of(leaf);
       run.extensions = fc[0].extensions();
       run.issuer = fc[0].issuer();
-      run.identity = fc[0].sans().isEmpty() ? null : fc[0].sans().get(0);
-      if (o.withoutIdentity() && o.identity() == null && o.identityRegexp() == null) {
+      run.identity = fc[0].sans().isEmpty() ? null : fc[0].sans().get(0).value();
+      if (o.withoutIdentity() && o.identity() == null && o.identityRegexp() == null && o.identityEmailDomain() == null) {
         return "not checked (without-identity)";
       }
-      for (String san : fc[0].sans()) {
-        if (o.identity() != null ? o.identity().equals(san) : o.identityRegexp().matcher(san).matches()) {
-          run.identity = san;
-          return san;
+      for (FulcioCertificate.San san : fc[0].sans()) {
+        if (o.identityMatches(san)) {
+          run.identity = san.value();
+          return san.toString();
         }
       }
-      throw new Denial(Reason.IDENTITY_MISMATCH, "certificate identity does not match",
-          o.identity() != null ? o.identity() : o.identityRegexp().pattern(), String.join(",", fc[0].sans()));
+      throw new Denial(Reason.IDENTITY_MISMATCH, "certificate identity does not match", o.identityDescription(),
+          fc[0].sans().stream().map(FulcioCertificate.San::toString).collect(java.util.stream.Collectors.joining(",")));
     })) {
       return;
     }
@@ -444,12 +468,17 @@ public final class BundleVerifier {
       }
       for (X509Certificate u : untrusted) {
         if (selfSigned(u)) {
-          throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries the self-signed certificate '"
-              + u.getSubjectX500Principal() + "' in a position the trusted root does not have it");
+          throw new Denial(Reason.CERTIFICATE_ROOT_IN_BUNDLE, "the bundle carries the self-signed certificate "
+              + describe(u) + " in a position the trusted root does not have it");
         }
       }
       cache.verifyAuthorityChain(ca);
       path.addAll(ca.chain());
+      Denial constraint = pathConstraints(path);
+      if (constraint != null) {
+        best = constraint;
+        continue;
+      }
       Denial timeFail = null;
       for (Instant t : times) {
         if (!ca.validFor().contains(t)) {
@@ -460,7 +489,7 @@ public final class BundleVerifier {
         for (X509Certificate c : path) {
           if (!validAtCached(c, t)) {
             timeFail = new Denial(Reason.CERTIFICATE_NOT_VALID_AT_TIME,
-                "certificate '" + c.getSubjectX500Principal() + "' is not valid at the signing time",
+                "certificate " + describe(c) + " is not valid at the signing time",
                 c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), t.toString());
             break;
           }
@@ -483,6 +512,74 @@ public final class BundleVerifier {
     throw new Denial(Reason.CERTIFICATE_CHAIN_UNTRUSTED,
         "the certificate does not chain to a CA of the trusted root", null,
         leaf.getIssuerX500Principal().getName());
+  }
+
+  /**
+   * RFC 5280 section 6.1.4 (basic certificate path processing, preparation for certificate i+1) on
+   * every CA certificate of {@code path} (leaf first, trust anchor last). airlock implements the
+   * constraints rather than accepting only the trusted root's own certificates as intermediates,
+   * because bundles legitimately carry intermediates (sigstore-js full chains, private PKIs), and
+   * because the trusted chain's own constraints must hold too (a Fulcio intermediate with
+   * pathLenConstraint 0 may issue leaves only):
+   *
+   * <ul>
+   *   <li>(k) every certificate that issues another carries basicConstraints with cA TRUE;
+   *   <li>(n) if it carries keyUsage, keyCertSign is set;
+   *   <li>(l), (m) its pathLenConstraint, when present, is at least the number of non-self-issued
+   *       intermediate certificates between it and the leaf (section 4.2.1.9: the leaf and
+   *       self-issued certificates are not counted).
+   * </ul>
+   *
+   * The trust anchor is held to the same rules (RFC 5937 section 3.2 lets a certificate anchor's
+   * constraints apply; a Sigstore root does satisfy them). Returns the first violation, or null.
+   */
+  static Denial pathConstraints(List<X509Certificate> path) {
+    int intermediatesBelow = 0;
+    for (int i = 1; i < path.size(); i++) {
+      X509Certificate ca = path.get(i);
+      int pathLen = ca.getBasicConstraints(); // -1: not a CA; MAX_VALUE: CA without a constraint
+      if (pathLen < 0) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "certificate " + describe(ca)
+            + " issues another certificate but is not a CA (RFC 5280 6.1.4 (k): basicConstraints cA)",
+            "cA TRUE", "not a CA");
+      }
+      boolean[] ku = ca.getKeyUsage();
+      if (ku != null && (ku.length <= 5 || !ku[5])) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "CA certificate " + describe(ca)
+            + " lacks keyUsage keyCertSign (RFC 5280 6.1.4 (n))", "keyCertSign", "absent");
+      }
+      if (intermediatesBelow > pathLen) {
+        return new Denial(Reason.CERTIFICATE_PATH_INVALID, "CA certificate " + describe(ca)
+            + " has pathLenConstraint " + pathLen + " and " + intermediatesBelow
+            + " intermediate CA certificate(s) below it (RFC 5280 6.1.4 (l), (m))",
+            "<= " + pathLen, String.valueOf(intermediatesBelow));
+      }
+      if (!ca.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+        intermediatesBelow++;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A certificate for messages: its subject, or, when the subject is empty (Fulcio leaves, RFC
+   * 5280 4.2.1.6 puts the identity in the SAN then), its SANs as {@code type:value}.
+   */
+  static String describe(X509Certificate c) {
+    String subject = c.getSubjectX500Principal().getName();
+    if (!subject.isEmpty()) {
+      return "'" + subject + "'";
+    }
+    try {
+      List<FulcioCertificate.San> sans = FulcioCertificate.of(c).sans();
+      if (!sans.isEmpty()) {
+        return "with empty subject and SAN " + sans.stream().map(FulcioCertificate.San::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
+      }
+    } catch (Denial d) {
+      // unreadable SANs: fall through to the serial number
+    }
+    return "with empty subject, serial " + c.getSerialNumber().toString(16);
   }
 
   static byte[] der(X509Certificate c) {
@@ -694,7 +791,15 @@ public final class BundleVerifier {
     TlogBodies.check(e, b, leaf, key, artifact);
     Instant time = null;
     TransparencyLog log = candidates.get(0);
-    if (e.signedEntryTimestamp() != null && e.integratedTime() > 0) {
+    if (e.signedEntryTimestamp() != null) {
+      // A SET signs {body, integratedTime, logID, logIndex}; Rekor never integrates at or before
+      // the epoch, and a promise over time 0 is no promise: refuse it instead of skipping it
+      // (skipping would let the entry count through whatever else it carries).
+      if (e.integratedTime() <= 0) {
+        throw new Denial(Reason.TLOG_INTEGRATED_TIME_INVALID,
+            "the entry has a signed entry timestamp but its integratedTime is missing or not positive",
+            "> 0", String.valueOf(e.integratedTime()));
+      }
       Instant it = Instant.ofEpochSecond(e.integratedTime());
       for (TransparencyLog l : candidates) {
         if (l.validFor().contains(it)) {
@@ -712,15 +817,24 @@ public final class BundleVerifier {
             log.validFor().toString(), it.toString());
       }
       time = it;
-    } else if (b.version() == 1 && e.proof() == null) {
-      throw new Denial(Reason.TLOG_SET_MISSING, "a v0.1 entry without inclusion proof needs a signed entry timestamp");
     }
     Bundle.Proof p = e.proof();
     if (p == null) {
       if (b.version() >= 2) {
         throw new Denial(Reason.INCLUSION_PROOF_MISSING, "bundles v0.2 and later need an inclusion proof");
       }
+      if (time == null) {
+        throw new Denial(Reason.TLOG_SET_MISSING, "a v0.1 entry without inclusion proof needs a signed entry timestamp");
+      }
       return new EntryResult(log, time, "set");
+    }
+    if (time == null && (p.checkpoint() == null || p.checkpoint().isEmpty()) && b.version() == 1) {
+      // DESIGN.md 6b: an entry counts only if the log signed it. Without a SET and without a
+      // checkpoint the proof's root hash is the bundle's own claim (a one-leaf "tree" over any
+      // body proves itself), so the proof proves nothing.
+      throw new Denial(Reason.TLOG_SET_MISSING,
+          "a v0.1 entry whose inclusion proof has no checkpoint needs a signed entry timestamp:"
+              + " nothing the log signed covers the proof's root hash");
     }
     if (time == null && e.logIndex() != p.logIndex()) {
       // without a SET nothing signs the top-level index; Rekor v2 has one index for both
@@ -733,8 +847,9 @@ public final class BundleVerifier {
     } catch (ProofException ex) {
       throw new Denial(ex.reason(), ex.getMessage());
     }
-    if (p.checkpoint() == null && b.version() == 1) {
-      return new EntryResult(log, time, "inclusion proof without checkpoint (v0.1)");
+    if ((p.checkpoint() == null || p.checkpoint().isEmpty()) && b.version() == 1) {
+      // only reached with a verified SET: the SET is what the log signed; the proof adds nothing
+      return new EntryResult(log, time, "set; inclusion proof without checkpoint (v0.1)");
     }
     NoteCheckpoint cp = NoteCheckpoint.verify(p.checkpoint(), log);
     if (cp.size() != p.treeSize() || !MessageDigest.isEqual(cp.rootHash(), p.rootHash())) {

@@ -22,7 +22,30 @@ import org.bouncycastle.asn1.x509.GeneralNames;
  * (1.3.6.1.4.1.57264.1.8 as DER UTF8String, falling back to the deprecated raw-bytes .1.1) and the
  * other Fulcio extensions for policy.
  */
-record FulcioCertificate(List<String> sans, String issuer, Map<String, String> extensions) {
+record FulcioCertificate(List<FulcioCertificate.San> sans, String issuer, Map<String, String> extensions) {
+  /**
+   * One subject alternative name with its GeneralName type (RFC 5280 4.2.1.6), kept so that a
+   * matcher for one type (an e-mail domain) never matches a value of another (a URI or a Fulcio
+   * username that happens to contain {@code @domain}).
+   */
+  record San(Type type, String value) {
+    /** The SAN types a Fulcio certificate can carry; labels as cosign prints them. */
+    enum Type {
+      EMAIL("email"), URI("uri"), DNS("dns"), OTHERNAME_USERNAME("otherName");
+
+      final String label;
+
+      Type(String label) {
+        this.label = label;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return type.label + ":" + value;
+    }
+  }
+
   static final String FULCIO_ARC = "1.3.6.1.4.1.57264.1.";
   static final String OTHERNAME_SAN = "1.3.6.1.4.1.57264.1.7";
   static final String ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
@@ -35,21 +58,23 @@ record FulcioCertificate(List<String> sans, String issuer, Map<String, String> e
 
   static FulcioCertificate of(X509Certificate leaf) throws Denial {
     try {
-      List<String> sans = new ArrayList<>();
+      List<San> sans = new ArrayList<>();
       byte[] sanExt = leaf.getExtensionValue("2.5.29.17");
       if (sanExt != null) {
         GeneralNames names = GeneralNames.getInstance(ASN1OctetString.getInstance(sanExt).getOctets());
         for (GeneralName n : names.getNames()) {
           switch (n.getTagNo()) {
-            case GeneralName.rfc822Name, GeneralName.uniformResourceIdentifier, GeneralName.dNSName ->
-                sans.add(((ASN1String) n.getName()).getString());
+            case GeneralName.rfc822Name -> sans.add(new San(San.Type.EMAIL, ((ASN1String) n.getName()).getString()));
+            case GeneralName.uniformResourceIdentifier ->
+                sans.add(new San(San.Type.URI, ((ASN1String) n.getName()).getString()));
+            case GeneralName.dNSName -> sans.add(new San(San.Type.DNS, ((ASN1String) n.getName()).getString()));
             case GeneralName.otherName -> {
               ASN1Sequence seq = ASN1Sequence.getInstance(n.getName());
               ASN1ObjectIdentifier oid = ASN1ObjectIdentifier.getInstance(seq.getObjectAt(0));
               if (oid.getId().equals(OTHERNAME_SAN)) {
                 ASN1Encodable v = ASN1TaggedObject.getInstance(seq.getObjectAt(1)).getBaseObject();
                 if (v instanceof ASN1String s) {
-                  sans.add(s.getString());
+                  sans.add(new San(San.Type.OTHERNAME_USERNAME, s.getString()));
                 }
               }
             }

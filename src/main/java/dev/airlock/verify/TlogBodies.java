@@ -37,8 +37,9 @@ final class TlogBodies {
       throw mismatch("the entry body is not JSON: " + ex.getMessage());
     }
     if (!e.kind().equals(body.path("kind").asText()) || !e.kindVersion().equals(body.path("apiVersion").asText())) {
-      throw mismatch("body kind " + body.path("kind").asText() + "/" + body.path("apiVersion").asText()
-          + " differs from kindVersion " + kv);
+      String logged = shown(body.path("kind")) + "/" + shown(body.path("apiVersion"));
+      throw new Denial(Reason.TLOG_BODY_MISMATCH, "body kind/apiVersion " + logged + " differs from kindVersion " + kv,
+          kv, logged);
     }
     JsonNode spec = body.path("spec");
     byte[] signer = leaf != null ? BundleVerifier.der(leaf) : key.getEncoded();
@@ -49,21 +50,18 @@ final class TlogBodies {
         }
         sameBytes(b64(spec.path("signature").path("content")), b.signature(), "signature");
         sameSigner(pemBytes(signer, spec.path("signature").path("publicKey").path("content")), signer, leaf != null);
-        String alg = spec.path("data").path("hash").path("algorithm").asText();
-        byte[] want = artifactDigest(artifact, alg);
+        byte[] want = artifactDigest(artifact, spec.path("data").path("hash").path("algorithm"), false);
         sameBytes(hex(spec.path("data").path("hash").path("value")), want, "artifact digest");
       }
       case "hashedrekord/0.0.2" -> {
         JsonNode h = spec.path("hashedRekordV002");
         sameBytes(b64(h.path("signature").path("content")), b.signature(), "signature");
         sameSigner(verifier(h.path("signature").path("verifier"), leaf != null), signer, leaf != null);
-        String alg = protoAlg(h.path("data").path("algorithm").asText());
-        if (!List.of("sha256", "sha384", "sha512").contains(alg)) {
-          throw mismatch("unsupported logged hash algorithm " + alg);
-        }
+        JsonNode algNode = h.path("data").path("algorithm");
         byte[] want = b.dsse() != null
-            ? Hashing.get(Artifact.jca(alg)).digest(BundleVerifier.pae(b.dsse().payloadType(), b.dsse().payload()))
-            : artifactDigest(artifact, alg);
+            ? Hashing.get(Artifact.jca(algorithm(algNode, true, "logged hash")))
+                .digest(BundleVerifier.pae(b.dsse().payloadType(), b.dsse().payload()))
+            : artifactDigest(artifact, algNode, true);
         sameBytes(b64(h.path("data").path("digest")), want, b.dsse() != null ? "PAE digest" : "artifact digest");
       }
       case "dsse/0.0.1" -> {
@@ -93,7 +91,8 @@ final class TlogBodies {
         checkPayloadHash(c.path("payloadHash"), b, false);
         JsonNode env = c.path("envelope");
         if (!b.dsse().payloadType().equals(env.path("payloadType").asText())) {
-          throw mismatch("logged payloadType differs");
+          throw new Denial(Reason.TLOG_BODY_MISMATCH, "logged payloadType " + shown(env.path("payloadType"))
+              + " differs from the envelope's", b.dsse().payloadType(), shown(env.path("payloadType")));
         }
         JsonNode sigs = env.path("signatures");
         if (!sigs.isArray() || sigs.size() != 1) {
@@ -121,18 +120,32 @@ final class TlogBodies {
   }
 
   private static void checkPayloadHash(JsonNode ph, Bundle b, boolean proto) throws Denial {
-    String alg = proto ? protoAlg(ph.path("algorithm").asText()) : ph.path("algorithm").asText();
-    if (!List.of("sha256", "sha384", "sha512").contains(alg)) {
-      throw mismatch("unsupported payload hash algorithm " + alg);
-    }
+    String alg = algorithm(ph.path("algorithm"), proto, "payload hash");
     byte[] want = Hashing.get(Artifact.jca(alg)).digest(b.dsse().payload());
     sameBytes(proto ? b64(ph.path("digest")) : hex(ph.path("value")), want, "payload hash");
   }
 
-  private static byte[] artifactDigest(Artifact artifact, String alg) throws Denial {
-    if (!List.of("sha256", "sha384", "sha512").contains(alg)) {
-      throw mismatch("unsupported logged hash algorithm " + alg);
+  /**
+   * The hash algorithm a body field names ({@code sha256}, or {@code SHA2_256} in the proto-based
+   * 0.0.2 bodies), as {@code sha256|sha384|sha512}; a missing or other value is a mismatch whose
+   * message says which it was.
+   */
+  private static String algorithm(JsonNode n, boolean proto, String what) throws Denial {
+    String alg = n.isTextual() ? (proto ? protoAlg(n.asText()) : n.asText()) : null;
+    if (alg == null || !List.of("sha256", "sha384", "sha512").contains(alg)) {
+      throw new Denial(Reason.TLOG_BODY_MISMATCH, (n.isTextual() ? "unsupported " : "the entry body has no ") + what
+          + " algorithm" + (n.isTextual() ? " " + shown(n) : " (missing)"), "sha256, sha384 or sha512", shown(n));
     }
+    return alg;
+  }
+
+  /** A body value for messages: quoted, or {@code (missing)} so that no message shows a blank. */
+  private static String shown(JsonNode n) {
+    return n.isValueNode() && !n.isNull() ? "'" + n.asText() + "'" : "(missing)";
+  }
+
+  private static byte[] artifactDigest(Artifact artifact, JsonNode algNode, boolean proto) throws Denial {
+    String alg = algorithm(algNode, proto, "logged hash");
     byte[] d = artifact.digest(alg);
     if (d == null) {
       throw mismatch("the entry logs a " + alg + " digest and only " + artifact + " is known");

@@ -14,10 +14,13 @@ import java.util.regex.Pattern;
 public final class VerifyOptions {
   private final String identity;
   private final Pattern identityRegexp;
+  private final String identityEmailDomain;
   private final String issuer;
   private final Pattern issuerRegexp;
   private final PublicKey key;
   private final dev.airlock.trust.ValidityWindow keyWindow;
+  private final java.time.Instant trustedNow;
+  private final boolean requireTreeHeads;
   private final boolean insecureIgnoreTlog;
   private final boolean useSignedTimestamps;
   private final boolean requireSct;
@@ -31,10 +34,13 @@ public final class VerifyOptions {
   private VerifyOptions(Builder b) {
     this.identity = b.identity;
     this.identityRegexp = b.identityRegexp;
+    this.identityEmailDomain = b.identityEmailDomain;
     this.issuer = b.issuer;
     this.issuerRegexp = b.issuerRegexp;
     this.key = b.key;
     this.keyWindow = b.keyWindow;
+    this.trustedNow = b.trustedNow;
+    this.requireTreeHeads = b.requireTreeHeads;
     this.insecureIgnoreTlog = b.insecureIgnoreTlog;
     this.useSignedTimestamps = b.useSignedTimestamps;
     this.requireSct = b.requireSct;
@@ -58,6 +64,11 @@ public final class VerifyOptions {
     return identityRegexp;
   }
 
+  /** The e-mail domain of {@link Builder#identityEmailDomain}, lower case, or null. */
+  public String identityEmailDomain() {
+    return identityEmailDomain;
+  }
+
   public String issuer() {
     return issuer;
   }
@@ -74,6 +85,16 @@ public final class VerifyOptions {
   /** The key authority's validity window, judged at the verified signing time; null if none. */
   public dev.airlock.trust.ValidityWindow keyWindow() {
     return keyWindow;
+  }
+
+  /** The appliance's trusted now (from its injected clock), or null. */
+  public java.time.Instant trustedNow() {
+    return trustedNow;
+  }
+
+  /** Every counted transparency-log entry must yield a checkpoint-signed tree head. */
+  public boolean requireTreeHeads() {
+    return requireTreeHeads;
   }
 
   public boolean insecureIgnoreTlog() {
@@ -120,17 +141,41 @@ public final class VerifyOptions {
   }
 
   boolean hasIdentityPolicy() {
-    return (identity != null || identityRegexp != null) && (issuer != null || issuerRegexp != null);
+    return (identity != null || identityRegexp != null || identityEmailDomain != null)
+        && (issuer != null || issuerRegexp != null);
+  }
+
+  /**
+   * Whether one SAN satisfies the identity requirement. Exact and regexp identities compare with
+   * every SAN type, as cosign's {@code --certificate-identity[-regexp]} do; an e-mail domain only
+   * with an rfc822Name SAN that is a proper addr-spec in exactly that domain.
+   */
+  boolean identityMatches(FulcioCertificate.San san) {
+    if (identityEmailDomain != null) {
+      return san.type() == FulcioCertificate.San.Type.EMAIL && EmailAddresses.inDomain(san.value(), identityEmailDomain);
+    }
+    return identity != null ? identity.equals(san.value()) : identityRegexp.matcher(san.value()).matches();
+  }
+
+  /** The identity requirement for the verdict's {@code expected}. */
+  String identityDescription() {
+    if (identityEmailDomain != null) {
+      return "email:*@" + identityEmailDomain;
+    }
+    return identity != null ? identity : identityRegexp.pattern();
   }
 
   /** Builder. Regexps must match the whole string ({@link java.util.regex.Matcher#matches()}). */
   public static final class Builder {
     private String identity;
     private Pattern identityRegexp;
+    private String identityEmailDomain;
     private String issuer;
     private Pattern issuerRegexp;
     private PublicKey key;
     private dev.airlock.trust.ValidityWindow keyWindow;
+    private java.time.Instant trustedNow;
+    private boolean requireTreeHeads;
     private boolean insecureIgnoreTlog;
     private boolean useSignedTimestamps;
     private boolean requireSct = true;
@@ -153,6 +198,23 @@ public final class VerifyOptions {
       return this;
     }
 
+    /**
+     * mercure-style {@code *@domain}: the certificate must carry an e-mail SAN (rfc822Name, RFC 5280
+     * 4.2.1.6) that is a proper RFC 5322 3.4.1 addr-spec with a dot-atom local part and exactly
+     * this domain (compared case-insensitively). URI, DNS and Fulcio username (otherName) SANs
+     * never match, whatever they contain. Excludes {@link #identity} and {@link #identityRegexp}.
+     *
+     * @param domain a DNS name such as {@code clinic.example} (no wildcard, no {@code @})
+     * @throws IllegalArgumentException if {@code domain} is not a DNS name
+     */
+    public Builder identityEmailDomain(String domain) {
+      if (domain != null && !EmailAddresses.isDomain(domain)) {
+        throw new IllegalArgumentException("not a DNS domain name: '" + domain + "'");
+      }
+      this.identityEmailDomain = domain == null ? null : domain.toLowerCase(java.util.Locale.ROOT);
+      return this;
+    }
+
     public Builder issuer(String exact) {
       this.issuer = exact;
       return this;
@@ -172,6 +234,31 @@ public final class VerifyOptions {
     public Builder keyAuthority(dev.airlock.trust.KeyAuthority authority) {
       this.key = authority.key();
       this.keyWindow = authority.window();
+      return this;
+    }
+
+    /**
+     * The appliance's trusted now (DESIGN.md section 3: max(system clock, highest verified time),
+     * from the injected {@link java.time.Clock}, never {@code Instant.now()}). It is never a
+     * signing time and never used for certificates; it is used only where no time is verified:
+     * the {@code validFor} of the log of an entry without a signed time (a key-based Rekor v2 entry
+     * without RFC 3161 timestamp) and a key authority's window (DESIGN.md 6a). Without it such an
+     * entry is denied {@code SIGNING_TIME_MISSING}, since the log window cannot be judged.
+     */
+    public Builder trustedNow(java.time.Instant now) {
+      this.trustedNow = now;
+      return this;
+    }
+
+    /**
+     * Deny any transparency-log entry that yields no verified tree head (a checkpoint signed by
+     * the entry's log): for policies with {@code transparency.requireCheckpointConsistency}, whose
+     * glue then compares every {@link BundleVerification#treeHeads()} with the checkpoint store. A
+     * SET-only entry (v0.1 bundles, legacy cosign Rekor bundles) then fails with
+     * {@code TLOG_TREE_HEAD_MISSING}. Stricter, so not {@code Unsafe}.
+     */
+    public Builder requireTreeHeads() {
+      this.requireTreeHeads = true;
       return this;
     }
 
@@ -262,6 +349,9 @@ public final class VerifyOptions {
     }
 
     public VerifyOptions build() {
+      if (identityEmailDomain != null && (identity != null || identityRegexp != null)) {
+        throw new IllegalStateException("identityEmailDomain excludes identity and identityRegexp");
+      }
       return new VerifyOptions(this);
     }
   }

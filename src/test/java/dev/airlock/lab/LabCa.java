@@ -109,24 +109,68 @@ public final class LabCa {
     return name;
   }
 
+  /**
+   * A CA certificate issued by the intermediate, for path-validation rejection tests (RFC 5280
+   * 6.1.4): the lab intermediate has pathLenConstraint 0, so any sub-CA below it breaks the path.
+   *
+   * @param cert the sub-CA certificate
+   * @param key its key pair
+   */
+  public record SubCa(X509Certificate cert, KeyPair key) {}
+
+  /**
+   * Issues a CA certificate under the intermediate.
+   *
+   * @param pathLen basicConstraints pathLenConstraint, or null for none
+   * @param ca basicConstraints cA (false: an end-entity certificate used as a CA)
+   * @param keyUsage KeyUsage bits ({@link KeyUsage#keyCertSign} etc.)
+   */
+  public SubCa subordinate(String cn, Integer pathLen, boolean ca, int keyUsage) {
+    try {
+      KeyPair kp = LabCrypto.generate(LabCrypto.KeyKind.ECDSA_P256, seed, "ca-sub/" + name + "/" + cn);
+      X500Name subject = new X500Name("O=" + name + ",CN=" + cn);
+      X509v3CertificateBuilder b = new X509v3CertificateBuilder(
+          X500Name.getInstance(intermediate.getSubjectX500Principal().getEncoded()), BigInteger.valueOf(++serial),
+          intermediate.getNotBefore(), intermediate.getNotAfter(), subject, SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded()));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+      b.addExtension(Extension.basicConstraints, true,
+          ca ? (pathLen == null ? new BasicConstraints(true) : new BasicConstraints(pathLen)) : new BasicConstraints(false));
+      b.addExtension(Extension.subjectKeyIdentifier, false, utils().createSubjectKeyIdentifier(kp.getPublic()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, utils().createAuthorityKeyIdentifier(intermediate.getPublicKey()));
+      return new SubCa(sign(b, intermediateKey.getPrivate(), random), kp);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Issues a leaf for {@code subjectKey}, valid from {@code notBefore} for {@code spec.validity()}. */
   public X509Certificate issue(LeafSpec spec, PublicKey subjectKey, Instant notBefore) {
+    return issue(spec, subjectKey, notBefore, intermediate, intermediateKey);
+  }
+
+  /** Issues a leaf under a {@link #subordinate} CA (with an SCT over that issuer's key). */
+  public X509Certificate issue(LeafSpec spec, PublicKey subjectKey, Instant notBefore, SubCa issuer) {
+    return issue(spec, subjectKey, notBefore, issuer.cert(), issuer.key());
+  }
+
+  private X509Certificate issue(LeafSpec spec, PublicKey subjectKey, Instant notBefore, X509Certificate issuerCert,
+      KeyPair issuerKey) {
     try {
       BigInteger sn = BigInteger.valueOf(++serial).shiftLeft(64).or(BigInteger.valueOf(seed & 0xffffffffL));
       Instant notAfter = notBefore.plus(spec.validity());
-      List<Extension> exts = leafExtensions(spec, subjectKey);
+      List<Extension> exts = leafExtensions(spec, subjectKey, issuerCert);
       if (!spec.embedSct()) {
-        return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, exts), intermediateKey.getPrivate(), random);
+        return sign(leafBuilder(issuerCert, sn, notBefore, notAfter, subjectKey, exts), issuerKey.getPrivate(), random);
       }
       List<Extension> pre = new ArrayList<>(exts);
       pre.add(new Extension(PRECERT_POISON, true, DERNull.INSTANCE.getEncoded()));
-      X509Certificate precert = sign(leafBuilder(sn, notBefore, notAfter, subjectKey, pre), intermediateKey.getPrivate(), random);
+      X509Certificate precert = sign(leafBuilder(issuerCert, sn, notBefore, notAfter, subjectKey, pre), issuerKey.getPrivate(), random);
       byte[] tbs = tbsWithout(precert, PRECERT_POISON);
-      byte[] issuerKeyHash = LabCrypto.sha256(intermediate.getPublicKey().getEncoded());
+      byte[] issuerKeyHash = LabCrypto.sha256(issuerCert.getPublicKey().getEncoded());
       byte[] sct = ct.issueSct(notBefore.toEpochMilli(), issuerKeyHash, tbs);
       List<Extension> fin = new ArrayList<>(exts);
       fin.add(new Extension(SCT_LIST, false, new DEROctetString(LabCtLog.sctList(sct)).getEncoded()));
-      return sign(leafBuilder(sn, notBefore, notAfter, subjectKey, fin), intermediateKey.getPrivate(), random);
+      return sign(leafBuilder(issuerCert, sn, notBefore, notAfter, subjectKey, fin), issuerKey.getPrivate(), random);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -157,7 +201,7 @@ public final class LabCa {
     }
   }
 
-  private List<Extension> leafExtensions(LeafSpec spec, PublicKey subjectKey) throws IOException {
+  private List<Extension> leafExtensions(LeafSpec spec, PublicKey subjectKey, X509Certificate issuerCert) throws IOException {
     JcaX509ExtensionUtils u = utils();
     List<Extension> exts = new ArrayList<>();
     exts.add(new Extension(Extension.keyUsage, true,
@@ -169,7 +213,7 @@ public final class LabCa {
     exts.add(new Extension(Extension.subjectKeyIdentifier, false,
         u.createSubjectKeyIdentifier(subjectKey).getEncoded()));
     exts.add(new Extension(Extension.authorityKeyIdentifier, false,
-        u.createAuthorityKeyIdentifier(intermediate.getPublicKey()).getEncoded()));
+        u.createAuthorityKeyIdentifier(issuerCert.getPublicKey()).getEncoded()));
     GeneralName gn = switch (spec.sanType()) {
       case "uri" -> new GeneralName(GeneralName.uniformResourceIdentifier, spec.san());
       case "email" -> new GeneralName(GeneralName.rfc822Name, spec.san());
@@ -194,9 +238,10 @@ public final class LabCa {
     return exts;
   }
 
-  private X509v3CertificateBuilder leafBuilder(BigInteger sn, Instant nb, Instant na, PublicKey key, List<Extension> exts) {
+  private X509v3CertificateBuilder leafBuilder(X509Certificate issuerCert, BigInteger sn, Instant nb, Instant na,
+      PublicKey key, List<Extension> exts) {
     X509v3CertificateBuilder b = new X509v3CertificateBuilder(
-        X500Name.getInstance(intermediate.getSubjectX500Principal().getEncoded()), sn,
+        X500Name.getInstance(issuerCert.getSubjectX500Principal().getEncoded()), sn,
         new Date(nb.toEpochMilli()), new Date(na.toEpochMilli()), new X500Name(new RDN[0]),
         SubjectPublicKeyInfo.getInstance(key.getEncoded()));
     try {

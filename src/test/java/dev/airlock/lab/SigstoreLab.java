@@ -123,6 +123,16 @@ public final class SigstoreLab {
     return new Signer(kind, kp, chain);
   }
 
+  /**
+   * A keyless signer whose leaf is issued by {@code sub} (a {@link LabCa#subordinate} CA); its
+   * chain is leaf, sub-CA, intermediate (write it with {@link BundleBuilder#fullChain()}).
+   */
+  public Signer keylessUnder(LabCa.SubCa sub, LeafSpec spec) {
+    KeyPair kp = LabCrypto.generate(LabCrypto.KeyKind.ECDSA_P256, seed, "ephemeral/" + (keyCounter++));
+    return new Signer(LabCrypto.KeyKind.ECDSA_P256, kp, List.of(ca.issue(spec, kp.getPublic(), now, sub), sub.cert(),
+        ca.intermediate()));
+  }
+
   /** A long-lived key pair for key-based ("cosign --key") signing, deterministic in (seed, label). */
   public Signer key(LabCrypto.KeyKind kind, String label) {
     return new Signer(kind, LabCrypto.generate(kind, seed, "key/" + label), List.of());
