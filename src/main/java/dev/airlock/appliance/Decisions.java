@@ -176,7 +176,8 @@ public final class Decisions {
   private static Verdict evaluate(Connection tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
       CosignFlags flags, Authority flagAuthority, Database.TrustedTime time, BlobStore blobs) throws SQLException {
     Context ctx = context(tx, trust, policy, time);
-    List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority);
+    List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority,
+        time.now());
     if (asked.repository() != null) {
       return PolicyEngine.decide(policy, asked.subject(image.digest()), items, ctx, flagAuthority);
     }

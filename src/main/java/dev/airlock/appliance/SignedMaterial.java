@@ -30,7 +30,6 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The signature material of a stored image as the policy engine sees it: each attached signature or
@@ -45,7 +44,7 @@ public final class SignedMaterial {
    * evaluated for {@code flagAuthority} (DESIGN.md 4: relaxing flags never weaken the policy).
    */
   public static List<SignedItem> items(java.sql.Connection tx, StoredImage image, TrustSnapshot trust, BlobStore blobs,
-      Policy policy, CosignFlags flags, Authority flagAuthority) {
+      Policy policy, CosignFlags flags, Authority flagAuthority, java.time.Instant trustedNow) {
     BundleVerifier verifier = new BundleVerifier(trust);
     TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency(), policy.witnesses());
     List<SignedItem> items = new ArrayList<>();
@@ -53,7 +52,8 @@ public final class SignedMaterial {
       if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
         continue; // signatures of a platform manifest are not signatures of the image; .sbom is unsigned
       }
-      items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, flagAuthority, heads));
+      items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, flagAuthority, heads,
+          policy.requireCheckpointConsistency(), trustedNow));
     }
     return items;
   }
@@ -68,12 +68,17 @@ public final class SignedMaterial {
     private final CosignFlags flags;
     private final Authority flagAuthority;
     private final TreeHeads heads;
+    private final boolean requireTreeHeads;
+    private final java.time.Instant trustedNow;
     private byte[] bytes;
     private String readError;
 
     StoredItem(AttachedSignature attached, Digest image, BlobStore blobs, BundleVerifier verifier,
-        TrustSnapshot trust, CosignFlags flags, Authority flagAuthority, TreeHeads heads) {
+        TrustSnapshot trust, CosignFlags flags, Authority flagAuthority, TreeHeads heads, boolean requireTreeHeads,
+        java.time.Instant trustedNow) {
       this.heads = heads;
+      this.requireTreeHeads = requireTreeHeads;
+      this.trustedNow = trustedNow;
       this.flagAuthority = flagAuthority;
       this.attached = attached;
       this.image = image;
@@ -150,6 +155,13 @@ public final class SignedMaterial {
 
     private VerifyOptions options(Authority authority) {
       VerifyOptions.Builder b = VerifyOptions.builder();
+      // DESIGN.md 6a: a signature without a verified time is judged at the appliance's trusted now
+      // (key windows, the log key of an untimed entry); never used as a signing time for certificates
+      b.trustedNow(trustedNow);
+      if (requireTreeHeads) {
+        // requireCheckpointConsistency: every counted log entry must yield a verified tree head
+        b.requireTreeHeads();
+      }
       if (authority instanceof Authority.Keyless k) {
         identity(b, k.identity());
         issuer(b, k.issuer());
@@ -241,8 +253,8 @@ public final class SignedMaterial {
     switch (m.kind()) {
       case EXACT -> b.identity(m.text());
       case REGEXP -> b.identityRegexp(m.text());
-      // an e-mail address in exactly this domain: the domain compares case-insensitively
-      case EMAIL_DOMAIN -> b.identityRegexp("[^@\\s]+@(?i:" + Pattern.quote(m.text()) + ")");
+      // an rfc822Name SAN (a proper addr-spec) in exactly this domain; URIs and other SAN types never match
+      case EMAIL_DOMAIN -> b.identityEmailDomain(m.text());
     }
   }
 

@@ -414,6 +414,59 @@ class AttackSuiteTest {
     }
   }
 
+  // ---- identities and tlog: false reach the verifier as the policy means them -----------------
+
+  @Test
+  void anEmailDomainNeverMatchesAUriThatEndsLikeOne() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      String clinic = """
+          apiVersion: airlock/v1
+          kind: Policy
+          name: clinic
+          authorities:
+            clinic-staff: {keyless: {issuer: "%s", identity: "*@clinic.example"}}
+          images:
+            - match: "vendor.example/**"
+              signatures: {threshold: 1, from: [clinic-staff]}
+          """.formatted(ApplianceLab.ISSUER);
+      assertEquals(0, l.init(l.policy("clinic", clinic)).code());
+      dev.airlock.lab.Signer evil = l.lab.keyless(dev.airlock.lab.LeafSpec.uri("https://build.evil.example/p/@clinic.example"));
+      dev.airlock.lab.Signer alice = l.lab.keyless(dev.airlock.lab.LeafSpec.email("alice@clinic.example"));
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("evil", List.of(SEG + ":4.0"), logged(evil));
+      m.image("good", List.of(EXP + ":1"), logged(alice));
+      admitted(l.run("import", m.path().toString()));
+      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "IDENTITY_MISMATCH");
+      admitted(l.run("verify", EXP + ":1"));
+    }
+  }
+
+  @Test
+  void tlogFalseRelaxesOnlyItsOwnAuthority() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      String offline = """
+          apiVersion: airlock/v1
+          kind: Policy
+          name: offline-vendor
+          authorities:
+            vendor: {key: {tuf: keys/vendor.pub, tlog: false}}
+            qa: {key: {tuf: keys/qa.pub}}
+          images:
+            - match: "vendor.example/**"
+              signatures: {threshold: 2, from: [vendor, qa]}
+          """;
+      assertEquals(0, l.init(l.policy("offline", offline)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("a", List.of(SEG + ":4.0"), unlogged(l.vendor), logged(l.qa));
+      m.image("b", List.of(EXP + ":1"), unlogged(l.vendor), unlogged(l.qa));
+      admitted(l.run("import", m.path().toString()));
+      Run ok = l.run("--json", "verify", SEG + ":4.0");
+      admitted(ok);
+      assertTrue(ok.out().contains("tlog.required"), ok.out());
+      denied(l.run("--json", "verify", EXP + ":1"), 1, "THRESHOLD_NOT_MET");
+    }
+  }
+
   // ---- 7. co-signatures over one payload are all kept ----------------------------------------
 
   @Test

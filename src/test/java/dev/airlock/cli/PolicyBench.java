@@ -152,7 +152,7 @@ public final class PolicyBench {
             .map(r -> dev.airlock.oci.ImageReference.parse(r).repository()).distinct().toList();
         Verdict v = dev.airlock.policy.PolicyEngine.decide(policy,
             new dev.airlock.policy.Subject(img.digest(), repos, null, null, false),
-            dev.airlock.appliance.SignedMaterial.items(tx, img, trust, blobs, policy, flags, null), ctx);
+            dev.airlock.appliance.SignedMaterial.items(tx, img, trust, blobs, policy, flags, null, now), ctx);
         ImageStore.setDecision(tx, img.digest(), v.decision().json(), v.toJson().toString(), now);
         admitted[0] += v.admitted() ? 1 : 0;
       }
