@@ -32,8 +32,9 @@ class ArchitectureTest {
       Map.entry("verify", Set.of("trust", "tlog", "oci", "crypto")),
       Map.entry("policy", Set.of("verify", "trust", "oci")),
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
+      Map.entry("publish", Set.of("trust", "tlog", "oci", "crypto", "media", "store", "policy")),
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit")));
+          "policy", "audit", "publish")));
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()

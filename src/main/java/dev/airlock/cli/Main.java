@@ -47,6 +47,7 @@ public final class Main {
     m.put("verify-bundle", VerifyBundleCommand::new);
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);
+    m.put("repo", RepoCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 
