@@ -137,7 +137,7 @@ public final class RepoService {
     byte[] pinned = read(upstreamRoot);
     RepoVerifier.Verified v;
     try {
-      v = RepoVerifier.verify(upstream, pinned, now, acceptExpiredTimestamp);
+      v = RepoVerifier.verify(upstream, pinned, now, acceptExpiredTimestamp, "trusted_root.json");
     } catch (AirlockException e) {
       throw new AirlockException(e.kind(), e.reason(), upstream + ": the upstream repository does not verify from "
           + upstreamRoot + ", nothing was imported: " + e.getMessage(), e);

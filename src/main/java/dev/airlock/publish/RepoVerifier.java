@@ -29,7 +29,7 @@ public final class RepoVerifier {
   static TufClient.State verify(Path repo, Instant now) {
     Path first = repo.resolve("metadata").resolve("1.root.json");
     try {
-      return verify(repo, Files.readAllBytes(first), now, false).state();
+      return verify(repo, Files.readAllBytes(first), now, false, null).state();
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.TUF_MISSING_FILE, first + ": " + e.getMessage(), e);
     } catch (AirlockException e) {
@@ -43,9 +43,12 @@ public final class RepoVerifier {
    * top) from {@code pinnedRoot} at {@code now} and downloads every target (length and hashes
    * checked, TUF spec 5.7).
    *
+   * @param only the one target to download, or null for all (an upstream mirror copy often carries
+   *     only the targets airlock needs)
    * @throws AirlockException with the TUF client's reason when anything fails
    */
-  public static Verified verify(Path repo, byte[] pinnedRoot, Instant now, boolean acceptExpiredTimestamp) {
+  public static Verified verify(Path repo, byte[] pinnedRoot, Instant now, boolean acceptExpiredTimestamp,
+      String only) {
     Path store = null;
     try {
       // the pinned root must vouch for itself (spec 5.2); its expiry is judged after the root walk
@@ -62,7 +65,9 @@ public final class RepoVerifier {
       TufClient.State state = client.refresh(now, acceptExpiredTimestamp);
       Map<String, byte[]> targets = new LinkedHashMap<>();
       for (String path : state.targets().keySet()) {
-        targets.put(path, client.download(path));
+        if (only == null || only.equals(path)) {
+          targets.put(path, client.download(path));
+        }
       }
       return new Verified(state, targets);
     } catch (IOException e) {
