@@ -48,6 +48,7 @@ public final class Main {
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);
     m.put("repo", RepoCommand::new);
+    m.put("pack", PackCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 
