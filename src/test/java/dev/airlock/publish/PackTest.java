@@ -260,4 +260,28 @@ class PackTest {
     assertEquals(1, bad.code(), bad.toString());
     assertFalse(Files.exists(tmp.resolve("y")));
   }
+
+  @Test
+  void checkpointRequestSaysWhatTheApplianceHolds() throws Exception {
+    Path home = tmp.resolve("home");
+    Path req = tmp.resolve("request.json");
+    assertEquals(0, airlock(T0, "--home", home.toString(), "init", "--root", "trust-root/demo/root.json").code());
+    RepoLab.Run none = airlock(T0, "--home", home.toString(), "checkpoint", "request", "-o", req.toString());
+    assertEquals(0, none.code(), none.toString());
+    assertEquals(0, M.readTree(Files.readAllBytes(req)).path("logs").size());
+    assertTrue(none.out().contains("no checkpoints stored"), none.out());
+    assertEquals(0, airlock(T0, "--home", home.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
+    assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "import",
+        DEMO.resolve("checkpoints/rekor-lab-105.checkpoint").toString()).code());
+    RepoLab.Run r = airlock(T0, "--home", home.toString(), "checkpoint", "request", "-o", req.toString());
+    assertEquals(0, r.code(), r.toString());
+    JsonNode doc = M.readTree(Files.readAllBytes(req));
+    assertEquals("application/vnd.airlock.checkpoint-request.v1+json", doc.path("mediaType").asText());
+    JsonNode log = doc.path("logs").get(0);
+    assertEquals("rekor.lab.internal - 1024112541920910", log.path("origin").asText());
+    assertEquals(105, log.path("treeSize").asLong());
+    Checkpoint c = Checkpoint.parse(SignedNote.parse(Files.readAllBytes(DEMO.resolve("checkpoints/rekor-lab-105.checkpoint"))).body());
+    assertEquals(c.rootHex(), log.path("rootHash").asText());
+    assertTrue(r.out().contains("holds tree size 105"), r.out());
+  }
 }
