@@ -304,9 +304,10 @@ final class CheckpointCommand implements Runnable {
 
   @Command(name = "request", mixinStandardHelpOptions = true,
       description = {
-        "Write what the appliance holds per transparency log (origin, tree size, root hash), so the publisher",
-        "brings exactly the consistency proofs it needs: for Rekor v1, GET /api/v1/log/proof?firstSize=<treeSize>",
-        "with 'airlock pack --checkpoints LOG_INFO.json PROOF.json --from-size <treeSize>'."
+        "Write what the appliance holds per transparency log (origin, tree size,",
+        "root hash), so the publisher brings exactly the consistency proofs it",
+        "needs: for Rekor v1, GET /api/v1/log/proof?firstSize=<treeSize>, then",
+        "'airlock pack --checkpoints LOG.json PROOF.json --from-size <treeSize>'."
       })
   static final class Request extends BaseCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The request file.")

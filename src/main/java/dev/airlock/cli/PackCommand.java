@@ -9,10 +9,12 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pack", mixinStandardHelpOptions = true,
     description = {
-      "Make one medium (DESIGN.md section 2) from local files: a folder, or MEDIUM.tar / .tar.gz / .tar.zst.",
-      "An archive holds tuf/ first, then checkpoints/, then images/, then inventory.json. Every input is",
-      "checked first (TUF repository verified by airlock's TUF client, every image blob present with its",
-      "digest); a refused input writes nothing. Prints the inventory (--json: inventory.json)."
+      "Make one medium (DESIGN.md section 2) from local files: a folder, or",
+      "MEDIUM.tar / .tar.gz / .tar.zst. An archive holds tuf/ first, then",
+      "checkpoints/, then images/, then inventory.json. Every input is checked",
+      "first (TUF repository verified by airlock's TUF client, every image blob",
+      "present with its digest); a refused input writes nothing. Prints the",
+      "inventory (--json: the inventory.json document)."
     })
 final class PackCommand extends BaseCommand {
   @Option(names = {"-o", "--output"}, paramLabel = "MEDIUM", required = true,

@@ -28,13 +28,17 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "repo", mixinStandardHelpOptions = true,
     description = {
-      "Manage the hospital's TUF repository (publisher side, DESIGN.md section 10): the static files",
-      "'airlock trust update DIR' and a medium's tuf/ folder read. Every change is verified with",
-      "airlock's own TUF client before it replaces DIR; a repository airlock would refuse is never written.",
-      "Private keys (--key) are read only by commands that sign: PEM PKCS#8, plain or encrypted",
-      "(--password-file / --password-env). Default expiry: root 365 days, targets 90 days, snapshot and",
-      "timestamp 35 days (long enough for a medium to be made, carried into the air gap and imported",
-      "in the next monthly maintenance window without overriding expiry)."
+      "Manage the hospital's TUF repository (DESIGN.md section 10): the static",
+      "files 'airlock trust update DIR' and a medium's tuf/ folder read.",
+      "Every change is verified with airlock's own TUF client before it replaces",
+      "DIR: a repository the appliance would refuse is never written.",
+      "Private keys (--key) are read only by commands that sign: PEM PKCS#8,",
+      "plain or encrypted (--password-file, --password-env).",
+      "Default expiry: root 365 days, targets 90 days, snapshot and timestamp",
+      "35 days: long enough for a medium to be made, reviewed, carried into the",
+      "air gap and imported in the next monthly maintenance window without the",
+      "named --accept-expired-timestamp override; a replayed medium older than",
+      "that is refused. Change them with 'repo init --expires ROLE=DURATION'."
     },
     subcommands = {RepoCommand.Init.class, RepoCommand.AddKey.class, RepoCommand.RemoveKey.class,
         RepoCommand.AddTrustedRoot.class, RepoCommand.ImportSigstore.class, RepoCommand.SetPolicy.class,
@@ -156,9 +160,10 @@ final class RepoCommand implements Runnable {
 
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = {
-        "Create a TUF repository: root v1 signed by a threshold of the root keys, empty targets, snapshot",
-        "and timestamp. Role keys are PEM public keys (Ed25519 or ECDSA P-256); --key gives the private",
-        "keys that sign (at least each role's threshold)."
+        "Create a TUF repository: root v1 signed by a threshold of the root keys,",
+        "empty targets, snapshot and timestamp. Role keys are PEM public keys",
+        "(Ed25519 or ECDSA P-256); --key gives the private keys that sign (at",
+        "least each role's threshold)."
       })
   static final class Init extends RepoBase {
     @Option(names = "--root-key", paramLabel = "PUB", required = true, description = "A root public key (repeat).")
@@ -209,8 +214,9 @@ final class RepoCommand implements Runnable {
 
   @Command(name = "add-key", mixinStandardHelpOptions = true,
       description = {
-        "Publish a signer's public key as key authority keys/NAME.pub (policy: key: {tuf: keys/NAME.pub}),",
-        "with its validity window in the target's custom metadata. Signs targets, snapshot and timestamp."
+        "Publish a signer's public key as key authority keys/NAME.pub (policy:",
+        "key: {tuf: keys/NAME.pub}) with its validity window in the target's",
+        "custom metadata. Signs targets, snapshot and timestamp."
       })
   static final class AddKey extends RepoBase {
     @Parameters(index = "1", paramLabel = "NAME", description = "Authority name (letters, digits, . _ -).")
@@ -273,8 +279,9 @@ final class RepoCommand implements Runnable {
 
   @Command(name = "import-sigstore", mixinStandardHelpOptions = true,
       description = {
-        "Verify a copy of an upstream Sigstore TUF repository (e.g. public-good's) with airlock's TUF client",
-        "from --upstream-root, then republish its trusted_root.json signed by this repository's targets keys."
+        "Verify a copy of an upstream Sigstore TUF repository (e.g. public-good's)",
+        "with airlock's TUF client from --upstream-root, then republish its",
+        "trusted_root.json signed by this repository's targets keys."
       })
   static final class ImportSigstore extends RepoBase {
     @Parameters(index = "1", paramLabel = "UPSTREAM_TUF_DIR")
@@ -320,8 +327,9 @@ final class RepoCommand implements Runnable {
 
   @Command(name = "rotate-root", mixinStandardHelpOptions = true,
       description = {
-        "Sign root version N+1 with new role keys and thresholds: --key must hold a threshold of the old root",
-        "keys and of the new. Roles whose keys change are re-signed with their new keys. Also renews root expiry."
+        "Sign root version N+1 with new role keys and thresholds: --key must hold",
+        "a threshold of the old root keys and of the new. Roles whose keys change",
+        "are re-signed with their new keys. Also renews the root's expiry."
       })
   static final class RotateRoot extends RepoBase {
     @Option(names = "--root-key", paramLabel = "PUB", description = "The new root keys (all of them; repeat).")
@@ -376,8 +384,9 @@ final class RepoCommand implements Runnable {
 
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = {
-        "Re-sign snapshot and timestamp (version + 1, fresh expiry) before making a medium; with --targets also",
-        "targets (renews its expiry). Refused when root or targets has expired."
+        "Re-sign snapshot and timestamp (version + 1, fresh expiry) before making",
+        "a medium; with --targets also targets (renews its expiry). Refused when",
+        "root or targets has expired."
       })
   static final class Publish extends RepoBase {
     @Option(names = "--targets", description = "Also re-sign targets (needs the targets keys).")

@@ -204,7 +204,7 @@ public final class Packer {
     n.putObject("snapshot").put("version", s.snapshotVersion()).put("expires", s.snapshotExpires().toString());
     n.putObject("timestamp").put("version", s.timestampVersion()).put("expires", s.timestampExpires().toString());
     ArrayNode t = n.putArray("files");
-    for (Map.Entry<String, TufClient.Target> e : s.targets().entrySet()) {
+    for (Map.Entry<String, TufClient.Target> e : new java.util.TreeMap<>(s.targets()).entrySet()) {
       t.addObject().put("path", e.getKey()).put("length", e.getValue().length()).put("sha256", e.getValue().sha256());
     }
     return n;
@@ -293,13 +293,13 @@ public final class Packer {
       }
     }
     if (inv.has("images")) {
-      h.append(String.format(Locale.ROOT, "%-22s %-40s %-19s %4s %4s %10s%n", "IMAGES", "REFERENCE", "DIGEST", "SIGS",
+      h.append(String.format(Locale.ROOT, "%-22s %-44s %-19s %4s %4s %10s%n", "IMAGES", "REFERENCE", "DIGEST", "SIGS",
           "ATTS", "BYTES"));
       for (JsonNode src : inv.path("images")) {
         for (JsonNode img : src.path("images")) {
           List<String> refs = new ArrayList<>();
           img.path("references").forEach(x -> refs.add(x.asText()));
-          h.append(String.format(Locale.ROOT, "%-22s %-40s %-19.19s %4d %4d %10d%n", src.path("name").asText(),
+          h.append(String.format(Locale.ROOT, "%-22s %-44s %-19.19s %4d %4d %10d%n", src.path("name").asText(),
               refs.isEmpty() ? "-" : String.join(", ", refs), img.path("digest").asText(),
               img.path("signatures").asInt(), img.path("attestations").asInt(), img.path("size").asLong()));
         }
