@@ -34,8 +34,8 @@ class ArchitectureTest {
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
       Map.entry("appliance", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
           "policy", "audit")),
-      // the publisher's use cases (DESIGN.md section 10): keygen, sign
-      Map.entry("publish", Set.of("crypto", "oci", "media", "store")),
+      // the publisher's use cases (DESIGN.md section 10): keygen, sign, repo, pack
+      Map.entry("publish", Set.of("trust", "tlog", "oci", "crypto", "media", "store", "policy")),
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
           "policy", "audit", "appliance", "publish")));
 

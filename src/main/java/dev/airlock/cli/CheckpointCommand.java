@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
     description = "Import and show transparency-log checkpoints (signed tree heads).",
     subcommands = {CheckpointCommand.Import.class, CheckpointCommand.Show.class,
-        CheckpointCommand.ClearAlarm.class})
+        CheckpointCommand.ClearAlarm.class, CheckpointCommand.Request.class})
 final class CheckpointCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -169,6 +169,48 @@ final class CheckpointCommand implements Runnable {
       doc.put("origin", log);
       doc.put("cleared", cleared);
       emit(doc, "cleared " + cleared + " fork alarm(s) of " + log);
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "request", mixinStandardHelpOptions = true,
+      description = {
+        "Write what the appliance holds per transparency log (origin, tree size,",
+        "root hash), so the publisher brings exactly the consistency proofs it",
+        "needs: for Rekor v1, GET /api/v1/log/proof?firstSize=<treeSize>, then",
+        "'airlock pack --checkpoints LOG.json PROOF.json --from-size <treeSize>'."
+      })
+  static final class Request extends BaseCommand {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The request file.")
+    Path output;
+
+    @Override
+    protected ExitCode execute() throws IOException {
+      List<CheckpointStore.StoredCheckpoint> stored = Database.open(home()).transaction(CheckpointStore::list);
+      Map<String, CheckpointStore.StoredCheckpoint> latest = new java.util.TreeMap<>();
+      for (CheckpointStore.StoredCheckpoint c : stored) {
+        latest.merge(c.origin(), c, (a, b) -> a.size() >= b.size() ? a : b);
+      }
+      ObjectNode doc = JsonNodeFactory.instance.objectNode();
+      doc.put("mediaType", "application/vnd.airlock.checkpoint-request.v1+json");
+      doc.put("createdAt", systemClock().instant().toString());
+      ArrayNode logs = doc.putArray("logs");
+      StringBuilder human = new StringBuilder();
+      for (CheckpointStore.StoredCheckpoint c : latest.values()) {
+        logs.addObject().put("origin", c.origin()).put("treeSize", c.size()).put("rootHash", c.rootHex());
+        human.append(c.origin()).append(": holds tree size ").append(c.size()).append(" (root ")
+            .append(c.rootHex(), 0, 16).append("...); bring a newer checkpoint and a consistency proof from size ")
+            .append(c.size()).append('\n');
+      }
+      if (latest.isEmpty()) {
+        human.append("no checkpoints stored: any checkpoint is accepted as a log's first, without a proof\n");
+      }
+      Path abs = output.toAbsolutePath();
+      Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+      Files.writeString(tmp, dev.airlock.core.Json.writePretty(doc) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+      Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      human.append("wrote ").append(output).append('\n');
+      emit(doc, human.toString());
       return ExitCode.OK;
     }
   }

@@ -49,6 +49,8 @@ public final class Main {
     m.put("audit", AuditCommand::new);
     m.put("keygen", KeygenCommand::new);
     m.put("sign", SignCommand::new);
+    m.put("repo", RepoCommand::new);
+    m.put("pack", PackCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 

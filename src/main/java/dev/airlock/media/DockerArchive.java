@@ -34,7 +34,7 @@ import java.util.Optional;
  * registry signatures never bind such a manifest, so these images can only be admitted by
  * signatures made over this exact synthesised digest.
  */
-final class DockerArchive {
+public final class DockerArchive {
   private DockerArchive() {}
 
   static List<ImageCandidate> scan(ImageSource src, Limits limits) throws IOException {
@@ -122,8 +122,11 @@ final class DockerArchive {
     return Digest.sha256(md.digest());
   }
 
-  /** Docker schema 2 manifest bytes (fixed key order, compact): the digest airlock records. */
-  static byte[] manifestBytes(Descriptor config, List<Descriptor> layers) {
+  /**
+   * Docker schema 2 manifest bytes (fixed key order, compact): the digest airlock records. Public so
+   * that {@code pack} repacks a docker-archive into an OCI layout under the same manifest digest.
+   */
+  public static byte[] manifestBytes(Descriptor config, List<Descriptor> layers) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode m = f.objectNode();
     m.put("schemaVersion", 2);

@@ -65,6 +65,7 @@ public final class Medium implements AutoCloseable {
       } else {
         throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, medium + ": neither a folder nor a regular file");
       }
+      root = singleFolder(root);
       List<ImageSource> images = new ArrayList<>();
       ImageSource.Format self = ImageSource.detect(root);
       if (self != null) {
@@ -102,7 +103,15 @@ public final class Medium implements AutoCloseable {
           }
         }
       }
-      return new Medium(medium, root, staging, images);
+      Medium m = new Medium(medium, root, staging, images);
+      if (images.isEmpty() && m.tufDir().isEmpty() && m.checkpointFiles().isEmpty()) {
+        // DESIGN.md section 2: a medium in which airlock recognises nothing (an empty folder, an
+        // unmounted mount point, a 0-byte file) is refused with exit 3, never reported as imported
+        throw new MediumException(Reason.MEDIUM_UNREADABLE, medium + ": airlock recognises nothing on this medium "
+            + "(no tuf/, checkpoints/*.checkpoint|*.proof.json or image in images/, and it is not itself an OCI "
+            + "layout or image archive); is it the right file, and is the stick mounted?");
+      }
+      return m;
     } catch (IOException e) {
       deleteQuietly(staging);
       throw new MediumException(Reason.MEDIUM_UNREADABLE, medium + ": " + e.getMessage(), e);
@@ -110,6 +119,34 @@ public final class Medium implements AutoCloseable {
       deleteQuietly(staging);
       throw e;
     }
+  }
+
+  /**
+   * DESIGN.md section 2: a medium (folder or tar) whose only entry is one folder is read as that
+   * folder ({@code tar -cf m.tar MEDIUM/}), unless the medium itself is already recognised.
+   */
+  private static Path singleFolder(Path root) throws IOException {
+    if (ImageSource.detect(root) != null) {
+      return root;
+    }
+    for (String part : List.of("tuf", "checkpoints", "images")) {
+      if (Files.isDirectory(root.resolve(part), LinkOption.NOFOLLOW_LINKS)) {
+        return root;
+      }
+    }
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+      for (Path p : ds) {
+        entries.add(p);
+        if (entries.size() > 1) {
+          return root;
+        }
+      }
+    }
+    if (entries.size() == 1 && Files.isDirectory(entries.get(0), LinkOption.NOFOLLOW_LINKS)) {
+      return entries.get(0).toRealPath();
+    }
+    return root;
   }
 
   private static String stripExtensions(String n) {
