@@ -150,4 +150,17 @@ public final class CheckpointService {
       return n;
     });
   }
+
+  /**
+   * {@code checkpoint request}: per log origin, the largest checkpoint the appliance holds (in
+   * origin order), so the publisher brings exactly the consistency proofs the next medium needs.
+   */
+  public static List<CheckpointStore.StoredCheckpoint> held(Home home) {
+    List<CheckpointStore.StoredCheckpoint> stored = Database.open(home).transaction(CheckpointStore::list);
+    Map<String, CheckpointStore.StoredCheckpoint> latest = new java.util.TreeMap<>();
+    for (CheckpointStore.StoredCheckpoint c : stored) {
+      latest.merge(c.origin(), c, (a, b) -> a.size() >= b.size() ? a : b);
+    }
+    return List.copyOf(latest.values());
+  }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
@@ -185,18 +186,14 @@ final class CheckpointCommand implements Runnable {
     Path output;
 
     @Override
-    protected ExitCode execute() throws IOException {
-      List<CheckpointStore.StoredCheckpoint> stored = Database.open(home()).transaction(CheckpointStore::list);
-      Map<String, CheckpointStore.StoredCheckpoint> latest = new java.util.TreeMap<>();
-      for (CheckpointStore.StoredCheckpoint c : stored) {
-        latest.merge(c.origin(), c, (a, b) -> a.size() >= b.size() ? a : b);
-      }
+    protected ExitCode execute() throws java.io.IOException {
+      List<CheckpointStore.StoredCheckpoint> latest = CheckpointService.held(home());
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoint-request.v1+json");
       doc.put("createdAt", systemClock().instant().toString());
       ArrayNode logs = doc.putArray("logs");
       StringBuilder human = new StringBuilder();
-      for (CheckpointStore.StoredCheckpoint c : latest.values()) {
+      for (CheckpointStore.StoredCheckpoint c : latest) {
         logs.addObject().put("origin", c.origin()).put("treeSize", c.size()).put("rootHash", c.rootHex());
         human.append(c.origin()).append(": holds tree size ").append(c.size()).append(" (root ")
             .append(c.rootHex(), 0, 16).append("...); bring a newer checkpoint and a consistency proof from size ")
