@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.CheckpointService;
+import dev.airlock.publish.CheckpointInputs;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Database;
 import dev.airlock.core.Limits;
@@ -64,14 +65,54 @@ final class CheckpointCommand implements Runnable {
         "(*.proof.json). A larger checkpoint needs a consistency proof from a stored one."
       })
   static final class Import extends BaseCommand {
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Checkpoint and proof files.")
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = {
+        "Checkpoints (*.checkpoint), DESIGN proof files (*.proof.json), or Rekor's own API responses",
+        "saved as JSON: GET /api/v1/log (log info) and GET /api/v1/log/proof (needs --from-size)."})
     List<Path> files;
+
+    @Option(names = "--origin", paramLabel = "ORIGIN",
+        description = "The log origin of a Rekor proof response (default: the checkpoint it ends in).")
+    String origin;
+
+    @Option(names = "--from-size", paramLabel = "N",
+        description = "Where a Rekor proof response starts (the size 'checkpoint request' reports).")
+    Long fromSize;
+
+    @Option(names = "--to-size", paramLabel = "N",
+        description = "Where a Rekor proof response ends, when no given checkpoint ends in its root.")
+    Long toSize;
 
     @Override
     protected ExitCode execute() {
+      // checkpoints and proof files go to the (audited) import as they are; Rekor's own API
+      // responses are first turned into them (FORMATS.md 9), so the appliance reads one format
       List<CheckpointStore.InputFile> inputs = new ArrayList<>();
+      List<Path> rekor = new ArrayList<>();
+      List<Path> notes = new ArrayList<>();
       for (Path f : files) {
-        inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), readBounded(f)));
+        byte[] b = readBounded(f);
+        if (isRekorResponse(b)) {
+          rekor.add(f);
+        } else {
+          inputs.add(new CheckpointStore.InputFile(f.getFileName().toString(), b));
+          if (!new String(b, java.nio.charset.StandardCharsets.UTF_8).strip().startsWith("{")) {
+            notes.add(f);
+          }
+        }
+      }
+      if (!rekor.isEmpty()) {
+        List<Path> all = new ArrayList<>(rekor);
+        all.addAll(notes);
+        try {
+          for (CheckpointInputs.Output o : CheckpointInputs.convert(all,
+              new CheckpointInputs.ProofOptions(origin, fromSize, toSize))) {
+            if (inputs.stream().noneMatch(i -> java.util.Arrays.equals(i.bytes(), o.bytes()))) {
+              inputs.add(new CheckpointStore.InputFile(o.name(), o.bytes()));
+            }
+          }
+        } catch (IOException e) {
+          throw AirlockException.cannotDecide(Reason.MEDIUM_UNREADABLE, "cannot read: " + e.getMessage(), e);
+        }
       }
       CheckpointStore.ImportResult result = CheckpointService.importFiles(home(), inputs, subject(), auditContext());
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -90,6 +131,20 @@ final class CheckpointCommand implements Runnable {
           .append(" unchanged, ").append(result.proofsStored()).append(" proof(s) stored\n");
       emit(doc, human.toString());
       return ExitCode.OK;
+    }
+
+    /** A Rekor log-info ({@code signedTreeHead}) or proof ({@code rootHash} + {@code hashes}) response. */
+    private static boolean isRekorResponse(byte[] b) {
+      String t = new String(b, java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (!t.startsWith("{")) {
+        return false;
+      }
+      try {
+        com.fasterxml.jackson.databind.JsonNode n = dev.airlock.core.Json.parse(b, "checkpoint input");
+        return n.has("signedTreeHead") || n.has("rootHash") && n.has("hashes") && !n.has("origin");
+      } catch (AirlockException e) {
+        return false; // not JSON: the import refuses it with its own reason
+      }
     }
 
     private String subject() {

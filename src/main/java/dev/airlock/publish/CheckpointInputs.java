@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code --checkpoints} inputs of {@code pack}, turned into DESIGN.md section 2's
- * {@code checkpoints/} files:
+ * The {@code --checkpoints} inputs of {@code pack} and the files of {@code checkpoint import},
+ * turned into DESIGN.md section 2's {@code checkpoints/} files (the appliance reads one format):
  *
  * <ul>
  *   <li>a signed note ({@code *.checkpoint}, C2SP tlog-checkpoint) is copied;
@@ -38,18 +38,18 @@ import java.util.Map;
  *       that checkpoint's origin).
  * </ul>
  */
-final class CheckpointInputs {
+public final class CheckpointInputs {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private CheckpointInputs() {}
 
   /** A file to write under {@code checkpoints/} and its inventory line. */
-  record Output(String name, byte[] bytes, ObjectNode inventory) {}
+  public record Output(String name, byte[] bytes, ObjectNode inventory) {}
 
   /** Options for Rekor proof responses. */
-  record ProofOptions(String origin, Long fromSize, Long toSize) {}
+  public record ProofOptions(String origin, Long fromSize, Long toSize) {}
 
-  static List<Output> convert(List<Path> files, ProofOptions opts) throws IOException {
+  public static List<Output> convert(List<Path> files, ProofOptions opts) throws IOException {
     Map<String, Output> out = new LinkedHashMap<>();
     List<Checkpoint> seen = new ArrayList<>();
     List<Path> rekorProofs = new ArrayList<>();

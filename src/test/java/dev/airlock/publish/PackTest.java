@@ -253,6 +253,35 @@ class PackTest {
     assertEquals(0, imp.code(), imp.toString());
     assertTrue(imp.out().contains("2 checkpoint(s) stored"), imp.out());
 
+    // checkpoint import takes Rekor's responses too (issue 14): the 105 checkpoint on a fresh home,
+    // then log-info + proof with --from-size: 114 is stored through the converted proof
+    Path home2 = tmp.resolve("home2");
+    assertEquals(0, airlock(T0, "--home", home2.toString(), "init", "--root", "trust-root/demo/root.json").code());
+    assertEquals(0, airlock(T0, "--home", home2.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
+    assertEquals(0, airlock(T0, "--home", home2.toString(), "checkpoint", "import",
+        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+    RepoLab.Run noFrom = airlock(T0, "--home", home2.toString(), "checkpoint", "import", li.toString(), pr.toString());
+    assertEquals(2, noFrom.code(), noFrom.toString());
+    assertTrue(noFrom.err().contains("--from-size"), noFrom.err());
+    RepoLab.Run rekorImp = airlock(T0, "--home", home2.toString(), "--json", "checkpoint", "import", li.toString(),
+        pr.toString(), "--from-size", "105");
+    assertEquals(0, rekorImp.code(), rekorImp.toString());
+    assertEquals(114, M.readTree(rekorImp.out()).path("added").get(0).path("treeSize").asInt(), rekorImp.out());
+    // a proof response that does not lead there is refused (exit 1), nothing stored
+    ObjectNode badProof = proof.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ArrayNode) badProof.get("hashes")).set(0,
+        com.fasterxml.jackson.databind.node.TextNode.valueOf("11".repeat(32)));
+    Files.write(pr, M.writeValueAsBytes(badProof));
+    Path home3 = tmp.resolve("home3");
+    assertEquals(0, airlock(T0, "--home", home3.toString(), "init", "--root", "trust-root/demo/root.json").code());
+    assertEquals(0, airlock(T0, "--home", home3.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
+    assertEquals(0, airlock(T0, "--home", home3.toString(), "checkpoint", "import",
+        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+    RepoLab.Run badImp = airlock(T0, "--home", home3.toString(), "checkpoint", "import", li.toString(), pr.toString(),
+        "--from-size", "105");
+    assertEquals(1, badImp.code(), badImp.toString());
+    Files.write(pr, M.writeValueAsBytes(proof));
+
     // a log-info response whose rootHash is not its checkpoint's is refused
     logInfo.put("rootHash", "00".repeat(32));
     Files.write(li, M.writeValueAsBytes(logInfo));
