@@ -62,7 +62,15 @@ public final class ImportService {
    *
    * @param whatIf {@code --policy FILE}: the report's decisions use it; nothing is stored from it
    */
-  public record Options(Limits limits, boolean checkLayers, boolean acceptExpiredTimestamp, PolicyChoice whatIf) {}
+  public record Options(Limits limits, boolean checkLayers, boolean acceptExpiredTimestamp, PolicyChoice whatIf,
+      boolean checkOnly) {
+    public Options(Limits limits, boolean checkLayers, boolean acceptExpiredTimestamp, PolicyChoice whatIf) {
+      this(limits, checkLayers, acceptExpiredTimestamp, whatIf, false);
+    }
+  }
+
+  /** The media type of a {@code medium check} report (an import report of what would happen). */
+  public static final String CHECK_MEDIA_TYPE = "application/vnd.airlock.medium-check.v1+json";
 
   /** What the edge shows while importing: notes, and progress of the blob copy. */
   public interface Listener {
@@ -85,7 +93,7 @@ public final class ImportService {
       throws IOException {
     Database db = Database.open(home);
     ObjectNode report = JsonNodeFactory.instance.objectNode();
-    report.put("mediaType", REPORT_MEDIA_TYPE);
+    report.put("mediaType", options.checkOnly() ? CHECK_MEDIA_TYPE : REPORT_MEDIA_TYPE);
     ArrayNode mediaReports = report.putArray("media");
     List<Row> rows = new ArrayList<>();
     try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
@@ -130,11 +138,47 @@ public final class ImportService {
       this.listener = listener;
       this.path = path;
       this.subject = path.toAbsolutePath().normalize().toString();
-      this.blobs = BlobStore.at(home);
+      // medium check: blobs are verified into a scratch store under staging, over the real one
+      this.scratch = options.checkOnly() ? home.staging().resolve("check-" + java.util.UUID.randomUUID()) : null;
+      this.blobs = scratch != null ? BlobStore.scratch(scratch, BlobStore.at(home)) : BlobStore.at(home);
       report.put("medium", subject);
     }
 
+    final Path scratch;
+
     ObjectNode run(List<Row> allRows) throws IOException {
+      if (!options.checkOnly()) {
+        return importMedium(allRows);
+      }
+      try {
+        importMedium(allRows);
+      } catch (DryRun checked) {
+        // everything ran; the transaction rolled back and nothing was installed or stored
+        allRows.addAll(rows);
+        ObjectNode d = report.deepCopy();
+        d.remove("images");
+        db.transaction(tx -> AuditLog.append(tx, who.event(time, "medium.check", subject, "ok", List.of(),
+            summary(d))));
+      } finally {
+        Scratch.delete(scratch);
+      }
+      return report;
+    }
+
+    private ObjectNode summary(ObjectNode d) {
+      ObjectNode s = JsonNodeFactory.instance.objectNode();
+      s.put("images", report.path("images").size());
+      s.put("rejected", report.path("rejected").size());
+      if (d.has("checkpoints")) {
+        s.set("checkpoints", d.get("checkpoints"));
+      }
+      if (d.has("trust")) {
+        s.set("trust", d.get("trust"));
+      }
+      return s;
+    }
+
+    private ObjectNode importMedium(List<Row> allRows) throws IOException {
       time = db.transaction(tx -> Database.trustedNow(tx, who.systemClock()));
       Set<String> added = new HashSet<>();
       try (Medium medium = Medium.open(path, home, options.limits())) {
@@ -170,10 +214,12 @@ public final class ImportService {
             t.set("snapshot", TrustStore.describe(r.installed().snapshot()));
             t.put("changed", r.installed().contentsChanged());
             finish(tx, files, copied, r.snapshot(), r.installed().contentsChanged());
+            checkOnly();
           });
         } else {
           db.transaction(tx -> {
             finish(tx, files, copied, trust(tx).snapshot(), false);
+            checkOnly();
             return null;
           });
         }
@@ -218,6 +264,13 @@ public final class ImportService {
         }
         throw AirlockException.cannotDecide(e.reason(), subject + ": the medium carries no tuf/ and "
             + e.getMessage());
+      }
+    }
+
+    /** In {@code medium check}, ends the transaction that did everything, so that it rolls back. */
+    private void checkOnly() {
+      if (options.checkOnly()) {
+        throw new DryRun();
       }
     }
 
@@ -287,7 +340,7 @@ public final class ImportService {
 
     /** Removes the blobs this import added that no stored image references (a refused medium leaves no trace). */
     private void removeAdded(Set<String> added) {
-      if (added.isEmpty()) {
+      if (added.isEmpty() || options.checkOnly()) {
         return;
       }
       try {
@@ -408,7 +461,8 @@ public final class ImportService {
         db.transaction(tx -> {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("message", message);
-          AuditLog.append(tx, who.event(time, "import", subject, "refused", List.of(reason.name()), d));
+          AuditLog.append(tx, who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
+              List.of(reason.name()), d));
           return null;
         });
       } catch (AirlockException e) {
@@ -430,5 +484,21 @@ public final class ImportService {
   /** The report's verdict of one image, for renderers. */
   static JsonNode verdictOf(ObjectNode image) {
     return image.path("verdict");
+  }
+
+  /** Deletes a scratch folder (best effort: what remains is under staging and swept by the next import). */
+  private static final class Scratch {
+    static void delete(Path p) {
+      if (p == null || !Files.exists(p)) {
+        return;
+      }
+      try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+        for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      } catch (IOException e) {
+        // swept by Medium.sweepStaging under the next import's write lock
+      }
+    }
   }
 }

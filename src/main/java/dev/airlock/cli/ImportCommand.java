@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
       "were denied (the report says which and why); 1 when the medium is refused; 3 when it",
       "cannot be read."
     })
-final class ImportCommand extends BaseCommand {
+class ImportCommand extends BaseCommand {
   static final String REPORT_MEDIA_TYPE = ImportService.REPORT_MEDIA_TYPE;
 
   @Parameters(paramLabel = "MEDIUM", arity = "1..*", description = "Media folders or archives.")
@@ -56,7 +56,7 @@ final class ImportCommand extends BaseCommand {
   protected ExitCode execute() throws IOException {
     PolicyChoice whatIf = policy == null ? null : PolicyChoice.fromFile(policy);
     ImportService.Report r = ImportService.importMedia(home(), media,
-        new ImportService.Options(limits(), checkLayers, acceptExpiredTimestamp, whatIf), auditContext(),
+        new ImportService.Options(limits(), checkLayers, acceptExpiredTimestamp, whatIf, checkOnly()), auditContext(),
         new ImportService.Listener() {
           Progress progress;
 
@@ -87,8 +87,16 @@ final class ImportCommand extends BaseCommand {
     if (whatIf != null) {
       human += "\nWhat-if: decided under " + whatIf.origin() + "; nothing of these decisions is stored.";
     }
+    if (checkOnly()) {
+      human += "\nMedium check: everything an import does was done and verified; nothing was installed or stored.";
+    }
     emit(r.document(), human);
     return ExitCode.OK;
+  }
+
+  /** {@code medium check}: run everything, store nothing. */
+  protected boolean checkOnly() {
+    return false;
   }
 
   private Limits limits() {

@@ -51,6 +51,7 @@ public final class Main {
     m.put("sign", SignCommand::new);
     m.put("repo", RepoCommand::new);
     m.put("pack", PackCommand::new);
+    m.put("medium", MediumCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 

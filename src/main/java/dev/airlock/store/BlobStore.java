@@ -37,10 +37,32 @@ public final class BlobStore {
 
   private final Path dir;
   private final Path tmp;
+  /** Read-only lower layer of a scratch store (medium check), or null. */
+  private final BlobStore base;
 
   private BlobStore(Path dir, Path tmp) {
+    this(dir, tmp, null);
+  }
+
+  private BlobStore(Path dir, Path tmp, BlobStore base) {
     this.dir = dir;
     this.tmp = tmp;
+    this.base = base;
+  }
+
+  /**
+   * A scratch store in {@code folder} over {@code base}: new blobs are written (and verified) into
+   * the scratch folder, blobs {@code base} already has are read from it and never written. For
+   * {@code medium check}, which does everything an import does and stores nothing.
+   */
+  public static BlobStore scratch(Path folder, BlobStore base) {
+    try {
+      Files.createDirectories(folder.resolve("sha256"));
+      Files.createDirectories(folder.resolve("tmp"));
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, folder + ": " + e.getMessage(), e);
+    }
+    return new BlobStore(folder.resolve("sha256"), folder.resolve("tmp"), base);
   }
 
   /** The store of a home; creates its folders. */
@@ -65,7 +87,7 @@ public final class BlobStore {
   }
 
   public boolean has(Digest d) {
-    return d.algorithm().equals("sha256") && Files.isRegularFile(path(d));
+    return d.algorithm().equals("sha256") && (Files.isRegularFile(path(d)) || base != null && base.has(d));
   }
 
   /** A verified blob in a temporary file, not yet visible. {@link #close} discards it. */
@@ -202,6 +224,9 @@ public final class BlobStore {
 
   public InputStream open(Digest d) throws IOException {
     Path p = path(d);
+    if (base != null && !Files.isRegularFile(p) && base.has(d)) {
+      return base.open(d);
+    }
     if (!Files.isRegularFile(p)) {
       throw new NoSuchFileException(p.toString());
     }

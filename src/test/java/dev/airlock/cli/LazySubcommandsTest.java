@@ -60,6 +60,6 @@ class LazySubcommandsTest {
   @Test
   void theSubcommandListMatchesDesign() {
     assertEquals(List.of("init", "import", "trust", "checkpoint", "policy", "images", "verify", "verify-bundle",
-        "export", "audit", "keygen", "sign", "repo", "pack"), List.copyOf(Main.SUBCOMMANDS.keySet()));
+        "export", "audit", "keygen", "sign", "repo", "pack", "medium"), List.copyOf(Main.SUBCOMMANDS.keySet()));
   }
 }
