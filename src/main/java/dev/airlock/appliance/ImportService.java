@@ -160,7 +160,7 @@ public final class ImportService {
         db.transaction(tx -> AuditLog.append(tx, who.event(time, "medium.check", subject, "ok", List.of(),
             summary(d))));
       } finally {
-        Scratch.delete(scratch);
+        dev.airlock.core.FileTrees.deleteQuietly(scratch);
       }
       return report;
     }
@@ -484,21 +484,5 @@ public final class ImportService {
   /** The report's verdict of one image, for renderers. */
   static JsonNode verdictOf(ObjectNode image) {
     return image.path("verdict");
-  }
-
-  /** Deletes a scratch folder (best effort: what remains is under staging and swept by the next import). */
-  private static final class Scratch {
-    static void delete(Path p) {
-      if (p == null || !Files.exists(p)) {
-        return;
-      }
-      try (java.util.stream.Stream<Path> s = Files.walk(p)) {
-        for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(f);
-        }
-      } catch (IOException e) {
-        // swept by Medium.sweepStaging under the next import's write lock
-      }
-    }
   }
 }

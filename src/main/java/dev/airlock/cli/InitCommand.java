@@ -25,7 +25,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -277,19 +276,7 @@ final class InitCommand extends BaseCommand {
   }
 
   static void deleteTree(Path p) {
-    if (p == null || !Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.deleteIfExists(f);
-        } catch (IOException e) {
-          // best effort: what remains is inside a hidden temp folder
-        }
-      });
-    } catch (IOException e) {
-      // best effort
-    }
+    dev.airlock.core.FileTrees.deleteQuietly(p);
   }
+
 }
