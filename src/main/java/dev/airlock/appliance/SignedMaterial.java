@@ -58,6 +58,23 @@ public final class SignedMaterial {
     return items;
   }
 
+  /**
+   * The stored layer behind an item made by {@link #items} and its bytes (read from the content
+   * store and checked against the layer's size), for printing what was verified as cosign does; empty
+   * for any other item or unreadable material. Callers MUST print only items whose evaluation was
+   * valid: the bytes themselves are not verified by this accessor.
+   */
+  public static Optional<Material> material(SignedItem item) {
+    if (item instanceof StoredItem s) {
+      byte[] b = s.content();
+      return b == null ? Optional.empty() : Optional.of(new Material(s.attached, b.clone()));
+    }
+    return Optional.empty();
+  }
+
+  /** A stored signature or attestation layer and its bytes. */
+  public record Material(AttachedSignature attached, byte[] content) {}
+
   /** One signature or attestation layer of the image, verified lazily per authority. */
   private static final class StoredItem implements SignedItem {
     private final AttachedSignature attached;
@@ -179,6 +196,9 @@ public final class SignedMaterial {
       }
       if (authority == flagAuthority && flags.useSignedTimestamps()) {
         b.useSignedTimestamps();
+      }
+      if (authority == flagAuthority && flags.insecureIgnoreSct()) {
+        b.withoutSctUnsafe();
       }
       return b.build();
     }

@@ -44,6 +44,7 @@ public final class Main {
     m.put("policy", PolicyCommand::new);
     m.put("images", ImagesCommand::new);
     m.put("verify", VerifyCommand::new);
+    m.put("verify-attestation", VerifyAttestationCommand::new);
     m.put("verify-bundle", VerifyBundleCommand::new);
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);

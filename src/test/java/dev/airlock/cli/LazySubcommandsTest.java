@@ -59,7 +59,7 @@ class LazySubcommandsTest {
 
   @Test
   void theSubcommandListMatchesDesign() {
-    assertEquals(List.of("init", "import", "trust", "checkpoint", "policy", "images", "verify", "verify-bundle",
+    assertEquals(List.of("init", "import", "trust", "checkpoint", "policy", "images", "verify", "verify-attestation", "verify-bundle",
         "export", "audit", "keygen", "sign", "repo", "pack"), List.copyOf(Main.SUBCOMMANDS.keySet()));
   }
 }
