@@ -94,6 +94,9 @@ class CosignVerifyCliTest {
       assertEquals(img.digest().toString(), p.path("critical").path("image").path("docker-manifest-digest").asText());
       assertEquals("cosign container image signature", p.path("critical").path("type").asText());
       assertTrue(p.has("optional"), "cosign always marshals optional (null when empty): " + r.out());
+      // a logged key signature: the Rekor bundle annotation becomes optional.Bundle (SignedEntryTimestamp, Payload)
+      assertTrue(p.path("optional").path("Bundle").has("SignedEntryTimestamp"), r.out());
+      assertFalse(p.path("optional").has("Subject"), "a key signature has no certificate subject: " + r.out());
       assertTrue(r.err().contains("Verification for " + SEG + ":4.0 --"), r.err());
       assertTrue(r.err().contains("Decision: admit"), r.err());
       assertFalse(r.out().contains("Decision:"), "human text stays off stdout: " + r.out());
