@@ -9,12 +9,18 @@ import java.nio.file.Path;
 /**
  * cosign's verification flags (DESIGN.md 4). With an installed policy they are an additional
  * requirement: one valid image signature must satisfy them besides the policy. The relaxing flags
- * ({@code --insecure-ignore-tlog}, {@code --use-signed-timestamps}) apply only to that flag-derived
+ * ({@code --insecure-ignore-tlog}, {@code --insecure-ignore-sct}, {@code --use-signed-timestamps}) apply only to that flag-derived
  * requirement, never to the policy's authorities.
  */
 public record CosignFlags(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp,
-    boolean insecureIgnoreTlog, boolean useSignedTimestamps) {
-  public static final CosignFlags NONE = new CosignFlags(null, null, null, null, null, false, false);
+    boolean insecureIgnoreTlog, boolean useSignedTimestamps, boolean insecureIgnoreSct) {
+  public static final CosignFlags NONE = new CosignFlags(null, null, null, null, null, false, false, false);
+
+  /** Without {@code --insecure-ignore-sct} (the callers that predate it). */
+  public CosignFlags(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp,
+      boolean insecureIgnoreTlog, boolean useSignedTimestamps) {
+    this(key, identity, identityRegexp, issuer, issuerRegexp, insecureIgnoreTlog, useSignedTimestamps, false);
+  }
   /** The name of the flag-derived authority in verdicts. */
   public static final String AUTHORITY = "cosign-flags";
 
@@ -43,7 +49,7 @@ public record CosignFlags(Path key, String identity, String identityRegexp, Stri
   String describe() {
     return "cosign flags: key=" + key + " identity=" + identity + " identityRegexp=" + identityRegexp
         + " issuer=" + issuer + " issuerRegexp=" + issuerRegexp + " insecureIgnoreTlog=" + insecureIgnoreTlog
-        + " useSignedTimestamps=" + useSignedTimestamps;
+        + " useSignedTimestamps=" + useSignedTimestamps + (insecureIgnoreSct ? " insecureIgnoreSct=true" : "");
   }
 
   private static IdentityMatcher one(String exact, String regexp, String flag) {

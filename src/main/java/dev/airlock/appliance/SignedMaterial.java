@@ -47,15 +47,48 @@ public final class SignedMaterial {
       Policy policy, CosignFlags flags, Authority flagAuthority, java.time.Instant trustedNow) {
     BundleVerifier verifier = new BundleVerifier(trust);
     TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency(), policy.witnesses());
+    List<KeyAuthority> known = knownKeys(trust, policy);
     List<SignedItem> items = new ArrayList<>();
     for (AttachedSignature a : image.signatures()) {
       if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
         continue; // signatures of a platform manifest are not signatures of the image; .sbom is unsigned
       }
       items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, flagAuthority, heads,
-          policy.requireCheckpointConsistency(), trustedNow));
+          policy.requireCheckpointConsistency(), trustedNow, known));
     }
     return items;
+  }
+
+  /**
+   * The stored layer behind an item made by {@link #items} and its bytes (read from the content
+   * store and checked against the layer's size), for printing what was verified as cosign does; empty
+   * for any other item or unreadable material. Callers MUST print only items whose evaluation was
+   * valid: the bytes themselves are not verified by this accessor.
+   */
+  public static Optional<Material> material(SignedItem item) {
+    if (item instanceof StoredItem s) {
+      byte[] b = s.content();
+      return b == null ? Optional.empty() : Optional.of(new Material(s.attached, b.clone()));
+    }
+    return Optional.empty();
+  }
+
+  /** A stored signature or attestation layer and its bytes. */
+  public record Material(AttachedSignature attached, byte[] content) {}
+
+  /** Every key the appliance knows: the installed TUF key targets and the policy's key authorities. */
+  private static List<KeyAuthority> knownKeys(TrustSnapshot trust, Policy policy) {
+    List<KeyAuthority> out = new ArrayList<>(trust.keys().values());
+    for (Authority a : policy.authorities().values()) {
+      if (a instanceof Authority.Key k && k.tufTarget() == null) {
+        try {
+          out.add(keyAuthority(k, trust));
+        } catch (AirlockException e) {
+          // an unusable key file fails its own authority's checks; it names no signer here
+        }
+      }
+    }
+    return out;
   }
 
   /** One signature or attestation layer of the image, verified lazily per authority. */
@@ -70,12 +103,14 @@ public final class SignedMaterial {
     private final TreeHeads heads;
     private final boolean requireTreeHeads;
     private final java.time.Instant trustedNow;
+    private final List<KeyAuthority> knownKeys;
     private byte[] bytes;
     private String readError;
 
     StoredItem(AttachedSignature attached, Digest image, BlobStore blobs, BundleVerifier verifier,
         TrustSnapshot trust, CosignFlags flags, Authority flagAuthority, TreeHeads heads, boolean requireTreeHeads,
-        java.time.Instant trustedNow) {
+        java.time.Instant trustedNow, List<KeyAuthority> knownKeys) {
+      this.knownKeys = knownKeys;
       this.heads = heads;
       this.requireTreeHeads = requireTreeHeads;
       this.trustedNow = trustedNow;
@@ -120,12 +155,69 @@ public final class SignedMaterial {
         return failed(new Check("authority.kind", dev.airlock.verify.Outcome.FAIL, Reason.AUTHORITY_NOT_SATISFIED,
             keyless ? "keyless" : "key", sv.kind(), "a " + sv.kind() + " signature cannot satisfy this authority"));
       }
+      if (authority instanceof Authority.Key k) {
+        sv = otherSigner(sv, content, k);
+      }
       for (BundleVerification.TreeHead h : v.treeHeads()) {
         for (Check c : heads.checks(h)) {
           sv = sv.withCheck(c);
         }
       }
       return new Evaluation(sv, v.predicateType(), v.predicate());
+    }
+
+    /**
+     * A signature that does not verify under this key authority's key but does under another key
+     * the appliance knows is a valid signature by someone else: for this authority that is "no
+     * signature from this authority" ({@link Reason#KEY_MISMATCH}), not {@link Reason#SIGNATURE_INVALID},
+     * which says the bytes were damaged or forged (issue 16). The check still fails: nothing is
+     * admitted by this relabelling. The probe verifies the signature bytes only (no log, no window):
+     * its result is never used as a verdict.
+     */
+    private SignatureVerdict otherSigner(SignatureVerdict sv, byte[] content, Authority.Key k) {
+      if (!sv.reasons().contains(Reason.SIGNATURE_INVALID)) {
+        return sv;
+      }
+      KeyAuthority mine;
+      try {
+        mine = keyAuthority(k, trust);
+      } catch (AirlockException e) {
+        return sv;
+      }
+      for (KeyAuthority other : knownKeys) {
+        if (java.util.Arrays.equals(other.key().getEncoded(), mine.key().getEncoded())) {
+          continue;
+        }
+        VerifyOptions probe = VerifyOptions.builder().trustedNow(trustedNow).keyAuthority(
+            new KeyAuthority(other.name(), other.key(), ValidityWindow.ALWAYS)).insecureIgnoreTlogUnsafe().build();
+        BundleVerification pv = verify(content, probe);
+        boolean verifies = pv.signature().checks().stream()
+            .anyMatch(c -> c.id().equals("signature") && !c.failed());
+        if (verifies) {
+          List<Check> checks = new ArrayList<>();
+          for (Check c : sv.checks()) {
+            checks.add(c.failed() && c.reason() == Reason.SIGNATURE_INVALID
+                ? new Check(c.id(), c.outcome(), Reason.KEY_MISMATCH, "a signature by " + mine.name(),
+                    "a valid signature by another key (" + other.name() + ")",
+                    "signed by another authority's key, not by this authority")
+                : c);
+          }
+          return new SignatureVerdict(sv.authority(), sv.kind(), sv.identity(), sv.issuer(), sv.signedAt(),
+              sv.timeSource(), checks);
+        }
+      }
+      return sv;
+    }
+
+    private BundleVerification verify(byte[] content, VerifyOptions options) {
+      return switch (attached.kind()) {
+        case BUNDLE -> verifier.verify(content, Artifact.ofDigest(image), options);
+        case LEGACY_SIGNATURE -> verifier.verifyCosign(CosignSignature.fromAnnotations(content,
+            attached.layer().mediaType(), attached.layer().annotations()), image, null, options);
+        case LEGACY_ATTESTATION -> verifier.verifyCosignAttestation(content, attached.layer().annotations(),
+            image, options);
+        case LEGACY_SBOM -> throw new IllegalStateException("unsigned .sbom layers are not evaluated");
+      };
     }
 
     private Evaluation failed(Check c) {
@@ -179,6 +271,9 @@ public final class SignedMaterial {
       }
       if (authority == flagAuthority && flags.useSignedTimestamps()) {
         b.useSignedTimestamps();
+      }
+      if (authority == flagAuthority && flags.insecureIgnoreSct()) {
+        b.withoutSctUnsafe();
       }
       return b.build();
     }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
       "  4:the audit record could not be written; the action was not taken",
       " 70:internal error"
     })
-public final class AirlockCommand implements Runnable {
+public final class AirlockCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Globals globals;
 
@@ -51,8 +51,17 @@ public final class AirlockCommand implements Runnable {
     return env;
   }
 
+  /** {@code airlock} alone names no command: usage on stderr, exit 2 (usage error). */
   @Override
-  public void run() {
+  public Integer call() {
+    spec.commandLine().getErr().println("airlock: a command is required");
     spec.commandLine().usage(spec.commandLine().getErr());
+    if (globals != null && globals.json) {
+      spec.commandLine().getOut().println(dev.airlock.core.Json.write(
+          Main.errorDocument(ExitCode.USAGE, null, "a command is required")));
+      spec.commandLine().getOut().flush();
+    }
+    spec.commandLine().getErr().flush();
+    return ExitCode.USAGE.code();
   }
 }

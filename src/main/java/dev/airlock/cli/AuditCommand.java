@@ -116,6 +116,9 @@ final class AuditCommand implements Runnable {
       if (key == null) {
         throw AirlockException.usage("verifying an export needs --key AUDIT_KEY.pub (the appliance's audit.pub)");
       }
+      if (!java.nio.file.Files.isRegularFile(key)) {
+        throw AirlockException.usage("--key: no such file: " + key);
+      }
       ExportVerifier.Report r = ExportVerifier.verify(export, AuditKeys.loadPublic(key), previous);
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("result", "ok");

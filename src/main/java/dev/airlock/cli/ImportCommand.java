@@ -54,9 +54,10 @@ class ImportCommand extends BaseCommand {
 
   @Override
   protected ExitCode execute() throws IOException {
+    Limits limits = limits(); // usage errors first
     PolicyChoice whatIf = policy == null ? null : PolicyChoice.fromFile(policy);
     ImportService.Report r = ImportService.importMedia(home(), media,
-        new ImportService.Options(limits(), checkLayers, acceptExpiredTimestamp, whatIf, checkOnly()), auditContext(),
+        new ImportService.Options(limits, checkLayers, acceptExpiredTimestamp, whatIf, checkOnly()), auditContext(),
         new ImportService.Listener() {
           Progress progress;
 
@@ -99,7 +100,18 @@ class ImportCommand extends BaseCommand {
     return false;
   }
 
+  /** A limit of zero or less would refuse everything (or, wrapped, nothing): a usage error naming the option. */
+  private static void positive(String option, Long value) {
+    if (value != null && value <= 0) {
+      throw dev.airlock.core.AirlockException.usage(option + " must be a positive number, got " + value);
+    }
+  }
+
   private Limits limits() {
+    positive("--max-medium-bytes", maxMediumBytes);
+    positive("--max-blob-bytes", maxBlobBytes);
+    positive("--max-entries", maxEntries);
+    positive("--max-expansion-ratio", maxRatio);
     Limits l = Limits.defaults();
     if (maxMediumBytes != null) {
       l = l.withMaxMediumBytes(maxMediumBytes);

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
     description = {
       "Pin the initial TUF root and create the appliance home:",
       "the H2 database, the content store, the TUF client state and the audit signing key.",
-      "ROOT.json must be a TUF root signed by a threshold of its own root keys and not expired.",
+      "ROOT.json must be a TUF root signed by a threshold of its own root keys; it may be expired",
+      "(TUF 5.3.2: only the newest root after an update must be unexpired).",
       "The home is built in a temporary folder next to it and renamed into place, so a failed",
       "init leaves nothing behind."
     })
@@ -104,7 +105,16 @@ final class InitCommand extends BaseCommand {
       note("airlock: warning: the system clock (" + system + ") is behind the highest verified time ("
           + highest + ") of the home being replaced; using the verified time (" + Reason.CLOCK_BEHIND + ")");
     }
-    PinnedRoot pinned = PinnedRoot.check(rootBytes, root.toString(), now);
+    // TUF spec v1.0.34 5.3.2 / 5.3.10: the trusted (pinned) root may be expired; only the newest root
+    // after an update must be unexpired, and every decision checks the installed trust's expiry
+    // (DESIGN.md 6b). So the pin is checked for form and self-signature only (as RepoVerifier does),
+    // and an expired pin is reported, not refused.
+    PinnedRoot pinned = PinnedRoot.check(rootBytes, root.toString(), Instant.EPOCH);
+    if (!now.isBefore(pinned.expires())) {
+      note("airlock: note: the pinned root (version " + pinned.version() + ") expired at " + pinned.expires()
+          + "; that is allowed for the root you pin (TUF 5.3.2), but the first medium must carry newer roots"
+          + " (N+1.root.json ...) up to one that is unexpired, else its import is refused with TUF_EXPIRED");
+    }
     byte[] policyBytes = policy == null ? null : readInput(policy, Limits.defaults().maxJsonBytes(), "policy");
     Path policyDir = policy == null ? null : policy.toAbsolutePath().normalize().getParent();
     // validated before anything is created: a bad policy leaves no home behind

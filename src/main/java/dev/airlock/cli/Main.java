@@ -44,6 +44,7 @@ public final class Main {
     m.put("policy", PolicyCommand::new);
     m.put("images", ImagesCommand::new);
     m.put("verify", VerifyCommand::new);
+    m.put("verify-attestation", VerifyAttestationCommand::new);
     m.put("verify-bundle", VerifyBundleCommand::new);
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);
@@ -113,12 +114,15 @@ public final class Main {
           String message;
           if (e instanceof AirlockException a) {
             code = ExitCode.of(a.kind());
-            reason = a.reason();
+            // a usage error carries no reason code of its own (AirlockException.usage's placeholder)
+            reason = a.kind() == AirlockException.Kind.USAGE && a.reason() == Reason.INTERNAL_ERROR ? null : a.reason();
             message = a.getMessage();
           } else {
             code = ExitCode.INTERNAL;
             reason = Reason.INTERNAL_ERROR;
-            message = "internal error: " + e + (debug ? "" : " (run with --debug for details)");
+            // no exception class names or stack traces for operators (issue 16); --debug has them
+            message = "internal error: an unexpected failure inside airlock; nothing was accepted"
+                + (debug ? ": " + e.getMessage() : " (run with --debug for details)");
           }
           c.getErr().println("airlock: " + message);
           if (debug) {

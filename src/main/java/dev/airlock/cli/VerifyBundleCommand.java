@@ -70,6 +70,38 @@ final class VerifyBundleCommand extends BaseCommand {
           + " and message signatures whose hash is that algorithm.")
   String artifact;
 
+  /**
+   * DESIGN.md 4: {@code (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM)}. A
+   * bundle verified against nobody in particular proves only that someone signed it, so a missing
+   * expectation is a usage error (exit 2) naming what is missing, before anything is read.
+   */
+  private void requireWhoSigned() {
+    boolean identity = certificateIdentity != null || certificateIdentityRegexp != null;
+    boolean issuer = certificateOidcIssuer != null || certificateOidcIssuerRegexp != null;
+    if (key != null) {
+      if (!java.nio.file.Files.isRegularFile(key)) {
+        throw AirlockException.usage("--key: no such file: " + key);
+      }
+      return;
+    }
+    if (!identity && !issuer) {
+      throw missing("verify-bundle needs who must have signed: --certificate-identity (or"
+          + " --certificate-identity-regexp) with --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp),"
+          + " or --key PEM");
+    }
+    if (!identity) {
+      throw missing("--certificate-identity (or --certificate-identity-regexp) is missing");
+    }
+    if (!issuer) {
+      throw missing("--certificate-oidc-issuer (or --certificate-oidc-issuer-regexp) is missing");
+    }
+  }
+
+  private static AirlockException missing(String message) {
+    return new AirlockException(AirlockException.Kind.USAGE, Reason.IDENTITY_POLICY_MISSING,
+        message + " (" + Reason.IDENTITY_POLICY_MISSING + ")");
+  }
+
   /** Above this size the artifact is hashed while streaming and verified by digest. */
   static final long MAX_IN_MEMORY_ARTIFACT = 256L * 1024 * 1024;
 
@@ -81,6 +113,7 @@ final class VerifyBundleCommand extends BaseCommand {
    */
   @Override
   protected ExitCode execute() {
+    requireWhoSigned();
     Clock clock = systemClock();
     Home home = home();
     byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");

@@ -1,73 +1,98 @@
 package dev.airlock.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.appliance.CosignFlags;
 import dev.airlock.appliance.Decisions;
-import dev.airlock.appliance.PolicyChoice;
+import dev.airlock.appliance.VerifiedMaterial;
 import dev.airlock.appliance.VerifyService;
+import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
-import dev.airlock.policy.Policy;
 import dev.airlock.verify.SignatureVerdict;
 import dev.airlock.verify.Verdict;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {
-      "Decide one stored image (repo:tag, repo@sha256:..., or sha256:...) now, under the installed",
-      "trust and policy. cosign's flags add a requirement: a signature must also satisfy them (they",
-      "decide alone only on an appliance with no installed policy). --policy FILE is a what-if:",
-      "the verdict is printed and audited, nothing is stored. Exit 0 admitted, 1 denied, 3 cannot",
-      "decide (no or expired trust, no policy)."
+      "Decide stored images (repo:tag, repo@sha256:..., or sha256:...) now, under the installed",
+      "trust and policy, with cosign's command line and output. cosign's flags add a requirement: a",
+      "signature must also satisfy them (they decide alone only on an appliance with no installed",
+      "policy). -o json (default): cosign's JSON array of verified signature payloads on stdout, human",
+      "text on stderr; -o text: each payload as signed; -o verdict (or the global --json): airlock's",
+      "verdict document. --policy FILE is a what-if: the verdict is printed and audited, nothing is",
+      "stored. Exit 0 admitted, 1 denied, 2 usage, 3 cannot decide (no or expired trust, no policy);",
+      "with several images, the highest of their codes."
     })
-final class VerifyCommand extends BaseCommand {
-  @Parameters(paramLabel = "IMAGE", description = "Image reference or digest.")
-  String image;
-
-  @Option(names = "--policy", paramLabel = "FILE", description = "What-if: decide under this policy file instead; nothing is stored.")
-  Path policy;
-
-  @Option(names = "--key", paramLabel = "KEY", description = "Public key (PEM file) the signature must verify with.")
-  Path key;
-
-  @Option(names = "--certificate-identity", paramLabel = "ID",
-      description = "Exact certificate identity (SAN) required.")
-  String certificateIdentity;
-
-  @Option(names = "--certificate-identity-regexp", paramLabel = "RE",
-      description = "Regexp the whole certificate identity must match.")
-  String certificateIdentityRegexp;
-
-  @Option(names = "--certificate-oidc-issuer", paramLabel = "URL",
-      description = "Exact OIDC issuer required.")
-  String certificateOidcIssuer;
-
-  @Option(names = "--certificate-oidc-issuer-regexp", paramLabel = "RE",
-      description = "Regexp the whole OIDC issuer must match.")
-  String certificateOidcIssuerRegexp;
-
-  @Option(names = "--insecure-ignore-tlog",
-      description = "Do not require a transparency-log entry (recorded in the verdict).")
-  boolean insecureIgnoreTlog;
-
-  @Option(names = "--use-signed-timestamps",
-      description = "Use RFC 3161 timestamps as the verified signing time.")
-  boolean useSignedTimestamps;
+final class VerifyCommand extends CosignVerifyCommand {
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "json",
+      description = "json (cosign's payload array, default) | text (payloads as signed) | verdict (airlock's verdict document).")
+  String output;
 
   @Override
-  protected ExitCode execute() {
-    CosignFlags flags = new CosignFlags(key, certificateIdentity, certificateIdentityRegexp, certificateOidcIssuer,
-        certificateOidcIssuerRegexp, insecureIgnoreTlog, useSignedTimestamps);
-    PolicyChoice whatIf = policy != null ? PolicyChoice.fromFile(policy) : null;
-    VerifyService.Result r = VerifyService.verify(home(), new Decisions.Request(image, flags, whatIf), auditContext());
-    emit(r.document(), human(r));
+  protected String format() {
+    if (json()) {
+      return "verdict"; // DESIGN.md 4: the global --json means -o verdict
+    }
+    String f = output == null ? "json" : output.toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("json", "text", "verdict").contains(f)) {
+      throw dev.airlock.core.AirlockException.usage("-o/--output: '" + output + "' is not one of json, text, verdict");
+    }
+    return f;
+  }
+
+  @Override
+  protected void render(String image, Decisions.Request request, VerifyService.Result r, String format) {
+    if (format.equals("verdict")) {
+      return;
+    }
+    List<VerifiedMaterial.Item> items = VerifiedMaterial.signatures(home(), request, r.decision(), auditContext());
+    if (!r.decision().admitted()) {
+      return; // cosign prints no payloads for an image that failed verification
+    }
+    String repo = repository(image, r);
+    String digest = r.decision().verdict().digest();
+    if (format.equals("json")) {
+      out().println(Json.write(CosignOutput.payloads(items, repo, digest)));
+    } else {
+      for (VerifiedMaterial.Item it : items) {
+        SignatureVerdict s = it.verdict();
+        if ("keyless".equals(s.kind())) {
+          err().println("Certificate subject: " + (s.identity() == null ? "" : s.identity()));
+          if (s.issuer() != null) {
+            err().println("Certificate issuer URL: " + s.issuer());
+          }
+        }
+        out().println(CosignOutput.signedPayload(it, repo, digest));
+      }
+    }
+  }
+
+  @Override
+  protected String human(String image, VerifyService.Result r) {
+    return human(image, r, "The following checks were performed on each of these signatures:");
+  }
+
+  @Override
+  protected ExitCode code(VerifyService.Result r) {
     return r.decision().admitted() ? ExitCode.OK : ExitCode.DENIED;
   }
 
-  private String human(VerifyService.Result r) {
+  /** The repository cosign names as the payload's docker-reference (the reference without tag or digest). */
+  static String repository(String image, VerifyService.Result r) {
+    try {
+      if (!image.startsWith("sha256:")) {
+        return dev.airlock.oci.ImageReference.parse(image).repository();
+      }
+      for (String ref : r.decision().image().references()) {
+        return dev.airlock.oci.ImageReference.parse(ref).repository();
+      }
+    } catch (RuntimeException e) {
+      // the decision parsed the reference already; nothing better to name
+    }
+    return image;
+  }
+
+  static String human(String image, VerifyService.Result r, String checksHeading) {
     Verdict v = r.decision().verdict();
     StringBuilder sb = new StringBuilder();
     sb.append("Verification for ").append(image).append(" --\n");
@@ -81,7 +106,7 @@ final class VerifyCommand extends BaseCommand {
     }
     List<SignatureVerdict> valid = v.signatures().stream().filter(SignatureVerdict::valid).toList();
     if (!valid.isEmpty()) {
-      sb.append("The following checks were performed on each of these signatures:\n");
+      sb.append(checksHeading).append('\n');
       sb.append("  - The signature was verified offline against the appliance's trusted roots and keys\n");
       sb.append("  - The signed digest is the image's digest (").append(v.digest()).append(")\n");
       sb.append("  - Existence in the transparency log was verified offline (inclusion proof or signed entry timestamp)\n");

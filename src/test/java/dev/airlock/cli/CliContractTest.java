@@ -31,8 +31,9 @@ class CliContractTest {
       List.of("checkpoint", "import"), List.of("checkpoint", "show"),
       List.of("checkpoint", "clear-alarm"), List.of("policy", "set"), List.of("policy", "show"),
       List.of("policy", "from-mercure"), List.of("images"), List.of("verify"),
-      List.of("verify-bundle"), List.of("export"), List.of("audit", "export"),
-      List.of("audit", "verify"));
+      List.of("verify-attestation"), List.of("verify-bundle"), List.of("export"), List.of("audit", "export"),
+      List.of("audit", "verify"), List.of("medium", "check"), List.of("checkpoint", "request"), List.of("keygen"),
+      List.of("sign"), List.of("pack"), List.of("repo", "init"));
 
   @Test
   void everyCommandHasHelp() {

@@ -137,7 +137,8 @@ class DemoEndToEndTest {
     assertTrue(latest.json().path("reasons").toString().contains("IMAGE_NOT_STORED"), latest.out());
     Run none = run("verify", "sha256:" + "0".repeat(64));
     assertEquals(1, none.code());
-    assertTrue(none.out().contains("IMAGE_NOT_STORED"), none.out());
+    // human text is on stderr (DESIGN.md 4: stdout carries cosign's payload array)
+    assertTrue(none.err().contains("IMAGE_NOT_STORED"), none.err());
   }
 
   /** The exact command line mercure's processor runs with cosign, with airlock instead. */
@@ -146,11 +147,11 @@ class DemoEndToEndTest {
     Run ok = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity", VENDOR_ID,
         "--certificate-oidc-issuer", VENDOR_ISSUER);
     assertEquals(0, ok.code(), ok.out() + ok.err());
-    assertTrue(ok.out().contains("The following checks were performed on each of these signatures"), ok.out());
+    assertTrue(ok.err().contains("The following checks were performed on each of these signatures"), ok.err());
     Run wrongId = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity",
         "https://ci.vendor.example/ai/other@refs/heads/main", "--certificate-oidc-issuer", VENDOR_ISSUER);
     assertEquals(1, wrongId.code());
-    assertTrue(wrongId.out().contains("IDENTITY_MISMATCH"), wrongId.out());
+    assertTrue(wrongId.err().contains("IDENTITY_MISMATCH"), wrongId.err());
     Run wrongIssuer = run("verify", "reg.vendor.example/ai/seg:2.1", "--certificate-identity", VENDOR_ID,
         "--certificate-oidc-issuer", "https://oidc.evil.example");
     assertEquals(1, wrongIssuer.code());

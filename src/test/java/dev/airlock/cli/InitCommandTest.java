@@ -105,7 +105,6 @@ class InitCommandTest {
         {"not-tuf.json", 1, "TUF_MALFORMED"},
         {"garbage.json", 1, "TUF_MALFORMED"},
         {"one-sig.json", 1, "TUF_SIGNATURE_THRESHOLD"},
-        {"expired.json", 3, "TUF_EXPIRED"},
     };
     for (Object[] c : cases) {
       AuditHarness.Run r = run("--home", h.toString(), "--json", "init", "--root", dir.resolve((String) c[0]).toString());
@@ -118,6 +117,27 @@ class InitCommandTest {
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(4, s.count(), "no staging folder left");
     }
+  }
+
+  /**
+   * TUF spec v1.0.34 5.3.2: the trusted root's own expiry is not checked when it is loaded; only the
+   * newest root after an update must be unexpired (issue 16: init with an expired pin was exit 3).
+   */
+  @Test
+  void anExpiredPinnedRootIsPinnedWithANote() throws Exception {
+    Path h = dir.resolve("home");
+    Path expired = dir.resolve("expired.json");
+    TestRoots.write(expired, Instant.parse("2026-01-01T00:00:00Z"), 3, 2, 2);
+    AuditHarness.Run r = run("--home", h.toString(), "--json", "init", "--root", expired.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("expired at 2026-01-01T00:00:00Z") && r.err().contains("5.3.2"), r.err());
+    assertEquals("2026-01-01T00:00:00Z", r.json().path("rootExpires").asText(), r.out());
+    assertTrue(Files.isRegularFile(h.resolve("tuf").resolve("root.json")));
+    // a forged (under-signed) root is still refused: only the expiry is not judged at pin time
+    TestRoots.write(dir.resolve("one-sig-expired.json"), Instant.parse("2026-01-01T00:00:00Z"), 3, 2, 1);
+    AuditHarness.Run bad = run("--home", dir.resolve("home2").toString(), "init", "--root",
+        dir.resolve("one-sig-expired.json").toString());
+    assertEquals(1, bad.code(), bad.err());
   }
 
   @Test

@@ -99,8 +99,10 @@ class VerifyBundleCommandTest {
     JsonNode c = kase("conformance.happy-path-v0.3");
     Run r = run("verify-bundle", "--bundle", Corpus.file(c, "bundle").toString(),
         "--trusted-root", Corpus.file(c, "trusted_root").toString(), Corpus.file(c, "artifact").toString());
-    assertEquals(1, r.code());
-    assertTrue(r.out().contains("IDENTITY_POLICY_MISSING"), r.out());
+    // DESIGN.md 4: (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM) is required:
+    // a usage error (exit 2) naming what is missing (issue 16; was exit 1)
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("IDENTITY_POLICY_MISSING") && r.err().contains("--certificate-identity"), r.err());
   }
 
   @Test

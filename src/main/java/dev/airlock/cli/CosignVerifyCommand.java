@@ -1,0 +1,94 @@
+package dev.airlock.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.airlock.appliance.CosignFlags;
+import dev.airlock.appliance.Decisions;
+import dev.airlock.appliance.PolicyChoice;
+import dev.airlock.appliance.VerifyService;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code verify} and {@code verify-attestation}: cosign's command lines, each image decided by one
+ * {@link VerifyService#verify} call (the one decision path, DESIGN.md 6b). Human text goes to
+ * stderr, what cosign prints to stdout; with several images the exit code is the highest of the
+ * per-image codes (DESIGN.md 4).
+ */
+abstract class CosignVerifyCommand extends BaseCommand {
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image references or digests.")
+  List<String> images = new ArrayList<>();
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "What-if: decide under this policy file instead; nothing is stored.")
+  Path policy;
+
+  @Mixin CosignOptions cosign;
+
+  /** {@code json}, {@code text} or {@code verdict}. */
+  protected abstract String format();
+
+  /** Prints what cosign prints on stdout for one decided image (nothing for {@code verdict}). */
+  protected abstract void render(String image, Decisions.Request request, VerifyService.Result r, String format);
+
+  /** The human report of one decision (stderr). */
+  protected abstract String human(String image, VerifyService.Result r);
+
+  /** The exit code of one decision. */
+  protected abstract ExitCode code(VerifyService.Result r);
+
+  @Override
+  protected ExitCode execute() {
+    String format = format();
+    CosignFlags flags = cosign.flags(spec.commandLine().getParseResult());
+    if (policy != null && !java.nio.file.Files.isRegularFile(policy)) {
+      throw AirlockException.usage("--policy: no such file: " + policy);
+    }
+    PolicyChoice whatIf = policy != null ? PolicyChoice.fromFile(policy) : null;
+    if (!cosign.checkClaims) {
+      note("airlock: note: --check-claims=false is accepted for cosign compatibility; airlock always checks"
+          + " that the signed payload names the image digest");
+    }
+    ExitCode worst = ExitCode.OK;
+    ArrayNode verdicts = JsonNodeFactory.instance.arrayNode();
+    for (String image : images) {
+      Decisions.Request request = new Decisions.Request(image, flags, whatIf);
+      ExitCode code;
+      try {
+        VerifyService.Result r = VerifyService.verify(home(), request, auditContext());
+        err().print(human(image, r));
+        err().flush();
+        code = code(r);
+        if (format.equals("verdict")) {
+          verdicts.add(r.document());
+        }
+        render(image, request, r, format);
+      } catch (AirlockException e) {
+        if (images.size() == 1 || e.kind() == AirlockException.Kind.USAGE) {
+          throw e; // one image: the error is the command's (one error document with --json)
+        }
+        code = ExitCode.of(e.kind());
+        note("airlock: " + image + ": " + e.getMessage());
+        if (format.equals("verdict")) {
+          verdicts.add(Main.errorDocument(code, e.reason(), image + ": " + e.getMessage()));
+        }
+      }
+      if (code.code() > worst.code()) {
+        worst = code;
+      }
+    }
+    if (format.equals("verdict")) {
+      // one JSON document: the verdict itself for one image, an array of them for several
+      JsonNode doc = images.size() == 1 ? verdicts.get(0) : verdicts;
+      out().println(Json.write(doc));
+    }
+    out().flush();
+    return worst;
+  }
+}

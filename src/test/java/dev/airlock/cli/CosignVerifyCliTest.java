@@ -1,0 +1,226 @@
+package dev.airlock.cli;
+
+import static dev.airlock.testing.ApplianceLab.logged;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.lab.Statements;
+import dev.airlock.oci.Descriptor;
+import dev.airlock.testing.ApplianceLab;
+import dev.airlock.testing.ApplianceLab.Att;
+import dev.airlock.testing.ApplianceLab.Run;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * cosign compatibility of {@code verify} and {@code verify-attestation} (DESIGN.md 4, issue 16).
+ * The stdout shapes are cosign's: sigstore/cosign {@code cmd/cosign/cli/verify/verify.go},
+ * {@code PrintVerification} at commit 00604a6c789a0f40d48cb96a0be434b4fdd86029 (default output: a JSON
+ * array of simple-signing payloads, {@code optional} holding {@code Subject}, {@code Issuer},
+ * {@code 1.3.6.1.4.1.57264.1.1}, {@code Bundle}, {@code RFC3161Timestamp}, or null), and
+ * {@code verify_attestation.go} at commit 044b836f5d9bacd2fff017fa9e0e9d9bb2b338b9 (each verified
+ * attestation's DSSE envelope printed as signed, one per line; "none of the attestations matched the
+ * predicate type" is an error).
+ */
+class CosignVerifyCliTest {
+  static final String SEG = "vendor.example/radiology/segmenter";
+
+  static final String LAX = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: lax
+      mode: enforce
+      authorities:
+        vendor: {key: {tuf: keys/vendor.pub}}
+      images:
+        - match: "vendor.example/**"
+          signatures: {threshold: 1, from: [vendor]}
+      """;
+
+  static final String KEYLESS = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: keyless
+      mode: enforce
+      authorities:
+        vendor-ci: {keyless: {issuer: "%s", identity: "%s"}}
+      images:
+        - match: "vendor.example/**"
+          signatures: {threshold: 1, from: [vendor-ci]}
+      """.formatted(ApplianceLab.ISSUER, ApplianceLab.CI_IDENTITY);
+
+  /** The hospital: the segmenter needs vendor AND qa. */
+  static final String TWO = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: hospital
+      mode: enforce
+      authorities:
+        vendor: {key: {tuf: keys/vendor.pub}}
+        qa: {key: {tuf: keys/qa.pub}}
+        dev: {key: {tuf: keys/dev.pub}}
+      images:
+        - match: "vendor.example/radiology/segmenter"
+          signatures: {threshold: 2, from: [vendor, qa]}
+      """;
+
+  private static Descriptor admittedImage(ApplianceLab l, String policy, ApplianceLab.Sig sig, List<Att> atts) {
+    assertEquals(0, l.init(l.policy("p", policy)).code());
+    ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+    Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(sig), atts);
+    Run imp = l.run("import", m.path().toString());
+    assertEquals(0, imp.code(), imp.toString());
+    return img;
+  }
+
+  private static JsonNode parse(String s) throws Exception {
+    return ApplianceLab.JSON.readTree(s);
+  }
+
+  @Test
+  void defaultOutputIsCosignsPayloadArrayOnStdoutAndHumanTextOnStderr() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      Descriptor img = admittedImage(l, LAX, logged(l.vendor), List.of());
+      Run r = l.run("verify", SEG + ":4.0");
+      assertEquals(0, r.code(), r.toString());
+      JsonNode arr = parse(r.out());
+      assertTrue(arr.isArray(), r.out());
+      assertEquals(1, arr.size(), r.out());
+      JsonNode p = arr.get(0);
+      assertEquals(SEG, p.path("critical").path("identity").path("docker-reference").asText(), r.out());
+      assertEquals(img.digest().toString(), p.path("critical").path("image").path("docker-manifest-digest").asText());
+      assertEquals("cosign container image signature", p.path("critical").path("type").asText());
+      assertTrue(p.has("optional"), "cosign always marshals optional (null when empty): " + r.out());
+      // a logged key signature: the Rekor bundle annotation becomes optional.Bundle (SignedEntryTimestamp, Payload)
+      assertTrue(p.path("optional").path("Bundle").has("SignedEntryTimestamp"), r.out());
+      assertFalse(p.path("optional").has("Subject"), "a key signature has no certificate subject: " + r.out());
+      assertTrue(r.err().contains("Verification for " + SEG + ":4.0 --"), r.err());
+      assertTrue(r.err().contains("Decision: admit"), r.err());
+      assertFalse(r.out().contains("Decision:"), "human text stays off stdout: " + r.out());
+    }
+  }
+
+  @Test
+  void keylessPayloadsCarryCosignsOptionalAnnotations() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      admittedImage(l, KEYLESS, logged(l.ci), List.of());
+      Run r = l.run("verify", SEG + ":4.0", "--certificate-identity", ApplianceLab.CI_IDENTITY,
+          "--certificate-oidc-issuer", ApplianceLab.ISSUER);
+      assertEquals(0, r.code(), r.toString());
+      JsonNode o = parse(r.out()).get(0).path("optional");
+      assertEquals(ApplianceLab.CI_IDENTITY, o.path("Subject").asText(), r.out());
+      assertEquals(ApplianceLab.ISSUER, o.path("Issuer").asText(), r.out());
+      assertEquals(ApplianceLab.ISSUER, o.path("1.3.6.1.4.1.57264.1.1").asText(), r.out());
+    }
+  }
+
+  @Test
+  void outputOptionsTextVerdictAndGlobalJson() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      Descriptor img = admittedImage(l, LAX, logged(l.vendor), List.of());
+      Run text = l.run("verify", "-o", "text", SEG + ":4.0");
+      assertEquals(0, text.code(), text.toString());
+      JsonNode signed = parse(text.out().strip());
+      assertEquals(img.digest().toString(), signed.path("critical").path("image").path("docker-manifest-digest").asText());
+      for (String[] args : List.of(new String[] {"verify", "-o", "verdict", SEG + ":4.0"},
+          new String[] {"--json", "verify", SEG + ":4.0"})) {
+        Run v = l.run(args);
+        assertEquals(0, v.code(), v.toString());
+        assertEquals("application/vnd.airlock.verdict.v1+json", parse(v.out()).path("mediaType").asText(), v.out());
+        assertEquals("admit", parse(v.out()).path("decision").asText());
+      }
+      Run bad = l.run("verify", "-o", "yaml", SEG + ":4.0");
+      assertEquals(2, bad.code(), bad.toString());
+      assertTrue(bad.err().contains("-o/--output"), bad.err());
+    }
+  }
+
+  @Test
+  void severalImagesExitWithTheHighestCode() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      admittedImage(l, LAX, logged(l.vendor), List.of());
+      Run r = l.run("verify", SEG + ":4.0", "vendor.example/radiology/absent:1");
+      assertEquals(1, r.code(), r.toString());
+      assertEquals(1, r.out().strip().lines().count(), "one array for the admitted image only: " + r.out());
+      assertTrue(r.err().contains("IMAGE_NOT_STORED"), r.err());
+      Run v = l.run("--json", "verify", SEG + ":4.0", "vendor.example/radiology/absent:1");
+      assertEquals(1, v.code());
+      JsonNode arr = parse(v.out());
+      assertEquals(2, arr.size(), v.out());
+      assertEquals("admit", arr.get(0).path("decision").asText());
+      assertEquals("deny", arr.get(1).path("decision").asText());
+    }
+  }
+
+  @Test
+  void cosignsCompatibilityFlagsAreAcceptedAndNetworkFlagsRefused() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      admittedImage(l, LAX, logged(l.vendor), List.of());
+      String key = l.pubFile("vendor", l.vendor).toString();
+      Run ok = l.run("verify", SEG + ":4.0", "--key", key, "--offline", "--check-claims=false",
+          "--insecure-ignore-sct");
+      assertEquals(0, ok.code(), ok.toString());
+      for (String flag : List.of("--rekor-url", "--fulcio-url", "--ct-log-url")) {
+        Run r = l.run("verify", SEG + ":4.0", flag, "https://log.example");
+        assertEquals(2, r.code(), flag + r);
+        assertTrue(r.err().contains(flag) && r.err().contains("offline"), r.err());
+        assertEquals("", r.out(), "nothing on stdout for a refused command line");
+      }
+      Run gh = l.run("verify", SEG + ":4.0", "--certificate-github-workflow-repository", "vendor/seg");
+      assertEquals(2, gh.code(), gh.toString());
+      Run missing = l.run("verify", SEG + ":4.0", "--key", l.dir.resolve("no-such.pub").toString());
+      assertEquals(2, missing.code(), missing.toString());
+      assertTrue(missing.err().contains("--key"), missing.err());
+    }
+  }
+
+  @Test
+  void insecureIgnoreSctNeverWeakensTheInstalledPolicy() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      // the installed policy needs vendor and qa; only vendor signed: flags cannot lower that
+      admittedImage(l, TWO, logged(l.vendor), List.of());
+      Run r = l.run("--json", "verify", SEG + ":4.0", "--key", l.pubFile("vendor", l.vendor).toString(),
+          "--insecure-ignore-sct", "--insecure-ignore-tlog");
+      assertEquals(1, r.code(), r.toString());
+      assertTrue(r.out().contains("THRESHOLD_NOT_MET"), r.out());
+    }
+  }
+
+  @Test
+  void verifyAttestationIsDecidedAsVerifyAndPrintsTheEnvelopes() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      ApplianceLab.Sig sig = logged(l.vendor);
+      assertEquals(0, l.init(l.policy("p", LAX)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(sig), List.of());
+      l.remember(img, m.path(), "seg");
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
+      m2.image("seg", img, List.of(SEG + ":4.0"), List.of(), List.of(new Att(l.vendor, Statements.SPDX,
+          Statements.spdx(SEG, img.digest().hex(), "openssl", "Apache-2.0"))));
+      assertEquals(0, l.run("import", m.path().toString(), m2.path().toString()).code());
+      Run r = l.run("verify-attestation", SEG + ":4.0", "--type", "spdxjson");
+      assertEquals(0, r.code(), r.toString());
+      List<String> lines = r.out().strip().lines().toList();
+      assertEquals(1, lines.size(), r.out());
+      JsonNode env = parse(lines.get(0));
+      assertEquals("application/vnd.in-toto+json", env.path("payloadType").asText(), r.out());
+      JsonNode st = parse(new String(Base64.getDecoder().decode(env.path("payload").asText())));
+      assertEquals(Statements.SPDX, st.path("predicateType").asText());
+      assertEquals(img.digest().hex(), st.path("subject").get(0).path("digest").path("sha256").asText());
+      // no attestation of that type: exit 1, as cosign
+      Run none = l.run("verify-attestation", SEG + ":4.0", "--type", "vuln");
+      assertEquals(1, none.code(), none.toString());
+      assertEquals("", none.out());
+      // the same decision as verify: under qa's key as a flag the image is denied and nothing printed
+      Run denied = l.run("verify-attestation", SEG + ":4.0", "--type", "spdx", "--key", l.pubFile("qa", l.qa).toString());
+      assertEquals(1, denied.code(), denied.toString());
+      assertEquals("", denied.out());
+      Run verdict = l.run("--json", "verify-attestation", SEG + ":4.0", "--type", "spdx");
+      assertEquals(0, verdict.code());
+      assertEquals("admit", parse(verdict.out()).path("decision").asText());
+    }
+  }
+}
