@@ -1,6 +1,7 @@
 package dev.airlock.appliance;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.store.DecisionStore;
 import dev.airlock.store.ImageStore;
@@ -33,9 +34,9 @@ public final class ImageListing {
     return Database.open(home).transaction(tx -> {
       Instant now = Database.trustedNow(tx, who.systemClock()).now();
       List<Image> out = new ArrayList<>();
-      for (StoredImage s : ImageStore.list(tx)) {
+      for (StoredImage s : ImageStore.list(tx.connection())) {
         List<String> refs = s.references().isEmpty() ? List.of(s.digest().toString()) : s.references();
-        List<DecisionStore.Entry> all = DecisionStore.forDigest(tx, s.digest().toString());
+        List<DecisionStore.Entry> all = DecisionStore.forDigest(tx.connection(), s.digest().toString());
         List<Name> names = new ArrayList<>();
         for (String r : refs) {
           Optional<DecisionStore.Entry> current = Decisions.current(tx, s, r, now);

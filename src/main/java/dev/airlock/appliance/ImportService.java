@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -31,7 +32,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,7 +131,7 @@ public final class ImportService {
     final BlobStore blobs;
     final ObjectNode report = JsonNodeFactory.instance.objectNode();
     final List<Row> rows = new ArrayList<>();
-    Database.TrustedTime time;
+    dev.airlock.core.TrustedTime time;
 
     One(Home home, Database db, Options options, AuditContext who, Listener listener, Path path) {
       this.home = home;
@@ -195,13 +195,13 @@ public final class ImportService {
         removeAdded(added);
         refused(e.refusal.reason(), e.refusal.getMessage());
         e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
-          CheckpointStore.raiseAlarm(tx, fork, time.now());
+          CheckpointStore.raiseAlarm(tx.connection(), fork, time.now());
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("origin", fork.origin());
           d.put("size", fork.size());
           d.put("storedRoot", fork.storedRootHex());
           d.put("otherRoot", fork.otherRootHex());
-          AuditLog.append(tx, who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
+          AuditLog.append(tx.connection(), who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
               List.of(Reason.CHECKPOINT_FORK.name()), d));
           return null;
         }));
@@ -219,7 +219,7 @@ public final class ImportService {
     }
 
     /** The installed trust, in force now: a medium without tuf/ is decided under it (exit 3 if expired). */
-    private TrustState trust(Connection tx) throws SQLException {
+    private TrustState trust(Transaction tx) throws SQLException {
       try {
         return TrustState.current(tx, time.now());
       } catch (AirlockException e) {
@@ -240,13 +240,13 @@ public final class ImportService {
       }
     }
 
-    private void verifyCheckpoints(Connection tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot)
+    private void verifyCheckpoints(Transaction tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot)
         throws SQLException {
       if (files.isEmpty()) {
         return;
       }
       try {
-        CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+        CheckpointStore.importFiles(tx.connection(), files, CheckpointService.logKeys(snapshot),
             CheckpointService.witnessKeys(snapshot), time.now());
       } catch (CheckpointRefusedException e) {
         throw new CheckpointRefused(e);
@@ -302,7 +302,7 @@ public final class ImportService {
         return;
       }
       try {
-        Set<String> referenced = db.transaction(ImageStore::referencedBlobs);
+        Set<String> referenced = db.transaction(tx -> ImageStore.referencedBlobs(tx.connection()));
         for (String d : added) {
           if (!referenced.contains(d)) {
             blobs.remove(dev.airlock.oci.Digest.parse(d));
@@ -313,15 +313,15 @@ public final class ImportService {
       }
     }
 
-    private void finish(Connection tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
+    private void finish(Transaction tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
         TrustSnapshot snapshot, boolean trustChanged) throws SQLException {
       Instant now = time.now();
       PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
-          AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), detail)));
+          AuditLog.append(tx.connection(), who.event(time, action, subj, "ok", List.of(), detail)));
       if (!files.isEmpty()) {
         CheckpointStore.ImportResult cr;
         try {
-          cr = CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+          cr = CheckpointStore.importFiles(tx.connection(), files, CheckpointService.logKeys(snapshot),
               CheckpointService.witnessKeys(snapshot), now);
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);
@@ -352,24 +352,24 @@ public final class ImportService {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("source", c.source());
           d.put("message", p.message());
-          AuditLog.append(tx, who.event(time, "image.reject", c.digest() + " " + first, "rejected",
+          AuditLog.append(tx.connection(), who.event(time, "image.reject", c.digest() + " " + first, "rejected",
               List.of(p.reason().name()), d));
           rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
           continue;
         }
         List<String> names = c.references().stream().map(ImageReference::toString).distinct().toList();
         for (String ref : names) {
-          Optional<StoredImage> before = ImageStore.find(tx, ref);
+          Optional<StoredImage> before = ImageStore.find(tx.connection(), ref);
           if (before.isPresent() && !before.get().digest().equals(c.digest())) {
             // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
             ObjectNode d = JsonNodeFactory.instance.objectNode();
             d.put("reference", ref);
             d.put("from", before.get().digest().toString());
             d.put("to", c.digest().toString());
-            AuditLog.append(tx, who.event(time, "image.tag-move", ref, "moved", List.of(), d));
+            AuditLog.append(tx.connection(), who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
-        ImageStore.record(tx, c, now);
+        ImageStore.record(tx.connection(), c, now);
         List<String> asked = names.isEmpty() ? List.of(c.digest().toString()) : names;
         for (String ref : asked) {
           Decisions.Request req = new Decisions.Request(ref, CosignFlags.NONE, options.whatIf());
@@ -390,7 +390,7 @@ public final class ImportService {
           if (options.whatIf() != null) {
             detail.put("whatIf", options.whatIf().origin());
           }
-          AuditLog.append(tx, who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
+          AuditLog.append(tx.connection(), who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
               c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
           ObjectNode j = images.addObject();
           j.put("reference", ref);
@@ -411,7 +411,7 @@ public final class ImportService {
       if (options.whatIf() != null) {
         summary.put("whatIf", options.whatIf().origin());
       }
-      AuditLog.append(tx, who.event(time, "import", subject, "ok", List.of(), summary));
+      AuditLog.append(tx.connection(), who.event(time, "import", subject, "ok", List.of(), summary));
     }
 
     private void refused(Reason reason, String message) {
@@ -419,7 +419,7 @@ public final class ImportService {
         db.transaction(tx -> {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("message", message);
-          AuditLog.append(tx, who.event(time, "import", subject, "refused", List.of(reason.name()), d));
+          AuditLog.append(tx.connection(), who.event(time, "import", subject, "refused", List.of(reason.name()), d));
           return null;
         });
       } catch (AirlockException e) {

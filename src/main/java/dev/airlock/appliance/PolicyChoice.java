@@ -1,5 +1,6 @@
 package dev.airlock.appliance;
 
+import dev.airlock.db.Transaction;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,8 +53,8 @@ public record PolicyChoice(Policy policy, String origin) {
   }
 
   /** The installed policy, or null when none was ever installed. */
-  public static PolicyChoice installed(Connection tx) throws SQLException {
-    PolicyStore.Installed i = PolicyStore.current(tx).orElse(null);
+  public static PolicyChoice installed(Transaction tx) throws SQLException {
+    PolicyStore.Installed i = PolicyStore.current(tx.connection()).orElse(null);
     if (i == null) {
       return null;
     }
@@ -72,14 +72,14 @@ public record PolicyChoice(Policy policy, String origin) {
    * differs from the last policy TUF delivered (an operator's later {@code policy set} is not
    * overridden by re-importing the same medium). Invalid policy targets refuse the install.
    */
-  public static void installTufPolicy(Connection tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
+  public static void installTufPolicy(Transaction tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
       throws SQLException {
     byte[] bytes = snapshot.policies().get(PolicyStore.TUF_TARGET);
     if (bytes == null) {
       return;
     }
     String digest = digest(bytes);
-    try (PreparedStatement p = tx.prepareStatement(
+    try (PreparedStatement p = tx.connection().prepareStatement(
         "SELECT digest FROM policy_install WHERE source = 'tuf' ORDER BY id DESC LIMIT 1");
         ResultSet rs = p.executeQuery()) {
       if (rs.next() && digest.equals(rs.getString(1))) {
@@ -87,7 +87,7 @@ public record PolicyChoice(Policy policy, String origin) {
       }
     }
     Policy policy = PolicyParser.parse(bytes, "TUF target " + PolicyStore.TUF_TARGET, null, digest);
-    PolicyStore.install(tx, policy, bytes, "tuf", null, at);
+    PolicyStore.install(tx.connection(), policy, bytes, "tuf", null, at);
     ObjectNode d = JsonNodeFactory.instance.objectNode();
     d.put("name", policy.name());
     d.put("digest", digest);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.trust.TrustedClock;
 import dev.airlock.trust.tuf.TufInstaller;
@@ -30,14 +31,14 @@ public final class TrustService {
   public static Update update(Home home, Path tufDir, boolean acceptExpiredTimestamp, AuditContext who,
       BiFunction<TufInstaller.Result, TrustedClock, ObjectNode> describe) {
     Database db = Database.open(home);
-    TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx, who.systemClock()));
-    Database.TrustedTime time = new Database.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
+    TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx.connection(), who.systemClock()));
+    dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
     String subject = tufDir.toAbsolutePath().normalize().toString();
     try {
       TufInstaller.Result r = TufInstaller.update(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
-        AuditLog.append(tx, who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
+        AuditLog.append(tx.connection(), who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
         PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
-            AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), d)));
+            AuditLog.append(tx.connection(), who.event(time, action, subj, "ok", List.of(), d)));
       });
       return new Update(r, clock);
     } catch (AirlockException e) {
@@ -46,7 +47,7 @@ public final class TrustService {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("message", e.getMessage());
         detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
-        db.transaction(tx -> AuditLog.append(tx, who.event(time, "trust.update", subject, "refused", reasons,
+        db.transaction(tx -> AuditLog.append(tx.connection(), who.event(time, "trust.update", subject, "refused", reasons,
             detail)));
       }
       throw e;

@@ -1,11 +1,11 @@
 package dev.airlock.appliance;
 
+import dev.airlock.db.Transaction;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.InstalledSnapshot;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
    *
    * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
    */
-  public static TrustState current(Connection tx, Instant now) throws SQLException {
-    InstalledSnapshot info = TrustStore.currentInfo(tx).orElseThrow(() -> AirlockException.cannotDecide(
+  public static TrustState current(Transaction tx, Instant now) throws SQLException {
+    InstalledSnapshot info = TrustStore.currentInfo(tx.connection()).orElseThrow(() -> AirlockException.cannotDecide(
         Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
     List<String> expired = new ArrayList<>();
     Instant earliest = null;
@@ -45,7 +45,7 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
           + String.join(", ", expired) + " at the trusted time " + now
           + "; import a medium with a fresh TUF repository ('airlock trust update DIR')");
     }
-    TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow();
+    TrustSnapshot snapshot = TrustStore.current(tx.connection()).orElseThrow();
     return new TrustState(info, snapshot, earliest);
   }
 

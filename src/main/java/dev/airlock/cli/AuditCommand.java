@@ -9,7 +9,8 @@ import dev.airlock.audit.AuditTamperedException;
 import dev.airlock.audit.AuditVerifier;
 import dev.airlock.audit.ExportVerifier;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -69,8 +70,8 @@ final class AuditCommand implements Runnable {
       Home home = home();
       AuditExport.Format f = AuditExport.Format.valueOf(format.name().toUpperCase(java.util.Locale.ROOT));
       AuditExport.Result r = Database.open(home).transaction(tx -> {
-        Database.TrustedTime t = trustedTime(tx);
-        return AuditExport.export(home, tx, output, f, from, to, t.now(),
+        dev.airlock.core.TrustedTime t = trustedTime(tx);
+        return AuditExport.export(home, tx.connection(), output, f, from, to, t.now(),
             detail -> auditEvent(t, "audit.export", output.toAbsolutePath().toString(), "ok", List.of(), detail));
       });
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -145,12 +146,12 @@ final class AuditCommand implements Runnable {
       AuditVerifier.Report r;
       try {
         r = db.transaction(tx -> {
-          AuditVerifier.Report rep = AuditVerifier.verify(home, tx);
+          AuditVerifier.Report rep = AuditVerifier.verify(home, tx.connection());
           ObjectNode detail = JsonNodeFactory.instance.objectNode();
           detail.put("events", rep.count());
           detail.put("head", rep.headHash());
           detail.put("rootHash", rep.root());
-          AuditLog.append(tx, auditEvent(trustedTime(tx), "audit.verify", "audit-log", "ok", List.of(), detail));
+          AuditLog.append(tx.connection(), auditEvent(trustedTime(tx), "audit.verify", "audit-log", "ok", List.of(), detail));
           return rep;
         });
       } catch (AuditTamperedException e) {
@@ -176,7 +177,7 @@ final class AuditCommand implements Runnable {
           ObjectNode detail = JsonNodeFactory.instance.objectNode();
           detail.put("firstBadEvent", e.seq());
           detail.put("message", e.getMessage());
-          return AuditLog.append(tx, auditEvent(trustedTime(tx), "audit.verify", "audit-log", "failed",
+          return AuditLog.append(tx.connection(), auditEvent(trustedTime(tx), "audit.verify", "audit-log", "failed",
               List.of(e.reason().name()), detail));
         });
       } catch (AirlockException ignored) {

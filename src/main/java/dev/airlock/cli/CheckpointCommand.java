@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.CheckpointService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointStore;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,8 +119,8 @@ final class CheckpointCommand implements Runnable {
     @Override
     protected ExitCode execute() {
       record State(List<CheckpointStore.StoredCheckpoint> checkpoints, List<CheckpointStore.Alarm> alarms) {}
-      State s = Database.open(home()).transaction((Connection tx) ->
-          new State(CheckpointStore.list(tx), CheckpointStore.openAlarms(tx)));
+      State s = Database.open(home()).transaction((Transaction tx) ->
+          new State(CheckpointStore.list(tx.connection()), CheckpointStore.openAlarms(tx.connection())));
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoints.v1+json");
       ArrayNode cps = doc.putArray("checkpoints");

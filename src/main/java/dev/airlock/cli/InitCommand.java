@@ -6,7 +6,8 @@ import dev.airlock.audit.AuditCheckpoint;
 import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -86,8 +87,8 @@ final class InitCommand extends BaseCommand {
   private static Previous previous(Home home) {
     try {
       return Database.open(home).transaction(tx -> {
-        AuditLog.Head h = AuditLog.head(tx, false);
-        return new Previous(AuditCheckpoint.applianceId(tx), h.seq(), h.hash());
+        AuditLog.Head h = AuditLog.head(tx.connection(), false);
+        return new Previous(AuditCheckpoint.applianceId(tx.connection()), h.seq(), h.hash());
       });
     } catch (AirlockException e) {
       return new Previous("unreadable: " + e.getMessage(), -1, null);
@@ -135,10 +136,10 @@ final class InitCommand extends BaseCommand {
       new SecureRandom().nextBytes(idBytes);
       applianceId = Hashing.hex(idBytes);
       String pubPem = Keys.toPem(kp.getPublic());
-      Database.TrustedTime time = new Database.TrustedTime(now, system, behind);
+      dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(now, system, behind);
       Database db = Database.create(staged);
       db.transaction(tx -> {
-        try (PreparedStatement p = tx.prepareStatement(
+        try (PreparedStatement p = tx.connection().prepareStatement(
             "INSERT INTO appliance(id, created_at, audit_public_key, highest_verified_time) VALUES (?,?,?,?)")) {
           p.setString(1, applianceId);
           p.setString(2, now.toString());
@@ -165,15 +166,15 @@ final class InitCommand extends BaseCommand {
         }
         if (policyBytes != null) {
           String digest = parsedPolicy.digest();
-          dev.airlock.policy.PolicyStore.install(tx, parsedPolicy, policyBytes, "init", policyDir, now);
+          dev.airlock.policy.PolicyStore.install(tx.connection(), parsedPolicy, policyBytes, "init", policyDir, now);
           ObjectNode pol = detail.putObject("policy");
           pol.put("file", policy.toString());
           pol.put("name", parsedPolicy.name());
           pol.put("digest", digest);
         }
-        AuditLog.append(tx, auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
+        AuditLog.append(tx.connection(), auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
             + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
-        AuditCheckpoint.writeInitial(staged, tx);
+        AuditCheckpoint.writeInitial(staged, tx.connection());
         return null;
       });
       publish(tmp, target, movedAside);
@@ -234,7 +235,7 @@ final class InitCommand extends BaseCommand {
   private static Instant previousTrustedTime(Home home) {
     try {
       return Database.open(home).transaction(tx -> {
-        Database.TrustedTime t = Database.trustedNow(tx, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
+        dev.airlock.core.TrustedTime t = Database.trustedNow(tx, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
         return t.clockBehind() ? t.now() : null;
       });
     } catch (AirlockException e) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.PolicyChoice;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Reason;
 import dev.airlock.policy.MercureConverter;
 import dev.airlock.policy.Policy;
@@ -43,9 +44,9 @@ final class PolicyCommand implements Runnable {
       Path dir = file.toAbsolutePath().normalize().getParent();
       Policy p = PolicyParser.parse(bytes, file.toString(), dir, PolicyChoice.digest(bytes));
       ObjectNode doc = Database.open(home()).transaction(tx -> {
-        Database.TrustedTime time = trustedTime(tx);
-        Optional<PolicyStore.Installed> before = PolicyStore.current(tx);
-        PolicyStore.Installed now = PolicyStore.install(tx, p, bytes, "policy set", dir, time.now());
+        dev.airlock.core.TrustedTime time = trustedTime(tx);
+        Optional<PolicyStore.Installed> before = PolicyStore.current(tx.connection());
+        PolicyStore.Installed now = PolicyStore.install(tx.connection(), p, bytes, "policy set", dir, time.now());
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("file", file.toAbsolutePath().normalize().toString());
         d.put("name", p.name());
@@ -56,7 +57,7 @@ final class PolicyCommand implements Runnable {
         });
         d.put("diff", diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
             new String(bytes, StandardCharsets.UTF_8)));
-        AuditLog.append(tx, auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
+        AuditLog.append(tx.connection(), auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
         d.put("mediaType", "application/vnd.airlock.policy-install.v1+json");
         d.put("installedAt", now.installedAt().toString());
         return d;
@@ -72,7 +73,7 @@ final class PolicyCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      PolicyStore.Installed p = Database.open(home()).transaction(PolicyStore::current).orElseThrow(() ->
+      PolicyStore.Installed p = Database.open(home()).transaction(t -> PolicyStore.current(t.connection())).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
               "no policy is installed; run 'airlock policy set FILE'"));
       ObjectNode d = JsonNodeFactory.instance.objectNode();

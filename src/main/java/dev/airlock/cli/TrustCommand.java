@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.TrustService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.InstalledSnapshot;
@@ -117,9 +118,9 @@ final class TrustCommand implements Runnable {
       Database db = Database.open(home());
       record View(Optional<InstalledSnapshot> info, Optional<TrustSnapshot> snapshot,
           List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
-      View v = db.transaction(tx -> new View(TrustStore.currentInfo(tx), TrustStore.current(tx),
-          TrustStore.history(tx), TrustedClock.read(tx, systemClock()),
-          dev.airlock.tlog.CheckpointStore.openAlarms(tx)));
+      View v = db.transaction(tx -> new View(TrustStore.currentInfo(tx.connection()), TrustStore.current(tx.connection()),
+          TrustStore.history(tx.connection()), TrustedClock.read(tx.connection(), systemClock()),
+          dev.airlock.tlog.CheckpointStore.openAlarms(tx.connection())));
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
             home().root() + ": no trust installed; run 'airlock trust update TUF_DIR'");

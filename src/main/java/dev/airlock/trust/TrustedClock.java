@@ -1,6 +1,6 @@
 package dev.airlock.trust;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,7 +63,7 @@ public final class TrustedClock {
 
   /** The stored high-water mark, if any (one implementation: {@link Database#trustedNow}). */
   public static Optional<Instant> highWater(Connection c) throws SQLException {
-    Database.TrustedTime t = Database.trustedNow(c, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    dev.airlock.core.TrustedTime t = Database.trustedNow(c, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
     return t.clockBehind() ? Optional.of(t.now()) : Optional.empty();
   }
 

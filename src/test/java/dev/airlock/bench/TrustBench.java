@@ -1,6 +1,7 @@
 package dev.airlock.bench;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -139,7 +140,7 @@ public final class TrustBench {
       long t0 = System.nanoTime();
       CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
         try {
-          return CheckpointStore.importFiles(tx, files, List.of(key), List.of(), now);
+          return CheckpointStore.importFiles(tx.connection(), files, List.of(key), List.of(), now);
         } catch (CheckpointRefusedException e) {
           throw new IllegalStateException("import refused: " + e.getMessage(), e);
         }

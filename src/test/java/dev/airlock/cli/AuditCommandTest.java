@@ -12,7 +12,8 @@ import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
 import dev.airlock.audit.AuditVerifier;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
@@ -250,7 +251,7 @@ class AuditCommandTest {
   static List<Integer> versions(Home home) {
     return Database.open(home).transaction(tx -> {
       List<Integer> out = new ArrayList<>();
-      try (Statement s = tx.createStatement();
+      try (Statement s = tx.connection().createStatement();
           ResultSet rs = s.executeQuery("SELECT DISTINCT format_version FROM audit_event ORDER BY 1")) {
         while (rs.next()) {
           out.add(rs.getInt(1));
@@ -381,7 +382,7 @@ class AuditCommandTest {
   static List<AuditLog.StoredEvent> rows(Home home) {
     return Database.open(home).transaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
-      try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery(
+      try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(
           "SELECT " + AuditVerifier.COLUMNS + " FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
           out.add(AuditVerifier.read(rs));
@@ -403,7 +404,7 @@ class AuditCommandTest {
             r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null,
             r.version(), r.account(), r.sudoUser(), r.reason());
         String hash = n.computedHash();
-        try (PreparedStatement p = tx.prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
+        try (PreparedStatement p = tx.connection().prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
           p.setString(1, n.operator());
           p.setString(2, prev);
           p.setString(3, hash);
@@ -413,12 +414,12 @@ class AuditCommandTest {
         f.append(n.leafHash());
         prev = hash;
       }
-      try (PreparedStatement p = tx.prepareStatement("UPDATE audit_head SET hash = ?, frontier = ?")) {
+      try (PreparedStatement p = tx.connection().prepareStatement("UPDATE audit_head SET hash = ?, frontier = ?")) {
         p.setString(1, prev);
         p.setString(2, f.toHex());
         p.executeUpdate();
       }
-      String id = AuditCheckpoint.applianceId(tx);
+      String id = AuditCheckpoint.applianceId(tx.connection());
       AuditCheckpoint.write(home, AuditCheckpoint.sign(id, rows.size(), f.root(), AuditKeys.loadPrivate(home),
           AuditKeys.loadPublic(AuditKeys.publicKeyFile(home))), f);
       return null;

@@ -3,7 +3,8 @@ package dev.airlock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -119,7 +120,7 @@ class CheckpointCrashTest {
   private static long checkInvariants(Path home, MerkleTree tree) {
     Database db = Database.open(Home.at(home));
     return db.transaction(tx -> {
-      List<CheckpointStore.StoredCheckpoint> stored = CheckpointStore.list(tx);
+      List<CheckpointStore.StoredCheckpoint> stored = CheckpointStore.list(tx.connection());
       for (int i = 0; i < stored.size(); i++) {
         CheckpointStore.StoredCheckpoint c = stored.get(i);
         assertEquals(i + 1, c.size(), "stored sizes are a gapless prefix");
@@ -128,21 +129,21 @@ class CheckpointCrashTest {
       long okEvents;
       long maxSeq;
       long headSeq;
-      try (PreparedStatement q = tx.prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_event "
+      try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_event "
           + "WHERE action = 'checkpoint.import' AND outcome = 'ok'");
           ResultSet rs = q.executeQuery()) {
         rs.next();
         okEvents = rs.getLong(1);
         maxSeq = rs.getLong(2);
       }
-      try (PreparedStatement q = tx.prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
+      try (PreparedStatement q = tx.connection().prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
           ResultSet rs = q.executeQuery()) {
         rs.next();
         headSeq = rs.getLong(1);
       }
       assertEquals(stored.size(), okEvents, "every stored checkpoint has exactly its audit event");
       assertEquals(maxSeq, headSeq, "audit head matches the last event");
-      assertEquals(0, CheckpointStore.openAlarms(tx).size());
+      assertEquals(0, CheckpointStore.openAlarms(tx.connection()).size());
       return (long) stored.size();
     });
   }

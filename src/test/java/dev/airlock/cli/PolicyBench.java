@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.lab.CosignLegacy;
@@ -96,7 +97,7 @@ public final class PolicyBench {
       }
       db.transaction(tx -> {
         for (ImageCandidate c : cands) {
-          ImageStore.record(tx, c, now);
+          ImageStore.record(tx.connection(), c, now);
         }
         return null;
       });
@@ -147,13 +148,13 @@ public final class PolicyBench {
       dev.airlock.appliance.CosignFlags flags, int[] admitted) {
     db.transaction(tx -> {
       Context ctx = new Context(now, "system", 1, trust.id(), Map.of());
-      for (StoredImage img : ImageStore.list(tx)) {
+      for (StoredImage img : ImageStore.list(tx.connection())) {
         java.util.List<String> repos = img.references().stream()
             .map(r -> dev.airlock.oci.ImageReference.parse(r).repository()).distinct().toList();
         Verdict v = dev.airlock.policy.PolicyEngine.decide(policy,
             new dev.airlock.policy.Subject(img.digest(), repos, null, null, false),
             dev.airlock.appliance.SignedMaterial.items(tx, img, trust, blobs, policy, flags, null), ctx);
-        ImageStore.setDecision(tx, img.digest(), v.decision().json(), v.toJson().toString(), now);
+        ImageStore.setDecision(tx.connection(), img.digest(), v.decision().json(), v.toJson().toString(), now);
         admitted[0] += v.admitted() ? 1 : 0;
       }
       return null;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -164,7 +165,7 @@ abstract class DemoChecks {
     }
     CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx, files, keys, List.of(), now);
+        return CheckpointStore.importFiles(tx.connection(), files, keys, List.of(), now);
       } catch (CheckpointRefusedException e) {
         throw new AssertionError("refused: " + e.getMessage(), e);
       }

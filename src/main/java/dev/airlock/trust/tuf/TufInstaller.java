@@ -1,7 +1,7 @@
 package dev.airlock.trust.tuf;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
 import dev.airlock.core.Home;
 import dev.airlock.core.WriteLock;
 import dev.airlock.core.Reason;
@@ -42,7 +42,7 @@ public final class TufInstaller {
   /** Called inside the install transaction, e.g. to append the audit event. */
   @FunctionalInterface
   public interface InTransaction {
-    void run(Connection tx, Result result) throws SQLException;
+    void run(dev.airlock.db.Transaction tx, Result result) throws SQLException;
   }
 
   /**
@@ -115,9 +115,9 @@ public final class TufInstaller {
           state.expiredTimestampAccepted(), contents);
       Path stagedStore = store;
       return db.transaction(tx -> {
-        TrustStore.Installed installed = TrustStore.install(tx, install);
-        TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow();
-        TrustedClock.advance(tx, now);
+        TrustStore.Installed installed = TrustStore.install(tx.connection(), install);
+        TrustSnapshot snapshot = TrustStore.current(tx.connection()).orElseThrow();
+        TrustedClock.advance(tx.connection(), now);
         Result r = new Result(snapshot, installed, state, now);
         if (inTransaction != null) {
           inTransaction.run(tx, r);

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -69,7 +70,7 @@ class TufBadInputTest {
     try (var s = Files.walk(home.tuf())) {
       assertEquals(filesBefore, s.map(Path::toString).sorted().toList());
     }
-    assertTrue(Database.open(home).transaction(TrustStore::history).isEmpty());
+    assertTrue(Database.open(home).transaction(t -> TrustStore.history(t.connection())).isEmpty());
     try (var s = Files.list(home.staging())) {
       assertEquals(0, s.count(), "staging cleaned up");
     }

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Keys;
@@ -79,11 +80,11 @@ class TufInstallerTest {
   }
 
   List<InstalledSnapshot> history() {
-    return Database.open(home).transaction(TrustStore::history);
+    return Database.open(home).transaction(t -> TrustStore.history(t.connection()));
   }
 
   Optional<TrustSnapshot> current() {
-    return Database.open(home).transaction(TrustStore::current);
+    return Database.open(home).transaction(t -> TrustStore.current(t.connection()));
   }
 
   @Test
@@ -106,7 +107,7 @@ class TufInstallerTest {
     assertEquals(s, current().orElseThrow() == null ? null : s);
     assertEquals(s.id(), current().orElseThrow().id());
     // the trusted clock's high-water mark moved to the install time
-    assertEquals(Optional.of(T0), Database.open(home).transaction(TrustedClock::highWater));
+    assertEquals(Optional.of(T0), Database.open(home).transaction(t -> TrustedClock.highWater(t.connection())));
   }
 
   @Test

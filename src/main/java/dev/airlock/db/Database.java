@@ -1,4 +1,9 @@
-package dev.airlock.core;
+package dev.airlock.db;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.core.TrustedTime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +31,11 @@ import java.util.List;
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
  * applied version is kept in {@code schema_version}. Each stage owns its own migration numbers.
+ *
+ * <p>This package is the appliance's one persistence adapter (DESIGN.md section 1): the stages
+ * declare repository interfaces with domain types only; the H2 implementations here are the only
+ * code that holds SQL, {@code java.sql} types or H2 error codes. A transaction hands its work a
+ * {@link Transaction}, from which the appliance layer takes the repositories it needs.
  */
 public final class Database {
   /** Migrations in order. Each stage appends its file here; numbers are never reused. */
@@ -92,7 +102,7 @@ public final class Database {
   /** Work done inside one transaction. */
   @FunctionalInterface
   public interface Work<T> {
-    T run(Connection tx) throws SQLException, IOException;
+    T run(Transaction tx) throws SQLException, IOException;
   }
 
   /**
@@ -103,7 +113,7 @@ public final class Database {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
-        T result = work.run(c);
+        T result = work.run(new Transaction(c));
         c.commit();
         runAfterCommit(c);
         return result;
@@ -113,6 +123,9 @@ public final class Database {
       }
     } catch (SQLException e) {
       throw translate(e);
+    } catch (Sql.Failure e) {
+      // a repository's SQLException, carried out unchecked through stage code that never sees java.sql
+      throw translate(e.getCause());
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);
@@ -126,7 +139,7 @@ public final class Database {
    */
   @FunctionalInterface
   public interface AfterCommit {
-    void run(Home home, Connection c) throws SQLException, IOException;
+    void run(Home home, Transaction tx) throws SQLException, IOException;
   }
 
   private static volatile AfterCommit afterCommit;
@@ -142,22 +155,16 @@ public final class Database {
       return;
     }
     try {
-      hook.run(home, c);
+      hook.run(home, new Transaction(c));
     } catch (SQLException | IOException | RuntimeException e) {
       // the change and its audit event are committed; the hook only refreshes derived state
     }
   }
 
-  /**
-   * The appliance's "now" (DESIGN.md section 3): {@code max(system clock, highest verified time
-   * seen)}.
-   *
-   * @param now the trusted time
-   * @param system what the system clock said
-   * @param clockBehind the system clock is behind the high-water mark ({@link Reason#CLOCK_BEHIND}:
-   *     callers report it and record it in the audit event)
-   */
-  public record TrustedTime(Instant now, Instant system, boolean clockBehind) {}
+  /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
+  public static TrustedTime trustedNow(Transaction tx, Clock systemClock) throws SQLException {
+    return trustedNow(tx.connection(), systemClock);
+  }
 
   /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
   public static TrustedTime trustedNow(Connection tx, Clock systemClock) throws SQLException {
@@ -254,7 +261,8 @@ public final class Database {
 
   private void migrate() {
     transaction(
-        c -> {
+        tx -> {
+          Connection c = tx.connection();
           try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
                 + "name VARCHAR(200) NOT NULL)");
@@ -286,8 +294,8 @@ public final class Database {
   /** The schema version of this database (number of applied migrations). */
   public int schemaVersion() {
     return transaction(
-        c -> {
-          try (Statement s = c.createStatement();
+        tx -> {
+          try (Statement s = tx.connection().createStatement();
               ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);

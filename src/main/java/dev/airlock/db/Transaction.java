@@ -1,0 +1,23 @@
+package dev.airlock.db;
+
+import java.sql.Connection;
+
+/**
+ * One open transaction of {@link Database#transaction}: the repositories of every stage, all on
+ * the same connection, so that what one unit of work changes commits or rolls back together
+ * (DESIGN.md section 3: trust, checkpoints and images change atomically). Only the appliance layer
+ * holds a transaction; stages receive the repository interfaces they declared.
+ */
+public final class Transaction {
+  private final Connection c;
+
+  Transaction(Connection c) {
+    this.c = c;
+  }
+
+  /** The raw connection; only for code of this package. */
+  @Deprecated // until every stage reads and writes through its repository interface
+  public Connection connection() {
+    return c;
+  }
+}
