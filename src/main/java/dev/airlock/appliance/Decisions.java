@@ -19,7 +19,6 @@ import dev.airlock.policy.SignedItem;
 import dev.airlock.policy.Subject;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.DecisionStore;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.StoredImage;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.trust.KeyAuthority;
@@ -129,7 +128,7 @@ public final class Decisions {
     String tlogState = tlogState(tx);
     String key = asked.cacheKey(image);
     if (request.cacheable() && installed) {
-      Optional<DecisionStore.Entry> hit = DecisionStore.get(tx.connection(), image.digest().toString(), key);
+      Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
       if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), trust.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
         return new Decision(v, image, policy, hit.get().releasable(), true);
@@ -138,7 +137,7 @@ public final class Decisions {
     Verdict v = evaluate(tx, asked, image, trust, policy.policy(), request.flags(), flagAuthority, time, blobs);
     boolean releasable = installed && releasable(v, policy.policy());
     if (request.cacheable() && installed) {
-      DecisionStore.put(tx.connection(), new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
+      tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
           Json.write(v.toJson()), time.now(), v.validUntil()));
     }
@@ -162,7 +161,7 @@ public final class Decisions {
     } catch (AirlockException e) {
       return Optional.empty(); // expired trust: nothing is current
     }
-    Optional<DecisionStore.Entry> e = DecisionStore.get(tx.connection(), image.digest().toString(), reference);
+    Optional<DecisionStore.Entry> e = tx.decisions().get(image.digest().toString(), reference);
     String tlog = tlogState(tx);
     return e.filter(x -> x.currentFor(policy.policy().digest(), trust.cacheId(), tlog, now));
   }
@@ -297,13 +296,13 @@ public final class Decisions {
      */
     Optional<StoredImage> find(Transaction tx) throws SQLException {
       if (bareDigest != null) {
-        return ImageStore.find(tx.connection(), bareDigest.toString());
+        return tx.images().find(bareDigest.toString());
       }
       if (reference.digest().isPresent()) {
-        Optional<StoredImage> s = ImageStore.find(tx.connection(), reference.digest().get().toString());
+        Optional<StoredImage> s = tx.images().find(reference.digest().get().toString());
         return s.filter(img -> img.references().stream().anyMatch(r -> repositoryOf(r).equals(reference.repository())));
       }
-      return ImageStore.find(tx.connection(), reference.tag().isPresent() ? reference.toString() : reference.withTag("latest").toString());
+      return tx.images().find(reference.tag().isPresent() ? reference.toString() : reference.withTag("latest").toString());
     }
 
     String notStoredDetail() {

@@ -19,7 +19,6 @@ import dev.airlock.oci.ImageCandidate;
 import dev.airlock.oci.ImageReference;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.ImageImporter;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.ImportedImage;
 import dev.airlock.store.StoredImage;
 import dev.airlock.tlog.CheckpointRefusedException;
@@ -302,7 +301,7 @@ public final class ImportService {
         return;
       }
       try {
-        Set<String> referenced = db.transaction(tx -> ImageStore.referencedBlobs(tx.connection()));
+        Set<String> referenced = db.transaction(tx -> tx.images().referencedBlobs());
         for (String d : added) {
           if (!referenced.contains(d)) {
             blobs.remove(dev.airlock.oci.Digest.parse(d));
@@ -359,7 +358,7 @@ public final class ImportService {
         }
         List<String> names = c.references().stream().map(ImageReference::toString).distinct().toList();
         for (String ref : names) {
-          Optional<StoredImage> before = ImageStore.find(tx.connection(), ref);
+          Optional<StoredImage> before = tx.images().find(ref);
           if (before.isPresent() && !before.get().digest().equals(c.digest())) {
             // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
             ObjectNode d = JsonNodeFactory.instance.objectNode();
@@ -369,7 +368,7 @@ public final class ImportService {
             AuditLog.append(tx.connection(), who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
-        ImageStore.record(tx.connection(), c, now);
+        tx.images().record(c, now);
         List<String> asked = names.isEmpty() ? List.of(c.digest().toString()) : names;
         for (String ref : asked) {
           Decisions.Request req = new Decisions.Request(ref, CosignFlags.NONE, options.whatIf());

@@ -1,5 +1,7 @@
 package dev.airlock.db;
 
+import dev.airlock.store.DecisionRepository;
+import dev.airlock.store.ImageRepository;
 import java.sql.Connection;
 
 /**
@@ -13,6 +15,14 @@ public final class Transaction {
 
   Transaction(Connection c) {
     this.c = c;
+  }
+
+  public ImageRepository images() {
+    return new H2Images(c);
+  }
+
+  public DecisionRepository decisions() {
+    return new H2Decisions(c);
   }
 
   /** The raw connection; only for code of this package. */

@@ -38,7 +38,7 @@ public final class CrashImportMain {
             throw new IllegalStateException(r.problem().toString());
           }
           db.transaction(tx -> {
-            ImageStore.record(tx.connection(), c, now);
+            tx.images().record(c, now);
             AuditLog.append(tx.connection(), new AuditEvent(now, "crash-test", "localhost", "import", "image.store",
                 c.digest().toString(), "ok", List.of(), JsonNodeFactory.instance.objectNode()));
             return null;

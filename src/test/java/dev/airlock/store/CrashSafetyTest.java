@@ -81,7 +81,7 @@ class CrashSafetyTest {
     assertTrue(last.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, last.exitValue(), "the re-import completes");
     assertConsistent(home);
-    assertEquals(3, db.transaction(t -> ImageStore.list(t.connection())).size());
+    assertEquals(3, db.transaction(t -> t.images().list()).size());
     try (Stream<Path> s = Files.list(home.staging())) {
       assertEquals(0, s.count(), "the completed import swept the killed imports' staging folders");
     }
@@ -104,7 +104,7 @@ class CrashSafetyTest {
     }
     Database db = Database.open(home);
     BlobStore store = BlobStore.at(home);
-    for (StoredImage s : db.transaction(t -> ImageStore.list(t.connection()))) {
+    for (StoredImage s : db.transaction(t -> t.images().list())) {
       for (Descriptor b : s.blobs()) {
         assertTrue(store.has(b.digest()), "recorded image " + s.digest() + " has blob " + b.digest());
       }
