@@ -88,7 +88,7 @@ public final class CheckpointService {
    */
   public static CheckpointStore.ImportResult importFiles(Home home, List<CheckpointStore.InputFile> inputs,
       String subject, AuditContext who) {
-    return importFiles(Database.open(home), inputs, subject, tx -> TrustStore.current(tx.connection()).orElseThrow(
+    return importFiles(Database.open(home), inputs, subject, tx -> tx.trust().current().orElseThrow(
         () -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust installed: cannot verify checkpoints")),
         who);
   }
@@ -104,7 +104,7 @@ public final class CheckpointService {
       String subject, TrustSource trust, AuditContext who) {
     try {
       return db.transaction(tx -> {
-        dev.airlock.core.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         TrustSnapshot snapshot = trust.current(tx);
         CheckpointStore.ImportResult r;
         try {
@@ -124,7 +124,7 @@ public final class CheckpointService {
     } catch (Refused r) {
       CheckpointRefusedException e = r.refusal;
       db.transaction(tx -> {
-        dev.airlock.core.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("file", e.file());
         detail.put("message", e.getMessage());
@@ -149,7 +149,7 @@ public final class CheckpointService {
   /** {@code checkpoint clear-alarm}: clears a log's open alarms with the operator's reason; 0 if none was open. */
   public static int clearAlarms(Home home, String origin, String reason, AuditContext who) {
     return Database.open(home).transaction(tx -> {
-      dev.airlock.core.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+      dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
       int n = CheckpointStore.clearAlarms(tx.connection(), origin, who.operator(), reason, time.now());
       if (n == 0) {
         return 0;

@@ -151,7 +151,7 @@ public final class Decisions {
   public static Optional<DecisionStore.Entry> current(Transaction tx, StoredImage image, String reference,
       Instant now) throws SQLException {
     PolicyChoice policy = PolicyChoice.installed(tx);
-    Optional<dev.airlock.trust.InstalledSnapshot> info = dev.airlock.trust.TrustStore.currentInfo(tx.connection());
+    Optional<dev.airlock.trust.InstalledSnapshot> info = tx.trust().currentInfo();
     if (policy == null || info.isEmpty()) {
       return Optional.empty();
     }

@@ -47,7 +47,7 @@ public final class ExportService {
       // the release, its audit event and the rename go together, decided once more under the state
       // of this transaction: if the event cannot be written or the decision changed, no archive appears
       db.transaction(tx -> {
-        dev.airlock.core.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         Decisions.Decision now = Decisions.decide(tx, Decisions.Request.of(image), time, blobs);
         if (!now.releasable() || !now.image().digest().equals(first.image().digest())) {
           throw refusal(now);
@@ -76,7 +76,7 @@ public final class ExportService {
       AuditContext who) {
     Decisions.Decision d;
     try {
-      d = db.transaction(tx -> Decisions.decide(tx, Decisions.Request.of(image), Database.trustedNow(tx,
+      d = db.transaction(tx -> Decisions.decide(tx, Decisions.Request.of(image), tx.trustedNow(
           who.systemClock()), blobs));
     } catch (AirlockException e) {
       if (e.kind() == AirlockException.Kind.CANNOT_DECIDE || e.kind() == AirlockException.Kind.DENIED) {
@@ -116,7 +116,7 @@ public final class ExportService {
         : java.util.stream.Stream.concat(java.util.stream.Stream.of(reason.name()),
             Decisions.reasonNames(d.verdict()).stream()).distinct().toList();
     try {
-      db.transaction(tx -> AuditLog.append(tx.connection(), who.event(Database.trustedNow(tx, who.systemClock()), "export",
+      db.transaction(tx -> AuditLog.append(tx.connection(), who.event(tx.trustedNow(who.systemClock()), "export",
           image, "refused", reasons, detail)));
     } catch (AirlockException e) {
       // the refusal stands; an unwritable audit log surfaces on the next state change

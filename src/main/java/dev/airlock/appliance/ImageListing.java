@@ -31,7 +31,7 @@ public final class ImageListing {
 
   public static List<Image> list(Home home, AuditContext who) {
     return Database.open(home).transaction(tx -> {
-      Instant now = Database.trustedNow(tx, who.systemClock()).now();
+      Instant now = tx.trustedNow(who.systemClock()).now();
       List<Image> out = new ArrayList<>();
       for (StoredImage s : tx.images().list()) {
         List<String> refs = s.references().isEmpty() ? List.of(s.digest().toString()) : s.references();

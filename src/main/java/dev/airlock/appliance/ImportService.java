@@ -145,7 +145,7 @@ public final class ImportService {
     }
 
     ObjectNode run(List<Row> allRows) throws IOException {
-      time = db.transaction(tx -> Database.trustedNow(tx, who.systemClock()));
+      time = db.transaction(tx -> tx.trustedNow(who.systemClock()));
       Set<String> added = new HashSet<>();
       try (Medium medium = Medium.open(path, home, options.limits())) {
         List<CheckpointStore.InputFile> files = new ArrayList<>();
@@ -157,7 +157,7 @@ public final class ImportService {
         // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
         if (medium.tufDir().isPresent()) {
           listener.note("airlock: verifying TUF repository " + medium.tufDir().get());
-          dryRun(() -> TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
+          dryRun(() -> dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
               (tx, r) -> {
                 // a policy target that does not parse refuses the medium: find out before copying
                 PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
@@ -175,7 +175,7 @@ public final class ImportService {
         List<ImportedImage> copied = copyImages(medium, added);
         // 3. everything else in one transaction
         if (medium.tufDir().isPresent()) {
-          TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
+          dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
             ObjectNode t = report.putObject("trust");
             t.set("snapshot", TrustStore.describe(r.installed().snapshot()));
             t.put("changed", r.installed().contentsChanged());

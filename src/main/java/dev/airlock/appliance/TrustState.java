@@ -26,7 +26,7 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
    * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
    */
   public static TrustState current(Transaction tx, Instant now) throws SQLException {
-    InstalledSnapshot info = TrustStore.currentInfo(tx.connection()).orElseThrow(() -> AirlockException.cannotDecide(
+    InstalledSnapshot info = tx.trust().currentInfo().orElseThrow(() -> AirlockException.cannotDecide(
         Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
     List<String> expired = new ArrayList<>();
     Instant earliest = null;
@@ -45,7 +45,7 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
           + String.join(", ", expired) + " at the trusted time " + now
           + "; import a medium with a fresh TUF repository ('airlock trust update DIR')");
     }
-    TrustSnapshot snapshot = TrustStore.current(tx.connection()).orElseThrow();
+    TrustSnapshot snapshot = tx.trust().current().orElseThrow();
     return new TrustState(info, snapshot, earliest);
   }
 

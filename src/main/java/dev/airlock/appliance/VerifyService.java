@@ -34,7 +34,7 @@ public final class VerifyService {
           db.transaction(tx -> {
             ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             d.put("message", e.getMessage());
-            AuditLog.append(tx.connection(), who.event(Database.trustedNow(tx, who.systemClock()), "verify", request.reference(),
+            AuditLog.append(tx.connection(), who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
                 "cannot-decide", java.util.List.of(e.reason().name()), d));
             return null;
           });
@@ -48,7 +48,7 @@ public final class VerifyService {
 
   private static Result decide(Database db, BlobStore blobs, Decisions.Request request, AuditContext who) {
     return db.transaction(tx -> {
-      dev.airlock.core.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+      dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
       Decisions.Decision d = Decisions.decide(tx, request, time, blobs);
       Verdict v = d.verdict();
       ObjectNode doc = v.toJson();

@@ -127,7 +127,7 @@ abstract class BaseCommand implements Callable<Integer> {
    * event's reasons via {@link #auditEvent}.
    */
   protected dev.airlock.core.TrustedTime trustedTime(dev.airlock.db.Transaction tx) throws java.sql.SQLException {
-    dev.airlock.core.TrustedTime t = dev.airlock.db.Database.trustedNow(tx, systemClock());
+    dev.airlock.core.TrustedTime t = tx.trustedNow(systemClock());
     if (t.clockBehind()) {
       note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("
           + t.now() + "); using the verified time (" + Reason.CLOCK_BEHIND + ")");

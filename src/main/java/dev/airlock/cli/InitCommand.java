@@ -235,7 +235,7 @@ final class InitCommand extends BaseCommand {
   private static Instant previousTrustedTime(Home home) {
     try {
       return Database.open(home).transaction(tx -> {
-        dev.airlock.core.TrustedTime t = Database.trustedNow(tx, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
+        dev.airlock.core.TrustedTime t = tx.trustedNow(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
         return t.clockBehind() ? t.now() : null;
       });
     } catch (AirlockException e) {

@@ -118,8 +118,8 @@ final class TrustCommand implements Runnable {
       Database db = Database.open(home());
       record View(Optional<InstalledSnapshot> info, Optional<TrustSnapshot> snapshot,
           List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
-      View v = db.transaction(tx -> new View(TrustStore.currentInfo(tx.connection()), TrustStore.current(tx.connection()),
-          TrustStore.history(tx.connection()), TrustedClock.read(tx.connection(), systemClock()),
+      View v = db.transaction(tx -> new View(tx.trust().currentInfo(), tx.trust().current(),
+          tx.trust().history(), TrustedClock.read(tx.trust(), systemClock()),
           dev.airlock.tlog.CheckpointStore.openAlarms(tx.connection())));
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,

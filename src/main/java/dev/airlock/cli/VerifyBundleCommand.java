@@ -201,7 +201,7 @@ final class VerifyBundleCommand extends BaseCommand {
           "no --trusted-root given and no airlock home at " + home + "; run 'airlock init' or pass --trusted-root");
     }
     try {
-      return Database.open(home).transaction(tx -> TrustStore.current(tx.connection())).orElseThrow(() ->
+      return Database.open(home).transaction(tx -> tx.trust().current()).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust is installed in " + home
               + "; import a TUF repository or pass --trusted-root"));
     } catch (AirlockException e) {

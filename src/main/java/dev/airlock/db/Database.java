@@ -161,43 +161,6 @@ public final class Database {
     }
   }
 
-  /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
-  public static TrustedTime trustedNow(Transaction tx, Clock systemClock) throws SQLException {
-    return trustedNow(tx.connection(), systemClock);
-  }
-
-  /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
-  public static TrustedTime trustedNow(Connection tx, Clock systemClock) throws SQLException {
-    Instant system = systemClock.instant();
-    Instant highest = null;
-    try (Statement s = tx.createStatement();
-        ResultSet rs = s.executeQuery("SELECT MAX(highest_verified_time) FROM appliance")) {
-      if (rs.next() && rs.getString(1) != null) {
-        highest = Instant.parse(rs.getString(1));
-      }
-    }
-    if (highest != null && highest.isAfter(system)) {
-      return new TrustedTime(highest, system, true);
-    }
-    return new TrustedTime(system, system, false);
-  }
-
-  /**
-   * Raises the high-water mark to {@code verified} (a Rekor integrated time or RFC 3161 time that
-   * was verified) if it is higher; never lowers it.
-   */
-  public static void raiseVerifiedTime(Connection tx, Instant verified) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-        "UPDATE appliance SET highest_verified_time = ? WHERE highest_verified_time IS NULL "
-            + "OR highest_verified_time < ?")) {
-      // ISO-8601 instants of equal precision sort as text; normalise to seconds precision + Z.
-      String t = verified.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-      p.setString(1, t);
-      p.setString(2, t);
-      p.executeUpdate();
-    }
-  }
-
   private static void rollbackQuietly(Connection c) {
     try {
       c.rollback();

@@ -2,7 +2,11 @@ package dev.airlock.db;
 
 import dev.airlock.store.DecisionRepository;
 import dev.airlock.store.ImageRepository;
+import dev.airlock.core.TrustedTime;
+import dev.airlock.trust.TrustRepository;
+import dev.airlock.trust.TrustedClock;
 import java.sql.Connection;
+import java.time.Clock;
 
 /**
  * One open transaction of {@link Database#transaction}: the repositories of every stage, all on
@@ -23,6 +27,15 @@ public final class Transaction {
 
   public DecisionRepository decisions() {
     return new H2Decisions(c);
+  }
+
+  public TrustRepository trust() {
+    return new H2Trust(c);
+  }
+
+  /** The appliance's trusted "now" in this transaction (see {@link TrustedClock#trustedNow}). */
+  public TrustedTime trustedNow(Clock systemClock) {
+    return TrustedClock.trustedNow(trust(), systemClock);
   }
 
   /** The raw connection; only for code of this package. */

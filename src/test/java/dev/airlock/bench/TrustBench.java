@@ -78,7 +78,7 @@ public final class TrustBench {
     for (int i = 0; i <= repeats; i++) {
       Home home = TrustLab.home(tmp.resolve("tuf-home-" + i), pinned, CASE_NOW);
       long t0 = System.nanoTime();
-      last = TufInstaller.update(home, repository, clock, false);
+      last = dev.airlock.appliance.TrustService.install(home, repository, clock, false);
       ms[i] = (System.nanoTime() - t0) / 1e6;
       if (last.snapshot().roots().isEmpty() || last.snapshot().tufRootVersion() != 15) {
         throw new IllegalStateException("unexpected install: root v" + last.snapshot().tufRootVersion());

@@ -89,7 +89,7 @@ abstract class DemoChecks {
     rootFile = repoDir.resolve("trust-root/demo/root.json");
     medium = repoDir.resolve("bundles/demo");
     home = TrustLab.home(tmp.resolve("home"), Files.readAllBytes(rootFile), now);
-    TufInstaller.Result r = TufInstaller.update(home, medium.resolve("tuf"), Clock.fixed(now, ZoneOffset.UTC), false);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(home, medium.resolve("tuf"), Clock.fixed(now, ZoneOffset.UTC), false);
     snapshot = r.snapshot();
     verifier = new BundleVerifier(snapshot);
     try (Medium m = Medium.open(medium, home, Limits.defaults())) {
@@ -141,12 +141,12 @@ abstract class DemoChecks {
   @Test
   void tufStillInstallsInDecember2035AndNotAfterExpiry() throws IOException {
     Home late = TrustLab.home(tmp.resolve("late"), Files.readAllBytes(rootFile), LATE);
-    TufInstaller.Result r = TufInstaller.update(late, medium.resolve("tuf"), Clock.fixed(LATE, ZoneOffset.UTC), false);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(late, medium.resolve("tuf"), Clock.fixed(LATE, ZoneOffset.UTC), false);
     assertEquals(2, r.snapshot().keys().size());
     Home expired = TrustLab.home(tmp.resolve("expired"), Files.readAllBytes(rootFile), LATE);
     Instant after = Instant.parse("2036-01-02T00:00:00Z");
     AirlockException e = org.junit.jupiter.api.Assertions.assertThrows(AirlockException.class,
-        () -> TufInstaller.update(expired, medium.resolve("tuf"), Clock.fixed(after, ZoneOffset.UTC), false));
+        () -> dev.airlock.appliance.TrustService.install(expired, medium.resolve("tuf"), Clock.fixed(after, ZoneOffset.UTC), false));
     assertEquals(Reason.TUF_EXPIRED, e.reason());
   }
 

@@ -25,7 +25,7 @@ public final class TrustUpdateCrashChild {
     dev.airlock.testing.NoNetworkSecurityManager.install();
     Path home = Path.of(args[0]);
     Instant now = Instant.parse(args[2]);
-    Database.open(Home.at(home)).transaction(t -> TrustStore.currentInfo(t.connection()));
+    Database.open(Home.at(home)).transaction(t -> t.trust().currentInfo());
     System.out.println("ready");
     System.out.flush();
     long t0 = System.nanoTime();

@@ -42,17 +42,17 @@ class TrustedClockTest {
   void highWaterOnlyMovesForward() {
     Home home = TrustLab.home(tmp.resolve("h"), "{}".getBytes(), T0);
     Database db = Database.open(home);
-    assertEquals(Optional.empty(), db.transaction(t -> TrustedClock.highWater(t.connection())));
+    assertEquals(Optional.empty(), db.transaction(t -> TrustedClock.highWater(t.trust())));
     db.transaction(tx -> {
-      TrustedClock.advance(tx.connection(), T0.plusSeconds(100));
+      TrustedClock.advance(tx.trust(), T0.plusSeconds(100));
       return null;
     });
     db.transaction(tx -> {
-      TrustedClock.advance(tx.connection(), T0); // earlier: ignored
+      TrustedClock.advance(tx.trust(), T0); // earlier: ignored
       return null;
     });
-    assertEquals(Optional.of(T0.plusSeconds(100)), db.transaction(t -> TrustedClock.highWater(t.connection())));
-    TrustedClock c = db.transaction(tx -> TrustedClock.read(tx.connection(), Clock.fixed(T0, ZoneOffset.UTC)));
+    assertEquals(Optional.of(T0.plusSeconds(100)), db.transaction(t -> TrustedClock.highWater(t.trust())));
+    TrustedClock c = db.transaction(tx -> TrustedClock.read(tx.trust(), Clock.fixed(T0, ZoneOffset.UTC)));
     assertTrue(c.systemBehind());
     assertEquals(T0.plusSeconds(100), c.now());
   }

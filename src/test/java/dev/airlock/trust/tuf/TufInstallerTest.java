@@ -65,7 +65,7 @@ class TufInstallerTest {
   }
 
   TufInstaller.Result update(Instant t, boolean accept) {
-    return TufInstaller.update(home, repoDir, at(t), accept, null);
+    return dev.airlock.appliance.TrustService.install(home, repoDir, at(t), accept, null);
   }
 
   AirlockException refused(Instant t, boolean accept, Reason reason) throws IOException {
@@ -80,11 +80,11 @@ class TufInstallerTest {
   }
 
   List<InstalledSnapshot> history() {
-    return Database.open(home).transaction(t -> TrustStore.history(t.connection()));
+    return Database.open(home).transaction(t -> t.trust().history());
   }
 
   Optional<TrustSnapshot> current() {
-    return Database.open(home).transaction(t -> TrustStore.current(t.connection()));
+    return Database.open(home).transaction(t -> t.trust().current());
   }
 
   @Test
@@ -107,7 +107,7 @@ class TufInstallerTest {
     assertEquals(s, current().orElseThrow() == null ? null : s);
     assertEquals(s.id(), current().orElseThrow().id());
     // the trusted clock's high-water mark moved to the install time
-    assertEquals(Optional.of(T0), Database.open(home).transaction(t -> TrustedClock.highWater(t.connection())));
+    assertEquals(Optional.of(T0), Database.open(home).transaction(t -> TrustedClock.highWater(t.trust())));
   }
 
   @Test
@@ -247,7 +247,7 @@ class TufInstallerTest {
     plain.publishRoot();
     plain.publish();
     Home h = TrustLab.home(tmp.resolve("home2"), plain.initialRoot(), T0);
-    TufInstaller.Result r = TufInstaller.update(h, other, at(T0), false, null);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(h, other, at(T0), false, null);
     assertEquals(2, r.snapshot().roots().size());
   }
 
@@ -288,7 +288,7 @@ class TufInstallerTest {
     byte[] before = Files.readAllBytes(home.tuf().resolve("root.json"));
     repo.publishRoot();
     repo.publish();
-    AirlockException e = assertThrows(AirlockException.class, () -> TufInstaller.update(home, repoDir, at(T0), false,
+    AirlockException e = assertThrows(AirlockException.class, () -> dev.airlock.appliance.TrustService.install(home, repoDir, at(T0), false,
         (tx, r) -> {
           throw new AirlockException(AirlockException.Kind.AUDIT_FAILED, Reason.AUDIT_WRITE_FAILED, "audit down");
         }));
