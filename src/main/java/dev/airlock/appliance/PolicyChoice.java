@@ -54,7 +54,7 @@ public record PolicyChoice(Policy policy, String origin) {
 
   /** The installed policy, or null when none was ever installed. */
   public static PolicyChoice installed(Transaction tx) throws SQLException {
-    PolicyStore.Installed i = PolicyStore.current(tx.connection()).orElse(null);
+    PolicyStore.Installed i = tx.policies().current().orElse(null);
     if (i == null) {
       return null;
     }
@@ -79,15 +79,11 @@ public record PolicyChoice(Policy policy, String origin) {
       return;
     }
     String digest = digest(bytes);
-    try (PreparedStatement p = tx.connection().prepareStatement(
-        "SELECT digest FROM policy_install WHERE source = 'tuf' ORDER BY id DESC LIMIT 1");
-        ResultSet rs = p.executeQuery()) {
-      if (rs.next() && digest.equals(rs.getString(1))) {
-        return;
-      }
+    if (tx.policies().latestDigest("tuf").filter(digest::equals).isPresent()) {
+      return;
     }
     Policy policy = PolicyParser.parse(bytes, "TUF target " + PolicyStore.TUF_TARGET, null, digest);
-    PolicyStore.install(tx.connection(), policy, bytes, "tuf", null, at);
+    tx.policies().install(policy, bytes, "tuf", null, at);
     ObjectNode d = JsonNodeFactory.instance.objectNode();
     d.put("name", policy.name());
     d.put("digest", digest);

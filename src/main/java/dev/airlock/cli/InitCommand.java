@@ -166,7 +166,7 @@ final class InitCommand extends BaseCommand {
         }
         if (policyBytes != null) {
           String digest = parsedPolicy.digest();
-          dev.airlock.policy.PolicyStore.install(tx.connection(), parsedPolicy, policyBytes, "init", policyDir, now);
+          tx.policies().install(parsedPolicy, policyBytes, "init", policyDir, now);
           ObjectNode pol = detail.putObject("policy");
           pol.put("file", policy.toString());
           pol.put("name", parsedPolicy.name());

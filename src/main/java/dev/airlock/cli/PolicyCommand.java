@@ -45,8 +45,8 @@ final class PolicyCommand implements Runnable {
       Policy p = PolicyParser.parse(bytes, file.toString(), dir, PolicyChoice.digest(bytes));
       ObjectNode doc = Database.open(home()).transaction(tx -> {
         dev.airlock.core.TrustedTime time = trustedTime(tx);
-        Optional<PolicyStore.Installed> before = PolicyStore.current(tx.connection());
-        PolicyStore.Installed now = PolicyStore.install(tx.connection(), p, bytes, "policy set", dir, time.now());
+        Optional<PolicyStore.Installed> before = tx.policies().current();
+        PolicyStore.Installed now = tx.policies().install(p, bytes, "policy set", dir, time.now());
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("file", file.toAbsolutePath().normalize().toString());
         d.put("name", p.name());
@@ -73,7 +73,7 @@ final class PolicyCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      PolicyStore.Installed p = Database.open(home()).transaction(t -> PolicyStore.current(t.connection())).orElseThrow(() ->
+      PolicyStore.Installed p = Database.open(home()).transaction(t -> t.policies().current()).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
               "no policy is installed; run 'airlock policy set FILE'"));
       ObjectNode d = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package dev.airlock.db;
 
+import dev.airlock.policy.PolicyRepository;
 import dev.airlock.store.DecisionRepository;
 import dev.airlock.store.ImageRepository;
 import dev.airlock.core.TrustedTime;
@@ -27,6 +28,10 @@ public final class Transaction {
 
   public DecisionRepository decisions() {
     return new H2Decisions(c);
+  }
+
+  public PolicyRepository policies() {
+    return new H2Policies(c);
   }
 
   public TrustRepository trust() {
