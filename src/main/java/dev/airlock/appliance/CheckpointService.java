@@ -108,7 +108,7 @@ public final class CheckpointService {
         TrustSnapshot snapshot = trust.current(tx);
         CheckpointStore.ImportResult r;
         try {
-          r = CheckpointStore.importFiles(tx.connection(), inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
+          r = tx.checkpoints().importFiles(inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
         } catch (CheckpointRefusedException e) {
           throw new Refused(e);
         }
@@ -130,7 +130,7 @@ public final class CheckpointService {
         detail.put("message", e.getMessage());
         if (e.fork().isPresent()) {
           CheckpointStore.Fork f = e.fork().get();
-          long id = CheckpointStore.raiseAlarm(tx.connection(), f, time.now());
+          long id = tx.checkpoints().raiseAlarm(f, time.now());
           detail.put("alarm", id);
           detail.put("origin", f.origin());
           detail.put("treeSize", f.size());
@@ -150,7 +150,7 @@ public final class CheckpointService {
   public static int clearAlarms(Home home, String origin, String reason, AuditContext who) {
     return Database.open(home).transaction(tx -> {
       dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
-      int n = CheckpointStore.clearAlarms(tx.connection(), origin, who.operator(), reason, time.now());
+      int n = tx.checkpoints().clearAlarms(origin, who.operator(), reason, time.now());
       if (n == 0) {
         return 0;
       }

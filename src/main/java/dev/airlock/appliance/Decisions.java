@@ -215,7 +215,7 @@ public final class Decisions {
   static Context context(Transaction tx, TrustState trust, Policy policy, dev.airlock.core.TrustedTime time)
       throws SQLException {
     Map<String, Long> cps = new TreeMap<>();
-    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx.connection())) {
+    for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       cps.merge(c.origin(), c.size(), Math::max);
     }
     Instant until = trust.expires();
@@ -244,10 +244,10 @@ public final class Decisions {
    */
   static String tlogState(Transaction tx) throws SQLException {
     StringBuilder b = new StringBuilder();
-    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx.connection())) {
+    for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       b.append("cp ").append(c.origin()).append(' ').append(c.size()).append('\n');
     }
-    for (CheckpointStore.Alarm a : CheckpointStore.openAlarms(tx.connection())) {
+    for (CheckpointStore.Alarm a : tx.checkpoints().openAlarms()) {
       b.append("alarm ").append(a.id()).append('\n');
     }
     return "sha256:" + Hashing.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));

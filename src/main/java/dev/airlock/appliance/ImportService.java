@@ -194,7 +194,7 @@ public final class ImportService {
         removeAdded(added);
         refused(e.refusal.reason(), e.refusal.getMessage());
         e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
-          CheckpointStore.raiseAlarm(tx.connection(), fork, time.now());
+          tx.checkpoints().raiseAlarm(fork, time.now());
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("origin", fork.origin());
           d.put("size", fork.size());
@@ -245,7 +245,7 @@ public final class ImportService {
         return;
       }
       try {
-        CheckpointStore.importFiles(tx.connection(), files, CheckpointService.logKeys(snapshot),
+        tx.checkpoints().importFiles(files, CheckpointService.logKeys(snapshot),
             CheckpointService.witnessKeys(snapshot), time.now());
       } catch (CheckpointRefusedException e) {
         throw new CheckpointRefused(e);
@@ -320,7 +320,7 @@ public final class ImportService {
       if (!files.isEmpty()) {
         CheckpointStore.ImportResult cr;
         try {
-          cr = CheckpointStore.importFiles(tx.connection(), files, CheckpointService.logKeys(snapshot),
+          cr = tx.checkpoints().importFiles(files, CheckpointService.logKeys(snapshot),
               CheckpointService.witnessKeys(snapshot), now);
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);

@@ -203,12 +203,12 @@ public final class SignedMaterial {
       String what = h.origin() + " @" + h.size();
       List<Check> out = new ArrayList<>();
       try {
-        if (dev.airlock.tlog.CheckpointStore.hasOpenAlarm(tx.connection(), h.origin())) {
+        if (tx.checkpoints().hasOpenAlarm(h.origin())) {
           out.add(Check.fail(id, Reason.LOG_FORK_ALARM, what + ": the log has an open fork alarm"));
           return out;
         }
         dev.airlock.tlog.CheckpointStore.Consistency c =
-            dev.airlock.tlog.CheckpointStore.consistency(tx.connection(), h.origin(), h.size(), h.rootHash());
+            tx.checkpoints().consistency(h.origin(), h.size(), h.rootHash());
         out.add(switch (c) {
           case CONSISTENT -> Check.pass(id, what + " is consistent with the stored checkpoints");
           case INCONSISTENT -> Check.fail(id, Reason.CHECKPOINT_INCONSISTENT,
@@ -220,7 +220,7 @@ public final class SignedMaterial {
         if (witnesses > 0) {
           int best = 0;
           if (c == dev.airlock.tlog.CheckpointStore.Consistency.CONSISTENT) {
-            for (dev.airlock.tlog.CheckpointStore.StoredCheckpoint s : dev.airlock.tlog.CheckpointStore.list(tx.connection())) {
+            for (dev.airlock.tlog.CheckpointStore.StoredCheckpoint s : tx.checkpoints().list()) {
               if (s.origin().equals(h.origin()) && s.size() >= h.size()) {
                 best = Math.max(best, s.witnesses());
               }
@@ -231,7 +231,7 @@ public final class SignedMaterial {
               : Check.fail("tlog.checkpoint.witnessed", Reason.WITNESS_THRESHOLD_NOT_MET,
                   String.valueOf(witnesses), String.valueOf(best)));
         }
-      } catch (java.sql.SQLException e) {
+      } catch (dev.airlock.db.DatabaseFailure e) {
         out.add(Check.fail(id, Reason.INTERNAL_ERROR, "checkpoint store: " + e.getMessage()));
       }
       return out;

@@ -120,7 +120,7 @@ final class CheckpointCommand implements Runnable {
     protected ExitCode execute() {
       record State(List<CheckpointStore.StoredCheckpoint> checkpoints, List<CheckpointStore.Alarm> alarms) {}
       State s = Database.open(home()).transaction((Transaction tx) ->
-          new State(CheckpointStore.list(tx.connection()), CheckpointStore.openAlarms(tx.connection())));
+          new State(tx.checkpoints().list(), tx.checkpoints().openAlarms()));
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoints.v1+json");
       ArrayNode cps = doc.putArray("checkpoints");

@@ -120,7 +120,7 @@ final class TrustCommand implements Runnable {
           List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
       View v = db.transaction(tx -> new View(tx.trust().currentInfo(), tx.trust().current(),
           tx.trust().history(), TrustedClock.read(tx.trust(), systemClock()),
-          dev.airlock.tlog.CheckpointStore.openAlarms(tx.connection())));
+          tx.checkpoints().openAlarms()));
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
             home().root() + ": no trust installed; run 'airlock trust update TUF_DIR'");

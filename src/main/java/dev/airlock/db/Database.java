@@ -123,9 +123,9 @@ public final class Database {
       }
     } catch (SQLException e) {
       throw translate(e);
-    } catch (Sql.Failure e) {
+    } catch (DatabaseFailure e) {
       // a repository's SQLException, carried out unchecked through stage code that never sees java.sql
-      throw translate(e.getCause());
+      throw translate(e.sqlException());
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 
 /**
  * Runs one repository call on a connection. Repository interfaces are declared by the stages with
- * domain types only, so a {@link SQLException} leaves a repository as {@link Failure} (unchecked)
+ * domain types only, so a {@link SQLException} leaves a repository as {@link DatabaseFailure} (unchecked)
  * and {@link Database#transaction} turns it back into the same {@code DATABASE_BUSY} /
  * {@code DATABASE_CORRUPT} failure as before, after rolling back.
  */
@@ -24,25 +24,11 @@ final class Sql {
     void run(Connection c) throws SQLException;
   }
 
-  /** A repository's {@link SQLException}, carried through stage code to {@link Database}. */
-  static final class Failure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Failure(SQLException cause) {
-      super(cause.getMessage(), cause);
-    }
-
-    @Override
-    public synchronized SQLException getCause() {
-      return (SQLException) super.getCause();
-    }
-  }
-
   static <T> T call(Connection c, Call<T> work) {
     try {
       return work.run(c);
     } catch (SQLException e) {
-      throw new Failure(e);
+      throw new DatabaseFailure(e);
     }
   }
 
@@ -50,7 +36,7 @@ final class Sql {
     try {
       work.run(c);
     } catch (SQLException e) {
-      throw new Failure(e);
+      throw new DatabaseFailure(e);
     }
   }
 }

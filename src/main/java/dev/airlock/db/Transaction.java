@@ -2,6 +2,7 @@ package dev.airlock.db;
 
 import dev.airlock.policy.PolicyRepository;
 import dev.airlock.store.DecisionRepository;
+import dev.airlock.tlog.CheckpointRepository;
 import dev.airlock.store.ImageRepository;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.trust.TrustRepository;
@@ -32,6 +33,10 @@ public final class Transaction {
 
   public PolicyRepository policies() {
     return new H2Policies(c);
+  }
+
+  public CheckpointRepository checkpoints() {
+    return new H2Checkpoints(c);
   }
 
   public TrustRepository trust() {

@@ -140,7 +140,7 @@ public final class TrustBench {
       long t0 = System.nanoTime();
       CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
         try {
-          return CheckpointStore.importFiles(tx.connection(), files, List.of(key), List.of(), now);
+          return tx.checkpoints().importFiles(files, List.of(key), List.of(), now);
         } catch (CheckpointRefusedException e) {
           throw new IllegalStateException("import refused: " + e.getMessage(), e);
         }

@@ -120,7 +120,7 @@ class CheckpointCrashTest {
   private static long checkInvariants(Path home, MerkleTree tree) {
     Database db = Database.open(Home.at(home));
     return db.transaction(tx -> {
-      List<CheckpointStore.StoredCheckpoint> stored = CheckpointStore.list(tx.connection());
+      List<CheckpointStore.StoredCheckpoint> stored = tx.checkpoints().list();
       for (int i = 0; i < stored.size(); i++) {
         CheckpointStore.StoredCheckpoint c = stored.get(i);
         assertEquals(i + 1, c.size(), "stored sizes are a gapless prefix");
@@ -143,7 +143,7 @@ class CheckpointCrashTest {
       }
       assertEquals(stored.size(), okEvents, "every stored checkpoint has exactly its audit event");
       assertEquals(maxSeq, headSeq, "audit head matches the last event");
-      assertEquals(0, CheckpointStore.openAlarms(tx.connection()).size());
+      assertEquals(0, tx.checkpoints().openAlarms().size());
       return (long) stored.size();
     });
   }

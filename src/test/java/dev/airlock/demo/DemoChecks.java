@@ -165,7 +165,7 @@ abstract class DemoChecks {
     }
     CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx.connection(), files, keys, List.of(), now);
+        return tx.checkpoints().importFiles(files, keys, List.of(), now);
       } catch (CheckpointRefusedException e) {
         throw new AssertionError("refused: " + e.getMessage(), e);
       }
