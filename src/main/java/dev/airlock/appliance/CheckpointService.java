@@ -118,7 +118,7 @@ public final class CheckpointService {
         detail.put("unchanged", r.unchanged().size());
         detail.put("proofsStored", r.proofsStored());
         detail.put("trustSnapshot", snapshot.id());
-        AuditLog.append(tx.connection(), who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
+        tx.audit().append(who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
         return r;
       });
     } catch (Refused r) {
@@ -137,7 +137,7 @@ public final class CheckpointService {
           detail.put("storedRoot", f.storedRootHex());
           detail.put("otherRoot", f.otherRootHex());
         }
-        AuditLog.append(tx.connection(), who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
+        tx.audit().append(who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
             detail));
         return null;
       });
@@ -158,7 +158,7 @@ public final class CheckpointService {
       detail.put("origin", origin);
       detail.put("cleared", n);
       detail.put("reason", reason);
-      AuditLog.append(tx.connection(), who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
+      tx.audit().append(who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
       return n;
     });
   }

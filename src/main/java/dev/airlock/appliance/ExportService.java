@@ -54,7 +54,7 @@ public final class ExportService {
         }
         detail.put("policy", now.policy().policy().digest());
         detail.set("verdict", now.verdict().toJson());
-        AuditLog.append(tx.connection(), who.event(time, "export", first.image().digest() + " " + image, "ok",
+        tx.audit().append(who.event(time, "export", first.image().digest() + " " + image, "ok",
             List.of(), detail));
         ImageExporter.commit(temp, output);
         return null;
@@ -116,7 +116,7 @@ public final class ExportService {
         : java.util.stream.Stream.concat(java.util.stream.Stream.of(reason.name()),
             Decisions.reasonNames(d.verdict()).stream()).distinct().toList();
     try {
-      db.transaction(tx -> AuditLog.append(tx.connection(), who.event(tx.trustedNow(who.systemClock()), "export",
+      db.transaction(tx -> tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "export",
           image, "refused", reasons, detail)));
     } catch (AirlockException e) {
       // the refusal stands; an unwritable audit log surfaces on the next state change

@@ -200,7 +200,7 @@ public final class ImportService {
           d.put("size", fork.size());
           d.put("storedRoot", fork.storedRootHex());
           d.put("otherRoot", fork.otherRootHex());
-          AuditLog.append(tx.connection(), who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
+          tx.audit().append(who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
               List.of(Reason.CHECKPOINT_FORK.name()), d));
           return null;
         }));
@@ -316,7 +316,7 @@ public final class ImportService {
         TrustSnapshot snapshot, boolean trustChanged) throws SQLException {
       Instant now = time.now();
       PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
-          AuditLog.append(tx.connection(), who.event(time, action, subj, "ok", List.of(), detail)));
+          tx.audit().append(who.event(time, action, subj, "ok", List.of(), detail)));
       if (!files.isEmpty()) {
         CheckpointStore.ImportResult cr;
         try {
@@ -351,7 +351,7 @@ public final class ImportService {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("source", c.source());
           d.put("message", p.message());
-          AuditLog.append(tx.connection(), who.event(time, "image.reject", c.digest() + " " + first, "rejected",
+          tx.audit().append(who.event(time, "image.reject", c.digest() + " " + first, "rejected",
               List.of(p.reason().name()), d));
           rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
           continue;
@@ -365,7 +365,7 @@ public final class ImportService {
             d.put("reference", ref);
             d.put("from", before.get().digest().toString());
             d.put("to", c.digest().toString());
-            AuditLog.append(tx.connection(), who.event(time, "image.tag-move", ref, "moved", List.of(), d));
+            tx.audit().append(who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
         tx.images().record(c, now);
@@ -389,7 +389,7 @@ public final class ImportService {
           if (options.whatIf() != null) {
             detail.put("whatIf", options.whatIf().origin());
           }
-          AuditLog.append(tx.connection(), who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
+          tx.audit().append(who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
               c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
           ObjectNode j = images.addObject();
           j.put("reference", ref);
@@ -410,7 +410,7 @@ public final class ImportService {
       if (options.whatIf() != null) {
         summary.put("whatIf", options.whatIf().origin());
       }
-      AuditLog.append(tx.connection(), who.event(time, "import", subject, "ok", List.of(), summary));
+      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), summary));
     }
 
     private void refused(Reason reason, String message) {
@@ -418,7 +418,7 @@ public final class ImportService {
         db.transaction(tx -> {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("message", message);
-          AuditLog.append(tx.connection(), who.event(time, "import", subject, "refused", List.of(reason.name()), d));
+          tx.audit().append(who.event(time, "import", subject, "refused", List.of(reason.name()), d));
           return null;
         });
       } catch (AirlockException e) {

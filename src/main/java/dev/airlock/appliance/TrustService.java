@@ -66,9 +66,9 @@ public final class TrustService {
     String subject = tufDir.toAbsolutePath().normalize().toString();
     try {
       TufInstaller.Result r = install(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
-        AuditLog.append(tx.connection(), who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
+        tx.audit().append(who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
         PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
-            AuditLog.append(tx.connection(), who.event(time, action, subj, "ok", List.of(), d)));
+            tx.audit().append(who.event(time, action, subj, "ok", List.of(), d)));
       });
       return new Update(r, clock);
     } catch (AirlockException e) {
@@ -77,7 +77,7 @@ public final class TrustService {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("message", e.getMessage());
         detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
-        db.transaction(tx -> AuditLog.append(tx.connection(), who.event(time, "trust.update", subject, "refused", reasons,
+        db.transaction(tx -> tx.audit().append(who.event(time, "trust.update", subject, "refused", reasons,
             detail)));
       }
       throw e;

@@ -34,7 +34,7 @@ public final class VerifyService {
           db.transaction(tx -> {
             ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             d.put("message", e.getMessage());
-            AuditLog.append(tx.connection(), who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
+            tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
                 "cannot-decide", java.util.List.of(e.reason().name()), d));
             return null;
           });
@@ -67,7 +67,7 @@ public final class VerifyService {
         note = "what-if under " + request.whatIf().origin() + ": nothing of this decision is stored";
       }
       String subject = d.stored() ? d.image().digest() + " " + request.reference() : request.reference();
-      AuditLog.append(tx.connection(), who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
+      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
       return new Result(d, doc, note);
     });
   }

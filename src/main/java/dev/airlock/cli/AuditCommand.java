@@ -71,7 +71,7 @@ final class AuditCommand implements Runnable {
       AuditExport.Format f = AuditExport.Format.valueOf(format.name().toUpperCase(java.util.Locale.ROOT));
       AuditExport.Result r = Database.open(home).transaction(tx -> {
         dev.airlock.core.TrustedTime t = trustedTime(tx);
-        return AuditExport.export(home, tx.connection(), output, f, from, to, t.now(),
+        return AuditExport.export(home, tx.audit(), output, f, from, to, t.now(),
             detail -> auditEvent(t, "audit.export", output.toAbsolutePath().toString(), "ok", List.of(), detail));
       });
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -146,12 +146,12 @@ final class AuditCommand implements Runnable {
       AuditVerifier.Report r;
       try {
         r = db.transaction(tx -> {
-          AuditVerifier.Report rep = AuditVerifier.verify(home, tx.connection());
+          AuditVerifier.Report rep = AuditVerifier.verify(home, tx.audit());
           ObjectNode detail = JsonNodeFactory.instance.objectNode();
           detail.put("events", rep.count());
           detail.put("head", rep.headHash());
           detail.put("rootHash", rep.root());
-          AuditLog.append(tx.connection(), auditEvent(trustedTime(tx), "audit.verify", "audit-log", "ok", List.of(), detail));
+          tx.audit().append(auditEvent(trustedTime(tx), "audit.verify", "audit-log", "ok", List.of(), detail));
           return rep;
         });
       } catch (AuditTamperedException e) {
@@ -177,7 +177,7 @@ final class AuditCommand implements Runnable {
           ObjectNode detail = JsonNodeFactory.instance.objectNode();
           detail.put("firstBadEvent", e.seq());
           detail.put("message", e.getMessage());
-          return AuditLog.append(tx.connection(), auditEvent(trustedTime(tx), "audit.verify", "audit-log", "failed",
+          return tx.audit().append(auditEvent(trustedTime(tx), "audit.verify", "audit-log", "failed",
               List.of(e.reason().name()), detail));
         });
       } catch (AirlockException ignored) {

@@ -28,7 +28,7 @@ abstract class BaseCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     // After every commit that grew the audit log, sign a fresh checkpoint into the home.
-    dev.airlock.db.Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.connection()));
+    dev.airlock.db.Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
     return execute().code();
   }
 

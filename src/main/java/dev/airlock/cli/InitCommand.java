@@ -87,8 +87,8 @@ final class InitCommand extends BaseCommand {
   private static Previous previous(Home home) {
     try {
       return Database.open(home).transaction(tx -> {
-        AuditLog.Head h = AuditLog.head(tx.connection(), false);
-        return new Previous(AuditCheckpoint.applianceId(tx.connection()), h.seq(), h.hash());
+        AuditLog.Head h = tx.audit().head(false);
+        return new Previous(tx.audit().applianceId(), h.seq(), h.hash());
       });
     } catch (AirlockException e) {
       return new Previous("unreadable: " + e.getMessage(), -1, null);
@@ -172,9 +172,9 @@ final class InitCommand extends BaseCommand {
           pol.put("name", parsedPolicy.name());
           pol.put("digest", digest);
         }
-        AuditLog.append(tx.connection(), auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
+        tx.audit().append(auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
             + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
-        AuditCheckpoint.writeInitial(staged, tx.connection());
+        AuditCheckpoint.writeInitial(staged, tx.audit());
         return null;
       });
       publish(tmp, target, movedAside);

@@ -57,7 +57,7 @@ final class PolicyCommand implements Runnable {
         });
         d.put("diff", diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
             new String(bytes, StandardCharsets.UTF_8)));
-        AuditLog.append(tx.connection(), auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
+        tx.audit().append(auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
         d.put("mediaType", "application/vnd.airlock.policy-install.v1+json");
         d.put("installedAt", now.installedAt().toString());
         return d;

@@ -139,7 +139,7 @@ final class VerifyBundleCommand extends BaseCommand {
       AuditEvent event = new AuditEvent(clock.instant(), operator(), host(), commandName(), "verify-bundle",
           art.toString(), verdict.decision().json(),
           verdict.reasons().stream().map(Enum::name).toList(), verdict.toJson());
-      Database.open(home).transaction(tx -> AuditLog.append(tx.connection(), event));
+      Database.open(home).transaction(tx -> tx.audit().append(event));
     }
     emit(verdict.toJson(), human(verdict, sv));
     return sv.valid() ? ExitCode.OK : ExitCode.DENIED;

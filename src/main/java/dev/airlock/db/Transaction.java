@@ -4,6 +4,7 @@ import dev.airlock.policy.PolicyRepository;
 import dev.airlock.store.DecisionRepository;
 import dev.airlock.tlog.CheckpointRepository;
 import dev.airlock.store.ImageRepository;
+import dev.airlock.audit.AuditStore;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.trust.TrustRepository;
 import dev.airlock.trust.TrustedClock;
@@ -37,6 +38,10 @@ public final class Transaction {
 
   public CheckpointRepository checkpoints() {
     return new H2Checkpoints(c);
+  }
+
+  public AuditStore audit() {
+    return new H2Audit(c);
   }
 
   public TrustRepository trust() {

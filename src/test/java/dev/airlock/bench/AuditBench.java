@@ -49,7 +49,7 @@ public final class AuditBench {
       long t0 = System.nanoTime();
       for (int i = 0; i < perCommand; i++) {
         final int k = i;
-        Database.open(a).transaction(tx -> AuditLog.append(tx.connection(), event(k)));
+        Database.open(a).transaction(tx -> tx.audit().append(event(k)));
       }
       double perCmdMs = (System.nanoTime() - t0) / 1e6 / perCommand;
       System.out.printf("append, one transaction per event (as a CLI command does, DB open+commit+checkpoint): %d events, %.2f ms/event%n",
@@ -60,7 +60,7 @@ public final class AuditBench {
         final int base = done;
         Database.open(a).transaction(tx -> {
           for (int i = 0; i < batch; i++) {
-            AuditLog.append(tx.connection(), event(base + i));
+            tx.audit().append(event(base + i));
           }
           return null;
         });
@@ -128,7 +128,7 @@ public final class AuditBench {
   static void bulkInsert(Home home, int n) {
     Database.setAfterCommit(null);
     Database.open(home).transaction(tx -> {
-      AuditLog.Head head = AuditLog.head(tx.connection(), true);
+      AuditLog.Head head = tx.audit().head(true);
       AuditTree.Frontier f = head.frontier();
       String prev = head.hash();
       long seq = head.seq();
@@ -170,7 +170,7 @@ public final class AuditBench {
         p.setString(3, f.toHex());
         p.executeUpdate();
       }
-      AuditCheckpoint.write(home, AuditCheckpoint.sign(AuditCheckpoint.applianceId(tx.connection()), seq, f.root(),
+      AuditCheckpoint.write(home, AuditCheckpoint.sign(tx.audit().applianceId(), seq, f.root(),
           AuditKeys.loadPrivate(home), AuditKeys.loadPublic(AuditKeys.publicKeyFile(home))), f);
       return null;
     });

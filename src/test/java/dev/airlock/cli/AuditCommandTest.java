@@ -96,7 +96,7 @@ class AuditCommandTest {
     String hash = forged.computedHash();
     AuditHarness.sql(home, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 3",
         "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000",
-        "INSERT INTO audit_event(" + AuditVerifier.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
+        "INSERT INTO audit_event(" + dev.airlock.db.AuditRows.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
             + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "', 1, NULL, NULL, NULL)",
         "UPDATE audit_head SET seq = seq + 1");
     assertBad(verify(home), "AUDIT_EVENT_INSERTED", 3);
@@ -383,9 +383,9 @@ class AuditCommandTest {
     return Database.open(home).transaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
       try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT " + AuditVerifier.COLUMNS + " FROM audit_event ORDER BY seq")) {
+          "SELECT " + dev.airlock.db.AuditRows.COLUMNS + " FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
-          out.add(AuditVerifier.read(rs));
+          out.add(dev.airlock.db.AuditRows.read(rs));
         }
       }
       return out;
@@ -419,7 +419,7 @@ class AuditCommandTest {
         p.setString(2, f.toHex());
         p.executeUpdate();
       }
-      String id = AuditCheckpoint.applianceId(tx.connection());
+      String id = tx.audit().applianceId();
       AuditCheckpoint.write(home, AuditCheckpoint.sign(id, rows.size(), f.root(), AuditKeys.loadPrivate(home),
           AuditKeys.loadPublic(AuditKeys.publicKeyFile(home))), f);
       return null;

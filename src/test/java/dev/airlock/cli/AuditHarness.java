@@ -64,14 +64,14 @@ final class AuditHarness {
   }
 
   static void append(Home home, String subject) {
-    Database.open(home).transaction(tx -> AuditLog.append(tx.connection(), new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.open(home).transaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "import", "import", subject, "ok", List.of(), null)));
   }
 
   /** One event with the v2 who/why fields. */
   static void append(Home home, String subject, String account, String sudoUser, String reason) {
-    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.connection()));
-    Database.open(home).transaction(tx -> AuditLog.append(tx.connection(), new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
+    Database.open(home).transaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "policy set", "policy.set", subject, "ok", List.of(), null, account, sudoUser, reason)));
   }
 
@@ -79,13 +79,13 @@ final class AuditHarness {
     if (n == 0) {
       return;
     }
-    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.connection()));
+    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
     Database.open(home).transaction(tx -> {
       for (int i = 0; i < n; i++) {
         var d = JsonNodeFactory.instance.objectNode();
         d.put("n", i);
         d.put("note", "test event \"" + i + "\"");
-        AuditLog.append(tx.connection(), new AuditEvent(start.plusSeconds(i), "tester", "testhost", "verify", "verify",
+        tx.audit().append(new AuditEvent(start.plusSeconds(i), "tester", "testhost", "verify", "verify",
             "sha256:" + "ab".repeat(32), i % 3 == 0 ? "deny" : "admit", i % 3 == 0 ? List.of("THRESHOLD_NOT_MET") : List.of(), d));
       }
       return null;

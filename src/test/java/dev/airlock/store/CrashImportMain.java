@@ -39,7 +39,7 @@ public final class CrashImportMain {
           }
           db.transaction(tx -> {
             tx.images().record(c, now);
-            AuditLog.append(tx.connection(), new AuditEvent(now, "crash-test", "localhost", "import", "image.store",
+            tx.audit().append(new AuditEvent(now, "crash-test", "localhost", "import", "image.store",
                 c.digest().toString(), "ok", List.of(), JsonNodeFactory.instance.objectNode()));
             return null;
           });
