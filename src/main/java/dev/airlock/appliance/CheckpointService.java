@@ -96,7 +96,7 @@ public final class CheckpointService {
   /** Where the trust a checkpoint import verifies against comes from (the installed one, or a test's). */
   @FunctionalInterface
   public interface TrustSource {
-    TrustSnapshot current(dev.airlock.db.Transaction tx) throws java.sql.SQLException;
+    TrustSnapshot current(dev.airlock.db.Transaction tx);
   }
 
   /** {@link #importFiles(Home, List, String, AuditContext)} under the trust {@code trust} gives. */

@@ -25,7 +25,6 @@ import dev.airlock.trust.KeyAuthority;
 import dev.airlock.verify.Check;
 import dev.airlock.verify.Verdict;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -104,8 +103,7 @@ public final class Decisions {
    *     TUF_EXPIRED) and no policy without flags (POLICY_NOT_INSTALLED); USAGE for a malformed
    *     reference or contradictory flags
    */
-  public static Decision decide(Transaction tx, Request request, dev.airlock.core.TrustedTime time, BlobStore blobs)
-      throws SQLException {
+  public static Decision decide(Transaction tx, Request request, dev.airlock.core.TrustedTime time, BlobStore blobs) {
     Authority flagAuthority = request.flags().authority(); // usage errors before anything else
     Asked asked = Asked.parse(request.reference());
     Optional<StoredImage> stored = asked.find(tx);
@@ -149,7 +147,7 @@ public final class Decisions {
    * deciding ({@code images}: a stale decision is shown as stale, never as admit).
    */
   public static Optional<DecisionStore.Entry> current(Transaction tx, StoredImage image, String reference,
-      Instant now) throws SQLException {
+      Instant now) {
     PolicyChoice policy = PolicyChoice.installed(tx);
     Optional<dev.airlock.trust.InstalledSnapshot> info = tx.trust().currentInfo();
     if (policy == null || info.isEmpty()) {
@@ -173,7 +171,7 @@ public final class Decisions {
 
   /** Decides the stored image for the reference as asked. */
   private static Verdict evaluate(Transaction tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
-      CosignFlags flags, Authority flagAuthority, dev.airlock.core.TrustedTime time, BlobStore blobs) throws SQLException {
+      CosignFlags flags, Authority flagAuthority, dev.airlock.core.TrustedTime time, BlobStore blobs) {
     Context ctx = context(tx, trust, policy, time);
     List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority);
     if (asked.repository() != null) {
@@ -212,8 +210,7 @@ public final class Decisions {
    * made now may be reused: the installed TUF roles' expiry and the end of every key window the
    * policy could rely on (the policy engine narrows it by the scan age).
    */
-  static Context context(Transaction tx, TrustState trust, Policy policy, dev.airlock.core.TrustedTime time)
-      throws SQLException {
+  static Context context(Transaction tx, TrustState trust, Policy policy, dev.airlock.core.TrustedTime time) {
     Map<String, Long> cps = new TreeMap<>();
     for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       cps.merge(c.origin(), c.size(), Math::max);
@@ -242,7 +239,7 @@ public final class Decisions {
    * The transparency-log state a decision depends on: the stored checkpoints and the open alarms.
    * A new checkpoint or an alarm makes every stored decision stale.
    */
-  static String tlogState(Transaction tx) throws SQLException {
+  static String tlogState(Transaction tx) {
     StringBuilder b = new StringBuilder();
     for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       b.append("cp ").append(c.origin()).append(' ').append(c.size()).append('\n');
@@ -294,7 +291,7 @@ public final class Decisions {
      * The stored image the reference names: a tag through the store's tag table, {@code repo@digest}
      * only if the digest is stored under that repository, a bare digest by digest.
      */
-    Optional<StoredImage> find(Transaction tx) throws SQLException {
+    Optional<StoredImage> find(Transaction tx) {
       if (bareDigest != null) {
         return tx.images().find(bareDigest.toString());
       }

@@ -31,7 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,7 +217,7 @@ public final class ImportService {
     }
 
     /** The installed trust, in force now: a medium without tuf/ is decided under it (exit 3 if expired). */
-    private TrustState trust(Transaction tx) throws SQLException {
+    private TrustState trust(Transaction tx) {
       try {
         return TrustState.current(tx, time.now());
       } catch (AirlockException e) {
@@ -239,8 +238,7 @@ public final class ImportService {
       }
     }
 
-    private void verifyCheckpoints(Transaction tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot)
-        throws SQLException {
+    private void verifyCheckpoints(Transaction tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot) {
       if (files.isEmpty()) {
         return;
       }
@@ -313,7 +311,7 @@ public final class ImportService {
     }
 
     private void finish(Transaction tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
-        TrustSnapshot snapshot, boolean trustChanged) throws SQLException {
+        TrustSnapshot snapshot, boolean trustChanged) {
       Instant now = time.now();
       PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
           tx.audit().append(who.event(time, action, subj, "ok", List.of(), detail)));

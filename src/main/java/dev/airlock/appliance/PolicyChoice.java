@@ -15,9 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 
 /**
@@ -53,7 +50,7 @@ public record PolicyChoice(Policy policy, String origin) {
   }
 
   /** The installed policy, or null when none was ever installed. */
-  public static PolicyChoice installed(Transaction tx) throws SQLException {
+  public static PolicyChoice installed(Transaction tx) {
     PolicyStore.Installed i = tx.policies().current().orElse(null);
     if (i == null) {
       return null;
@@ -64,7 +61,7 @@ public record PolicyChoice(Policy policy, String origin) {
   /** Receives the audit event of a policy install. */
   @FunctionalInterface
   public interface Auditor {
-    void audit(String action, String subject, ObjectNode detail) throws SQLException;
+    void audit(String action, String subject, ObjectNode detail);
   }
 
   /**
@@ -72,8 +69,7 @@ public record PolicyChoice(Policy policy, String origin) {
    * differs from the last policy TUF delivered (an operator's later {@code policy set} is not
    * overridden by re-importing the same medium). Invalid policy targets refuse the install.
    */
-  public static void installTufPolicy(Transaction tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
-      throws SQLException {
+  public static void installTufPolicy(Transaction tx, TrustSnapshot snapshot, Instant at, Auditor auditor) {
     byte[] bytes = snapshot.policies().get(PolicyStore.TUF_TARGET);
     if (bytes == null) {
       return;

@@ -26,7 +26,7 @@ public final class TrustService {
   /** Steps run inside the install transaction after the install, before the file swap (audit). */
   @FunctionalInterface
   public interface InTransaction {
-    void run(Transaction tx, TufInstaller.Result result) throws java.sql.SQLException, java.io.IOException;
+    void run(Transaction tx, TufInstaller.Result result) throws java.io.IOException;
   }
 
   /** {@link #install(Home, Path, Clock, boolean, InTransaction)} without a hook (no audit event). */

@@ -6,7 +6,6 @@ import dev.airlock.core.Reason;
 import dev.airlock.trust.InstalledSnapshot;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
    *
    * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
    */
-  public static TrustState current(Transaction tx, Instant now) throws SQLException {
+  public static TrustState current(Transaction tx, Instant now) {
     InstalledSnapshot info = tx.trust().currentInfo().orElseThrow(() -> AirlockException.cannotDecide(
         Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
     List<String> expired = new ArrayList<>();

@@ -126,7 +126,7 @@ abstract class BaseCommand implements Callable<Integer> {
    * A system clock behind it is reported on stderr; callers add {@link Reason#CLOCK_BEHIND} to the
    * event's reasons via {@link #auditEvent}.
    */
-  protected dev.airlock.core.TrustedTime trustedTime(dev.airlock.db.Transaction tx) throws java.sql.SQLException {
+  protected dev.airlock.core.TrustedTime trustedTime(dev.airlock.db.Transaction tx) {
     dev.airlock.core.TrustedTime t = tx.trustedNow(systemClock());
     if (t.clockBehind()) {
       note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("

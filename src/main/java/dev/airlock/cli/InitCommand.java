@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -139,14 +138,7 @@ final class InitCommand extends BaseCommand {
       dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(now, system, behind);
       Database db = Database.create(staged);
       db.transaction(tx -> {
-        try (PreparedStatement p = tx.connection().prepareStatement(
-            "INSERT INTO appliance(id, created_at, audit_public_key, highest_verified_time) VALUES (?,?,?,?)")) {
-          p.setString(1, applianceId);
-          p.setString(2, now.toString());
-          p.setString(3, pubPem);
-          p.setString(4, highest == null ? null : highest.toString());
-          p.executeUpdate();
-        }
+        tx.appliance().create(applianceId, now, pubPem, highest);
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("applianceId", applianceId);
         detail.put("rootFile", root.toString());

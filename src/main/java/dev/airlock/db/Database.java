@@ -102,7 +102,7 @@ public final class Database {
   /** Work done inside one transaction. */
   @FunctionalInterface
   public interface Work<T> {
-    T run(Transaction tx) throws SQLException, IOException;
+    T run(Transaction tx) throws IOException;
   }
 
   /**
@@ -132,6 +132,26 @@ public final class Database {
     }
   }
 
+  /** Work on the raw JDBC connection of one transaction: {@link #jdbcTransaction}. */
+  @FunctionalInterface
+  public interface JdbcWork<T> {
+    T run(Transaction tx) throws SQLException, IOException;
+  }
+
+  /**
+   * {@link #transaction} for work that also uses {@link Transaction#connection()} directly: tests
+   * that read or tamper with the tables. A {@link SQLException} is reported like a repository's.
+   */
+  public <T> T jdbcTransaction(JdbcWork<T> work) {
+    return transaction(tx -> {
+      try {
+        return work.run(tx);
+      } catch (SQLException e) {
+        throw new DatabaseFailure(e);
+      }
+    });
+  }
+
   /**
    * Work run after every successful commit while this process still holds the database (so no
    * other process interleaves). The CLI installs the audit stage's checkpoint refresher here
@@ -139,7 +159,7 @@ public final class Database {
    */
   @FunctionalInterface
   public interface AfterCommit {
-    void run(Home home, Transaction tx) throws SQLException, IOException;
+    void run(Home home, Transaction tx) throws IOException;
   }
 
   private static volatile AfterCommit afterCommit;
@@ -156,7 +176,7 @@ public final class Database {
     }
     try {
       hook.run(home, new Transaction(c));
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // the change and its audit event are committed; the hook only refreshes derived state
     }
   }
@@ -226,6 +246,7 @@ public final class Database {
     transaction(
         tx -> {
           Connection c = tx.connection();
+          try {
           try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
                 + "name VARCHAR(200) NOT NULL)");
@@ -251,19 +272,22 @@ public final class Database {
             }
           }
           return null;
+          } catch (SQLException e) {
+            throw new DatabaseFailure(e);
+          }
         });
   }
 
   /** The schema version of this database (number of applied migrations). */
   public int schemaVersion() {
     return transaction(
-        tx -> {
-          try (Statement s = tx.connection().createStatement();
+        tx -> Sql.call(tx.connection(), c -> {
+          try (Statement s = c.createStatement();
               ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
           }
-        });
+        }));
   }
 
   private static String load(String name) throws IOException {

@@ -40,6 +40,10 @@ public final class Transaction {
     return new H2Checkpoints(c);
   }
 
+  public ApplianceRecord appliance() {
+    return new ApplianceRecord(c);
+  }
+
   public AuditStore audit() {
     return new H2Audit(c);
   }
@@ -53,8 +57,11 @@ public final class Transaction {
     return TrustedClock.trustedNow(trust(), systemClock);
   }
 
-  /** The raw connection; only for code of this package. */
-  @Deprecated // until every stage reads and writes through its repository interface
+  /**
+   * The raw JDBC connection, for this package and for tests that tamper with the tables directly.
+   * ArchitectureTest fails any main code outside {@code db} that touches {@code java.sql}, so the
+   * stages and the appliance layer cannot use it.
+   */
   public Connection connection() {
     return c;
   }

@@ -46,7 +46,7 @@ class AuditV2Test {
     Database.setAfterCommit((h, t) -> AuditCheckpoint.refresh(h, t.audit()));
     Database db = Database.open(home); // applies V6 to the old database
     assertEquals(6, db.schemaVersion());
-    db.transaction(tx -> {
+    db.jdbcTransaction(tx -> {
       tx.audit().append(new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "policy hospital",
           "ok", List.of(), null, "airlock-svc", "alice", "change request CR-1234: new vendor key"));
       tx.audit().append(new AuditEvent(T.plusSeconds(1), "bob", "testhost", "images remove", "images.remove",
@@ -57,7 +57,7 @@ class AuditV2Test {
       return null;
     });
     v2Export = dir.resolve("v2-export.jsonl");
-    db.transaction(tx -> AuditExport.export(home, tx.audit(), v2Export, AuditExport.Format.JSONL, null, null,
+    db.jdbcTransaction(tx -> AuditExport.export(home, tx.audit(), v2Export, AuditExport.Format.JSONL, null, null,
         T.plusSeconds(3), d -> new AuditEvent(T.plusSeconds(3), "dave", "testhost", "audit export", "audit.export",
             v2Export.toString(), "ok", List.of(), d, "dave", "root-helper", "quarterly audit")));
     lines = Files.readAllLines(v2Export);
@@ -69,7 +69,7 @@ class AuditV2Test {
   }
 
   List<Integer> versions() throws Exception {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<Integer> out = new ArrayList<>();
       try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT format_version FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
@@ -83,7 +83,7 @@ class AuditV2Test {
   @Test
   void v1ThenV2LogVerifiesInTheDatabase() throws Exception {
     assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2), versions());
-    AuditVerifier.Report r = Database.open(home).transaction(tx -> AuditVerifier.verify(home, tx.audit()));
+    AuditVerifier.Report r = Database.open(home).jdbcTransaction(tx -> AuditVerifier.verify(home, tx.audit()));
     assertEquals(14, r.count());
     assertEquals(14, r.checkpointSize(), "the checkpoint was re-signed over the v2 events");
   }
@@ -225,23 +225,23 @@ class AuditV2Test {
         {"UPDATE audit_event SET reason = 'backdated excuse' WHERE seq = 5", "5"}}) {
       Path copy = dir.resolve("case" + Math.abs(sql[0].hashCode()));
       Home h = AuditFixtures.v1Home(copy);
-      Database.open(h).transaction(tx -> {
+      Database.open(h).jdbcTransaction(tx -> {
         tx.audit().append(new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "p", "ok", List.of(),
             JsonNodeFactory.instance.objectNode().put("x", 1), "airlock-svc", "alice", "CR-1234"));
         tx.audit().append(new AuditEvent(T, "bob", "testhost", "x", "x", "s", "ok", List.of(), null, "bob", null, null));
         tx.audit().append(new AuditEvent(T, "carol", "testhost", "x", "x", "s", "ok", List.of(), null));
         return null;
       });
-      assertEquals(13, Database.open(h).transaction(tx -> AuditVerifier.verify(h, tx.audit())).count(), "intact before " + sql[0]);
+      assertEquals(13, Database.open(h).jdbcTransaction(tx -> AuditVerifier.verify(h, tx.audit())).count(), "intact before " + sql[0]);
       Database.setAfterCommit(null);
-      Database.open(h).transaction(tx -> {
+      Database.open(h).jdbcTransaction(tx -> {
         try (Statement s = tx.connection().createStatement()) {
           s.execute(sql[0]);
         }
         return null;
       });
       AuditTamperedException e = assertThrows(AuditTamperedException.class,
-          () -> Database.open(h).transaction(tx -> AuditVerifier.verify(h, tx.audit())), sql[0]);
+          () -> Database.open(h).jdbcTransaction(tx -> AuditVerifier.verify(h, tx.audit())), sql[0]);
       assertEquals("AUDIT_EVENT_MODIFIED", e.reason().name(), sql[0] + ": " + e.getMessage());
       assertEquals(Long.parseLong(sql[1]), e.seq(), sql[0] + ": " + e.getMessage());
       Database.setAfterCommit((hm, t) -> AuditCheckpoint.refresh(hm, t.audit()));

@@ -49,7 +49,7 @@ public final class AuditBench {
       long t0 = System.nanoTime();
       for (int i = 0; i < perCommand; i++) {
         final int k = i;
-        Database.open(a).transaction(tx -> tx.audit().append(event(k)));
+        Database.open(a).jdbcTransaction(tx -> tx.audit().append(event(k)));
       }
       double perCmdMs = (System.nanoTime() - t0) / 1e6 / perCommand;
       System.out.printf("append, one transaction per event (as a CLI command does, DB open+commit+checkpoint): %d events, %.2f ms/event%n",
@@ -58,7 +58,7 @@ public final class AuditBench {
       t0 = System.nanoTime();
       for (int done = 0; done < appendN; done += batch) {
         final int base = done;
-        Database.open(a).transaction(tx -> {
+        Database.open(a).jdbcTransaction(tx -> {
           for (int i = 0; i < batch; i++) {
             tx.audit().append(event(base + i));
           }
@@ -127,7 +127,7 @@ public final class AuditBench {
   /** Setup only: writes n chained events with JDBC batches, then the head row and a signed checkpoint. */
   static void bulkInsert(Home home, int n) {
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
+    Database.open(home).jdbcTransaction(tx -> {
       AuditLog.Head head = tx.audit().head(true);
       AuditTree.Frontier f = head.frontier();
       String prev = head.hash();

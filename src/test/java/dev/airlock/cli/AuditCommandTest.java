@@ -249,7 +249,7 @@ class AuditCommandTest {
   }
 
   static List<Integer> versions(Home home) {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<Integer> out = new ArrayList<>();
       try (Statement s = tx.connection().createStatement();
           ResultSet rs = s.executeQuery("SELECT DISTINCT format_version FROM audit_event ORDER BY 1")) {
@@ -380,7 +380,7 @@ class AuditCommandTest {
   }
 
   static List<AuditLog.StoredEvent> rows(Home home) {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
       try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(
           "SELECT " + dev.airlock.db.AuditRows.COLUMNS + " FROM audit_event ORDER BY seq")) {
@@ -396,7 +396,7 @@ class AuditCommandTest {
   static void rewriteEvent(Home home, long seq) throws Exception {
     List<AuditLog.StoredEvent> rows = rows(home);
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
+    Database.open(home).jdbcTransaction(tx -> {
       String prev = AuditLog.GENESIS;
       AuditTree.Frontier f = AuditTree.Frontier.empty();
       for (AuditLog.StoredEvent r : rows) {

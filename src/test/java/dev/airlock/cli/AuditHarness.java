@@ -64,14 +64,14 @@ final class AuditHarness {
   }
 
   static void append(Home home, String subject) {
-    Database.open(home).transaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.open(home).jdbcTransaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "import", "import", subject, "ok", List.of(), null)));
   }
 
   /** One event with the v2 who/why fields. */
   static void append(Home home, String subject, String account, String sudoUser, String reason) {
     Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
-    Database.open(home).transaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.open(home).jdbcTransaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "policy set", "policy.set", subject, "ok", List.of(), null, account, sudoUser, reason)));
   }
 
@@ -80,7 +80,7 @@ final class AuditHarness {
       return;
     }
     Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
-    Database.open(home).transaction(tx -> {
+    Database.open(home).jdbcTransaction(tx -> {
       for (int i = 0; i < n; i++) {
         var d = JsonNodeFactory.instance.objectNode();
         d.put("n", i);
@@ -95,7 +95,7 @@ final class AuditHarness {
   /** Runs SQL as an attacker with database access would (no checkpoint refresh afterwards). */
   static void sql(Home home, String... statements) {
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
+    Database.open(home).jdbcTransaction(tx -> {
       try (Statement s = tx.connection().createStatement()) {
         for (String sql : statements) {
           s.execute(sql);
@@ -106,7 +106,7 @@ final class AuditHarness {
   }
 
   static long count(Home home, String sql) {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery(sql)) {
         rs.next();
         return rs.getLong(1);

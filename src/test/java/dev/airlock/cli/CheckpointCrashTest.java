@@ -119,7 +119,7 @@ class CheckpointCrashTest {
   /** Returns the number of stored checkpoints after checking they are a committed, audited prefix. */
   private static long checkInvariants(Path home, MerkleTree tree) {
     Database db = Database.open(Home.at(home));
-    return db.transaction(tx -> {
+    return db.jdbcTransaction(tx -> {
       List<CheckpointStore.StoredCheckpoint> stored = tx.checkpoints().list();
       for (int i = 0; i < stored.size(); i++) {
         CheckpointStore.StoredCheckpoint c = stored.get(i);

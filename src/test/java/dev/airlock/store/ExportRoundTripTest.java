@@ -106,7 +106,7 @@ class ExportRoundTripTest {
   }
 
   long auditEvents() {
-    return db.transaction(tx -> {
+    return db.jdbcTransaction(tx -> {
       try (ResultSet rs = tx.connection().createStatement().executeQuery("SELECT COUNT(*) FROM audit_event WHERE action = 'export'")) {
         rs.next();
         return rs.getLong(1);

@@ -70,7 +70,7 @@ class TrustCliTest {
   }
 
   List<String[]> auditEvents() {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<String[]> out = new ArrayList<>();
       try (PreparedStatement p = tx.connection().prepareStatement(
           "SELECT action, outcome, reasons, operator, host FROM audit_event ORDER BY seq");

@@ -22,7 +22,7 @@ public final class TrustLab {
       Files.createDirectories(dir);
       Home home = Home.at(dir);
       Database db = Database.create(home);
-      db.transaction(tx -> {
+      db.jdbcTransaction(tx -> {
         try (PreparedStatement p = tx.connection().prepareStatement(
             "INSERT INTO appliance(id, created_at, audit_public_key) VALUES ('lab', ?, 'none')")) {
           p.setObject(1, createdAt.atOffset(ZoneOffset.UTC));

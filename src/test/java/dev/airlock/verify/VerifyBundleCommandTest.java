@@ -124,7 +124,7 @@ class VerifyBundleCommandTest {
     List<String> b = new ArrayList<>(List.of("--home", home.toString()));
     b.addAll(args(kase("conformance.signature-mismatch_fail"), false, null));
     assertEquals(1, run(b.toArray(String[]::new)).code());
-    List<String> outcomes = db.transaction(tx -> {
+    List<String> outcomes = db.jdbcTransaction(tx -> {
       List<String> out = new ArrayList<>();
       try (var st = tx.connection().prepareStatement("SELECT action, outcome FROM audit_event ORDER BY seq");
           var rs = st.executeQuery()) {
