@@ -44,8 +44,8 @@ class AuditV2Test {
     v1Export = AuditFixtures.v1Export(dir);
     key = AuditKeys.loadPublic(AuditKeys.publicKeyFile(home));
     Database.setAfterCommit((h, t) -> AuditCheckpoint.refresh(h, t.audit()));
-    Database db = Database.open(home); // applies V6 to the old database
-    assertEquals(6, db.schemaVersion());
+    Database db = Database.open(home); // applies V6 (and later migrations) to the old database
+    assertTrue(db.schemaVersion() >= 6, "migrated past V6: " + db.schemaVersion());
     db.jdbcTransaction(tx -> {
       tx.audit().append(new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "policy hospital",
           "ok", List.of(), null, "airlock-svc", "alice", "change request CR-1234: new vendor key"));
