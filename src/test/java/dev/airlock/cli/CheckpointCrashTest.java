@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGKILL) at random moments, 50 times. After every kill the store holds a gapless prefix of
  * committed imports, each checkpoint with its audit event (never one without the other), the stored
  * roots are the honest log's, and importing again continues to the end. Known limit: H2 as
- * configured in core/Database may roll back to an older committed state (printed, not failed).
+ * configured in db/Database may roll back to an older committed state (printed, not failed).
  */
 class CheckpointCrashTest {
   /** Issue 4 asks for at least 50; -Dairlock.crashKills=N changes it for a quick local run. */
@@ -87,7 +87,7 @@ class CheckpointCrashTest {
       kills++;
       long count = checkInvariants(home, tree);
       // Durability: a committed import never disappears when a later process is killed. H2 lost
-      // commits this way (2-5 of every 50 kills) until core/Database set MAX_COMPACT_TIME=0 and
+      // commits this way (2-5 of every 50 kills) until Database (then core/, now db/) set MAX_COMPACT_TIME=0 and
       // WRITE_DELAY=0; this keeps it fixed.
       assertTrue(count >= lastCount,
           "kill " + kills + " lost committed imports: " + lastCount + " -> " + count);
