@@ -28,7 +28,7 @@ abstract class BaseCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     // After every commit that grew the audit log, sign a fresh checkpoint into the home.
-    dev.airlock.db.Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
+    dev.airlock.appliance.StateViews.signAuditCheckpointsAfterCommit();
     return execute().code();
   }
 
@@ -127,7 +127,11 @@ abstract class BaseCommand implements Callable<Integer> {
    * event's reasons via {@link #auditEvent}.
    */
   protected dev.airlock.core.TrustedTime trustedTime(dev.airlock.db.Transaction tx) {
-    dev.airlock.core.TrustedTime t = tx.trustedNow(systemClock());
+    return clockBehindNote(tx.trustedNow(systemClock()));
+  }
+
+  /** Reports on stderr a trusted time whose system clock was behind (see {@link #trustedTime}). */
+  protected dev.airlock.core.TrustedTime clockBehindNote(dev.airlock.core.TrustedTime t) {
     if (t.clockBehind()) {
       note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("
           + t.now() + "); using the verified time (" + Reason.CLOCK_BEHIND + ")");

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.CheckpointService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.db.Database;
-import dev.airlock.db.Transaction;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointStore;
@@ -118,9 +116,7 @@ final class CheckpointCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      record State(List<CheckpointStore.StoredCheckpoint> checkpoints, List<CheckpointStore.Alarm> alarms) {}
-      State s = Database.open(home()).transaction((Transaction tx) ->
-          new State(tx.checkpoints().list(), tx.checkpoints().openAlarms()));
+      dev.airlock.appliance.StateViews.CheckpointView s = dev.airlock.appliance.StateViews.checkpoints(home());
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoints.v1+json");
       ArrayNode cps = doc.putArray("checkpoints");

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.TrustService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.db.Database;
-import dev.airlock.db.Transaction;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.InstalledSnapshot;
@@ -115,12 +113,7 @@ final class TrustCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      Database db = Database.open(home());
-      record View(Optional<InstalledSnapshot> info, Optional<TrustSnapshot> snapshot,
-          List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
-      View v = db.transaction(tx -> new View(tx.trust().currentInfo(), tx.trust().current(),
-          tx.trust().history(), TrustedClock.read(tx.trust(), systemClock()),
-          tx.checkpoints().openAlarms()));
+      dev.airlock.appliance.StateViews.TrustView v = dev.airlock.appliance.StateViews.trust(home(), systemClock());
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
             home().root() + ": no trust installed; run 'airlock trust update TUF_DIR'");

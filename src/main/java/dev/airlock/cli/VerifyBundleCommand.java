@@ -3,8 +3,6 @@ package dev.airlock.cli;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.db.Database;
-import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -139,7 +137,7 @@ final class VerifyBundleCommand extends BaseCommand {
       AuditEvent event = new AuditEvent(clock.instant(), operator(), host(), commandName(), "verify-bundle",
           art.toString(), verdict.decision().json(),
           verdict.reasons().stream().map(Enum::name).toList(), verdict.toJson());
-      Database.open(home).transaction(tx -> tx.audit().append(event));
+      dev.airlock.appliance.StateViews.audit(home, event);
     }
     emit(verdict.toJson(), human(verdict, sv));
     return sv.valid() ? ExitCode.OK : ExitCode.DENIED;
@@ -201,7 +199,7 @@ final class VerifyBundleCommand extends BaseCommand {
           "no --trusted-root given and no airlock home at " + home + "; run 'airlock init' or pass --trusted-root");
     }
     try {
-      return Database.open(home).transaction(tx -> tx.trust().current()).orElseThrow(() ->
+      return dev.airlock.appliance.StateViews.installedTrust(home).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust is installed in " + home
               + "; import a TUF repository or pass --trusted-root"));
     } catch (AirlockException e) {
