@@ -1,6 +1,5 @@
 package dev.airlock.cli;
 
-import dev.airlock.db.Transaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
@@ -122,15 +121,10 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * The trusted time in {@code tx} (max of the system clock and the highest verified time seen).
-   * A system clock behind it is reported on stderr; callers add {@link Reason#CLOCK_BEHIND} to the
-   * event's reasons via {@link #auditEvent}.
+   * Reports on stderr a trusted time (max of the system clock and the highest verified time seen)
+   * whose system clock was behind; callers add {@link Reason#CLOCK_BEHIND} to the event's reasons
+   * via {@link #auditEvent}.
    */
-  protected dev.airlock.core.TrustedTime trustedTime(dev.airlock.db.Transaction tx) {
-    return clockBehindNote(tx.trustedNow(systemClock()));
-  }
-
-  /** Reports on stderr a trusted time whose system clock was behind (see {@link #trustedTime}). */
   protected dev.airlock.core.TrustedTime clockBehindNote(dev.airlock.core.TrustedTime t) {
     if (t.clockBehind()) {
       note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("
