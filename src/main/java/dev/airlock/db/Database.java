@@ -155,7 +155,8 @@ public final class Database {
   /**
    * Work run after every successful commit while this process still holds the database (so no
    * other process interleaves). The appliance layer installs the audit stage's checkpoint
-   * refresher here ({@code appliance.StateViews}), with the transaction's audit repository. A failing hook does not undo the committed work.
+   * refresher here ({@code appliance.StateViews}), with the transaction's audit repository. A
+   * failing hook does not undo the committed work.
    */
   @FunctionalInterface
   public interface AfterCommit {
