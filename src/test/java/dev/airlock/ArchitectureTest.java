@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package graph of STYLE.md ("Allowed imports") as a test: any new edge fails the build.
- * {@code core} (reason codes, limits, the JSON reader, the database) is the common leaf every
- * stage may use; it imports no other airlock package.
+ * {@code core} holds value types only (reason codes, limits, the error type, the home's paths, the
+ * JSON reader, the write lock, the trusted-time value); every package may use it, and it uses no
+ * other airlock package and no database ({@link #coreIsALeafOfValueTypes}). Persistence is the
+ * {@code db} adapter alone: the stages declare repository interfaces, {@code db} implements them
+ * and is the only package that touches {@code java.sql} or H2; {@code appliance} owns transactions.
  */
 class ArchitectureTest {
   private static final String BASE = "dev.airlock.";
@@ -32,10 +35,13 @@ class ArchitectureTest {
       Map.entry("verify", Set.of("trust", "tlog", "oci", "crypto")),
       Map.entry("policy", Set.of("verify", "trust", "oci")),
       Map.entry("audit", Set.of("policy", "verify", "crypto")),
+      // the one persistence adapter: implements the repository interfaces of these stages
+      Map.entry("db", Set.of("store", "trust", "tlog", "policy", "audit", "oci", "crypto")),
       Map.entry("appliance", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit")),
+          "policy", "audit", "db")),
       // the publisher's use cases (DESIGN.md section 10): keygen, sign, repo, pack
       Map.entry("publish", Set.of("trust", "tlog", "oci", "crypto", "media", "store", "policy")),
+      // the edge: one appliance service per command, stage value types for rendering; never db
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
           "policy", "audit", "appliance", "publish")));
 
@@ -92,6 +98,47 @@ class ArchitectureTest {
   void nothingImportsCli() {
     ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("dev.airlock.cli..")
         .should().dependOnClassesThat().resideInAPackage("dev.airlock.cli..")
+        .check(CLASSES);
+  }
+
+  /** DESIGN.md section 1: {@code db} is the one persistence adapter; no other package holds SQL types. */
+  @Test
+  void onlyDbTouchesJdbcAndH2() {
+    ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("dev.airlock.db..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..")
+        .check(CLASSES);
+  }
+
+  /** STYLE.md rule 13: picocli only in the edges ({@code cli}, and {@code http} when it comes). */
+  @Test
+  void onlyTheEdgesTouchPicocli() {
+    ArchRuleDefinition.noClasses().that()
+        .resideOutsideOfPackages("dev.airlock.cli..", "dev.airlock.http..")
+        .should().dependOnClassesThat().resideInAPackage("picocli..")
+        .check(CLASSES);
+  }
+
+  /** {@code core} is the leaf of value types: no other airlock package, no database, no picocli. */
+  @Test
+  void coreIsALeafOfValueTypes() {
+    ArchRuleDefinition.noClasses().that().resideInAPackage("dev.airlock.core..")
+        .should().dependOnClassesThat(
+            com.tngtech.archunit.base.DescribedPredicate.describe("another airlock package",
+                (JavaClass t) -> t.getPackageName().startsWith(BASE)
+                    && !t.getPackageName().equals("dev.airlock.core")
+                    && !t.getPackageName().startsWith("dev.airlock.core.")))
+        .orShould().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.h2..", "picocli..")
+        .check(CLASSES);
+  }
+
+  /**
+   * Stages see their repository interfaces only and the edges call services: a transaction handle
+   * belongs to {@code appliance}.
+   */
+  @Test
+  void onlyTheApplianceLayerUsesDb() {
+    ArchRuleDefinition.noClasses().that().resideOutsideOfPackages("dev.airlock.db..", "dev.airlock.appliance..")
+        .should().dependOnClassesThat().resideInAPackage("dev.airlock.db..")
         .check(CLASSES);
   }
 

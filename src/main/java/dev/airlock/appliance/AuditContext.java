@@ -2,7 +2,8 @@ package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditEvent;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Reason;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public record AuditContext(String operator, String account, String sudoUser, Str
    * An audit event at {@code time}. A clock that was behind the verified high-water mark adds
    * {@link Reason#CLOCK_BEHIND} to the reasons.
    */
-  public AuditEvent event(Database.TrustedTime time, String action, String subject, String outcome,
+  public AuditEvent event(dev.airlock.core.TrustedTime time, String action, String subject, String outcome,
       List<String> reasons, JsonNode detail) {
     List<String> r = new ArrayList<>(reasons);
     if (time.clockBehind() && !r.contains(Reason.CLOCK_BEHIND.name())) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointRefusedException;
@@ -76,7 +77,7 @@ public final class CheckpointService {
    */
   public static CheckpointStore.ImportResult importFiles(Home home, List<CheckpointStore.InputFile> inputs,
       String subject, AuditContext who) {
-    return importFiles(Database.open(home), inputs, subject, tx -> TrustStore.current(tx).orElseThrow(
+    return importFiles(Database.open(home), inputs, subject, tx -> tx.trust().current().orElseThrow(
         () -> AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust installed: cannot verify checkpoints")),
         who);
   }
@@ -84,7 +85,7 @@ public final class CheckpointService {
   /** Where the trust a checkpoint import verifies against comes from (the installed one, or a test's). */
   @FunctionalInterface
   public interface TrustSource {
-    TrustSnapshot current(java.sql.Connection tx) throws java.sql.SQLException;
+    TrustSnapshot current(dev.airlock.db.Transaction tx);
   }
 
   /** {@link #importFiles(Home, List, String, AuditContext)} under the trust {@code trust} gives. */
@@ -92,11 +93,11 @@ public final class CheckpointService {
       String subject, TrustSource trust, AuditContext who) {
     try {
       return db.transaction(tx -> {
-        Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         TrustSnapshot snapshot = trust.current(tx);
         CheckpointStore.ImportResult r;
         try {
-          r = CheckpointStore.importFiles(tx, inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
+          r = tx.checkpoints().importFiles(inputs, logKeys(snapshot), witnessKeys(snapshot), time.now());
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);
         }
@@ -106,26 +107,26 @@ public final class CheckpointService {
         detail.put("unchanged", r.unchanged().size());
         detail.put("proofsStored", r.proofsStored());
         detail.put("trustSnapshot", snapshot.id());
-        AuditLog.append(tx, who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
+        tx.audit().append(who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
         return r;
       });
     } catch (CheckpointRefused r) {
       CheckpointRefusedException e = r.refusal;
       db.transaction(tx -> {
-        Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("file", e.file());
         detail.put("message", e.getMessage());
         if (e.fork().isPresent()) {
           CheckpointStore.Fork f = e.fork().get();
-          long id = CheckpointStore.raiseAlarm(tx, f, time.now());
+          long id = tx.checkpoints().raiseAlarm(f, time.now());
           detail.put("alarm", id);
           detail.put("origin", f.origin());
           detail.put("treeSize", f.size());
           detail.put("storedRoot", f.storedRootHex());
           detail.put("otherRoot", f.otherRootHex());
         }
-        AuditLog.append(tx, who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
+        tx.audit().append(who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
             detail));
         return null;
       });
@@ -137,8 +138,8 @@ public final class CheckpointService {
   /** {@code checkpoint clear-alarm}: clears a log's open alarms with the operator's reason; 0 if none was open. */
   public static int clearAlarms(Home home, String origin, String reason, AuditContext who) {
     return Database.open(home).transaction(tx -> {
-      Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
-      int n = CheckpointStore.clearAlarms(tx, origin, who.operator(), reason, time.now());
+      dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
+      int n = tx.checkpoints().clearAlarms(origin, who.operator(), reason, time.now());
       if (n == 0) {
         return 0;
       }
@@ -146,7 +147,7 @@ public final class CheckpointService {
       detail.put("origin", origin);
       detail.put("cleared", n);
       detail.put("reason", reason);
-      AuditLog.append(tx, who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
+      tx.audit().append(who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
       return n;
     });
   }
@@ -156,7 +157,7 @@ public final class CheckpointService {
    * origin order), so the publisher brings exactly the consistency proofs the next medium needs.
    */
   public static List<CheckpointStore.StoredCheckpoint> held(Home home) {
-    List<CheckpointStore.StoredCheckpoint> stored = Database.open(home).transaction(CheckpointStore::list);
+    List<CheckpointStore.StoredCheckpoint> stored = Database.open(home).transaction(tx -> tx.checkpoints().list());
     Map<String, CheckpointStore.StoredCheckpoint> latest = new java.util.TreeMap<>();
     for (CheckpointStore.StoredCheckpoint c : stored) {
       latest.merge(c.origin(), c, (a, b) -> a.size() >= b.size() ? a : b);

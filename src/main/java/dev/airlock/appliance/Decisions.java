@@ -1,7 +1,8 @@
 package dev.airlock.appliance;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -18,15 +19,12 @@ import dev.airlock.policy.SignedItem;
 import dev.airlock.policy.Subject;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.DecisionStore;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.StoredImage;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.trust.KeyAuthority;
 import dev.airlock.verify.Check;
 import dev.airlock.verify.Verdict;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -105,8 +103,7 @@ public final class Decisions {
    *     TUF_EXPIRED) and no policy without flags (POLICY_NOT_INSTALLED); USAGE for a malformed
    *     reference or contradictory flags
    */
-  public static Decision decide(Connection tx, Request request, Database.TrustedTime time, BlobStore blobs)
-      throws SQLException {
+  public static Decision decide(Transaction tx, Request request, dev.airlock.core.TrustedTime time, BlobStore blobs) {
     Authority flagAuthority = request.flags().authority(); // usage errors before anything else
     Asked asked = Asked.parse(request.reference());
     Optional<StoredImage> stored = asked.find(tx);
@@ -129,7 +126,7 @@ public final class Decisions {
     String tlogState = tlogState(tx);
     String key = asked.cacheKey(image);
     if (request.cacheable() && installed) {
-      Optional<DecisionStore.Entry> hit = DecisionStore.get(tx, image.digest().toString(), key);
+      Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
       if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), trust.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
         return new Decision(v, image, policy, hit.get().releasable(), true);
@@ -138,7 +135,7 @@ public final class Decisions {
     Verdict v = evaluate(tx, asked, image, trust, policy.policy(), request.flags(), flagAuthority, time, blobs);
     boolean releasable = installed && releasable(v, policy.policy());
     if (request.cacheable() && installed) {
-      DecisionStore.put(tx, new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
+      tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
           Json.write(v.toJson()), time.now(), v.validUntil()));
     }
@@ -149,10 +146,10 @@ public final class Decisions {
    * The decision stored for {@code reference} of {@code image} if it is still current, without
    * deciding ({@code images}: a stale decision is shown as stale, never as admit).
    */
-  public static Optional<DecisionStore.Entry> current(Connection tx, StoredImage image, String reference,
-      Instant now) throws SQLException {
+  public static Optional<DecisionStore.Entry> current(Transaction tx, StoredImage image, String reference,
+      Instant now) {
     PolicyChoice policy = PolicyChoice.installed(tx);
-    Optional<dev.airlock.trust.InstalledSnapshot> info = dev.airlock.trust.TrustStore.currentInfo(tx);
+    Optional<dev.airlock.trust.InstalledSnapshot> info = tx.trust().currentInfo();
     if (policy == null || info.isEmpty()) {
       return Optional.empty();
     }
@@ -162,7 +159,7 @@ public final class Decisions {
     } catch (AirlockException e) {
       return Optional.empty(); // expired trust: nothing is current
     }
-    Optional<DecisionStore.Entry> e = DecisionStore.get(tx, image.digest().toString(), reference);
+    Optional<DecisionStore.Entry> e = tx.decisions().get(image.digest().toString(), reference);
     String tlog = tlogState(tx);
     return e.filter(x -> x.currentFor(policy.policy().digest(), trust.cacheId(), tlog, now));
   }
@@ -173,8 +170,8 @@ public final class Decisions {
   }
 
   /** Decides the stored image for the reference as asked. */
-  private static Verdict evaluate(Connection tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
-      CosignFlags flags, Authority flagAuthority, Database.TrustedTime time, BlobStore blobs) throws SQLException {
+  private static Verdict evaluate(Transaction tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
+      CosignFlags flags, Authority flagAuthority, dev.airlock.core.TrustedTime time, BlobStore blobs) {
     Context ctx = context(tx, trust, policy, time);
     List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority,
         time.now());
@@ -214,10 +211,9 @@ public final class Decisions {
    * made now may be reused: the installed TUF roles' expiry and the end of every key window the
    * policy could rely on (the policy engine narrows it by the scan age).
    */
-  static Context context(Connection tx, TrustState trust, Policy policy, Database.TrustedTime time)
-      throws SQLException {
+  static Context context(Transaction tx, TrustState trust, Policy policy, dev.airlock.core.TrustedTime time) {
     Map<String, Long> cps = new TreeMap<>();
-    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx)) {
+    for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       cps.merge(c.origin(), c.size(), Math::max);
     }
     Instant until = trust.expires();
@@ -244,12 +240,12 @@ public final class Decisions {
    * The transparency-log state a decision depends on: the stored checkpoints and the open alarms.
    * A new checkpoint or an alarm makes every stored decision stale.
    */
-  static String tlogState(Connection tx) throws SQLException {
+  static String tlogState(Transaction tx) {
     StringBuilder b = new StringBuilder();
-    for (CheckpointStore.StoredCheckpoint c : CheckpointStore.list(tx)) {
+    for (CheckpointStore.StoredCheckpoint c : tx.checkpoints().list()) {
       b.append("cp ").append(c.origin()).append(' ').append(c.size()).append('\n');
     }
-    for (CheckpointStore.Alarm a : CheckpointStore.openAlarms(tx)) {
+    for (CheckpointStore.Alarm a : tx.checkpoints().openAlarms()) {
       b.append("alarm ").append(a.id()).append('\n');
     }
     return "sha256:" + Hashing.sha256Hex(b.toString().getBytes(StandardCharsets.UTF_8));
@@ -264,7 +260,7 @@ public final class Decisions {
     return new PolicyChoice(p, "command-line flags (no policy is installed)");
   }
 
-  private static Verdict notStored(String reference, String detail, Database.TrustedTime time) {
+  private static Verdict notStored(String reference, String detail, dev.airlock.core.TrustedTime time) {
     return Verdict.builder().subject(reference, null).decision(Verdict.Decision.DENY)
         .time(time.now(), time.clockBehind() ? "verified-high-water-mark" : "system")
         .check(Check.fail("image.stored", Reason.IMAGE_NOT_STORED, "an imported image", detail))
@@ -296,15 +292,15 @@ public final class Decisions {
      * The stored image the reference names: a tag through the store's tag table, {@code repo@digest}
      * only if the digest is stored under that repository, a bare digest by digest.
      */
-    Optional<StoredImage> find(Connection tx) throws SQLException {
+    Optional<StoredImage> find(Transaction tx) {
       if (bareDigest != null) {
-        return ImageStore.find(tx, bareDigest.toString());
+        return tx.images().find(bareDigest.toString());
       }
       if (reference.digest().isPresent()) {
-        Optional<StoredImage> s = ImageStore.find(tx, reference.digest().get().toString());
+        Optional<StoredImage> s = tx.images().find(reference.digest().get().toString());
         return s.filter(img -> img.references().stream().anyMatch(r -> repositoryOf(r).equals(reference.repository())));
       }
-      return ImageStore.find(tx, reference.tag().isPresent() ? reference.toString() : reference.withTag("latest").toString());
+      return tx.images().find(reference.tag().isPresent() ? reference.toString() : reference.withTag("latest").toString());
     }
 
     String notStoredDetail() {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -46,14 +47,14 @@ public final class ExportService {
       // the release, its audit event and the rename go together, decided once more under the state
       // of this transaction: if the event cannot be written or the decision changed, no archive appears
       db.transaction(tx -> {
-        Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+        dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
         Decisions.Decision now = Decisions.decide(tx, Decisions.Request.of(image), time, blobs);
         if (!now.releasable() || !now.image().digest().equals(first.image().digest())) {
           throw refusal(now);
         }
         detail.put("policy", now.policy().policy().digest());
         detail.set("verdict", now.verdict().toJson());
-        AuditLog.append(tx, who.event(time, "export", first.image().digest() + " " + image, "ok",
+        tx.audit().append(who.event(time, "export", first.image().digest() + " " + image, "ok",
             List.of(), detail));
         ImageExporter.commit(temp, output);
         return null;
@@ -75,7 +76,7 @@ public final class ExportService {
       AuditContext who) {
     Decisions.Decision d;
     try {
-      d = db.transaction(tx -> Decisions.decide(tx, Decisions.Request.of(image), Database.trustedNow(tx,
+      d = db.transaction(tx -> Decisions.decide(tx, Decisions.Request.of(image), tx.trustedNow(
           who.systemClock()), blobs));
     } catch (AirlockException e) {
       if (e.kind() == AirlockException.Kind.CANNOT_DECIDE || e.kind() == AirlockException.Kind.DENIED) {
@@ -115,7 +116,7 @@ public final class ExportService {
         : java.util.stream.Stream.concat(java.util.stream.Stream.of(reason.name()),
             Decisions.reasonNames(d.verdict()).stream()).distinct().toList();
     try {
-      db.transaction(tx -> AuditLog.append(tx, who.event(Database.trustedNow(tx, who.systemClock()), "export",
+      db.transaction(tx -> tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "export",
           image, "refused", reasons, detail)));
     } catch (AirlockException e) {
       // the refusal stands; an unwritable audit log surfaces on the next state change

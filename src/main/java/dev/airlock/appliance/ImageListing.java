@@ -1,9 +1,9 @@
 package dev.airlock.appliance;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.store.DecisionStore;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.StoredImage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,11 +31,11 @@ public final class ImageListing {
 
   public static List<Image> list(Home home, AuditContext who) {
     return Database.open(home).transaction(tx -> {
-      Instant now = Database.trustedNow(tx, who.systemClock()).now();
+      Instant now = tx.trustedNow(who.systemClock()).now();
       List<Image> out = new ArrayList<>();
-      for (StoredImage s : ImageStore.list(tx)) {
+      for (StoredImage s : tx.images().list()) {
         List<String> refs = s.references().isEmpty() ? List.of(s.digest().toString()) : s.references();
-        List<DecisionStore.Entry> all = DecisionStore.forDigest(tx, s.digest().toString());
+        List<DecisionStore.Entry> all = tx.decisions().forDigest(s.digest().toString());
         List<Name> names = new ArrayList<>();
         for (String r : refs) {
           Optional<DecisionStore.Entry> current = Decisions.current(tx, s, r, now);

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -18,7 +19,6 @@ import dev.airlock.oci.ImageCandidate;
 import dev.airlock.oci.ImageReference;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.ImageImporter;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.ImportedImage;
 import dev.airlock.store.StoredImage;
 import dev.airlock.tlog.CheckpointRefusedException;
@@ -31,8 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +126,7 @@ public final class ImportService {
     final BlobStore blobs;
     final ObjectNode report = JsonNodeFactory.instance.objectNode();
     final List<Row> rows = new ArrayList<>();
-    Database.TrustedTime time;
+    dev.airlock.core.TrustedTime time;
 
     One(Home home, Database db, Options options, AuditContext who, Listener listener, Path path) {
       this.home = home;
@@ -157,7 +155,7 @@ public final class ImportService {
         allRows.addAll(rows);
         ObjectNode d = report.deepCopy();
         d.remove("images");
-        db.transaction(tx -> AuditLog.append(tx, who.event(time, "medium.check", subject, "ok", List.of(),
+        db.transaction(tx -> tx.audit().append(who.event(time, "medium.check", subject, "ok", List.of(),
             summary(d))));
       } finally {
         dev.airlock.core.FileTrees.deleteQuietly(scratch);
@@ -179,7 +177,7 @@ public final class ImportService {
     }
 
     private ObjectNode importMedium(List<Row> allRows) throws IOException {
-      time = db.transaction(tx -> Database.trustedNow(tx, who.systemClock()));
+      time = db.transaction(tx -> tx.trustedNow(who.systemClock()));
       Set<String> added = new HashSet<>();
       try (Medium medium = Medium.open(path, home, options.limits())) {
         List<CheckpointStore.InputFile> files = new ArrayList<>();
@@ -191,7 +189,7 @@ public final class ImportService {
         // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
         if (medium.tufDir().isPresent()) {
           listener.note("airlock: verifying TUF repository " + medium.tufDir().get());
-          dryRun(() -> TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
+          dryRun(() -> dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
               (tx, r) -> {
                 // a policy target that does not parse refuses the medium: find out before copying
                 PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
@@ -209,7 +207,7 @@ public final class ImportService {
         List<ImportedImage> copied = copyImages(medium, added);
         // 3. everything else in one transaction
         if (medium.tufDir().isPresent()) {
-          TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
+          dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
             ObjectNode t = report.putObject("trust");
             t.set("snapshot", TrustStore.describe(r.installed().snapshot()));
             t.put("changed", r.installed().contentsChanged());
@@ -230,13 +228,13 @@ public final class ImportService {
         removeAdded(added);
         refused(e.refusal.reason(), e.refusal.getMessage());
         e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
-          CheckpointStore.raiseAlarm(tx, fork, time.now());
+          tx.checkpoints().raiseAlarm(fork, time.now());
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("origin", fork.origin());
           d.put("size", fork.size());
           d.put("storedRoot", fork.storedRootHex());
           d.put("otherRoot", fork.otherRootHex());
-          AuditLog.append(tx, who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
+          tx.audit().append(who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
               List.of(Reason.CHECKPOINT_FORK.name()), d));
           return null;
         }));
@@ -254,7 +252,7 @@ public final class ImportService {
     }
 
     /** The installed trust, in force now: a medium without tuf/ is decided under it (exit 3 if expired). */
-    private TrustState trust(Connection tx) throws SQLException {
+    private TrustState trust(Transaction tx) {
       try {
         return TrustState.current(tx, time.now());
       } catch (AirlockException e) {
@@ -282,13 +280,12 @@ public final class ImportService {
       }
     }
 
-    private void verifyCheckpoints(Connection tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot)
-        throws SQLException {
+    private void verifyCheckpoints(Transaction tx, List<CheckpointStore.InputFile> files, TrustSnapshot snapshot) {
       if (files.isEmpty()) {
         return;
       }
       try {
-        CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+        tx.checkpoints().importFiles(files, CheckpointService.logKeys(snapshot),
             CheckpointService.witnessKeys(snapshot), time.now());
       } catch (CheckpointRefusedException e) {
         throw new CheckpointRefused(e);
@@ -344,7 +341,7 @@ public final class ImportService {
         return;
       }
       try {
-        Set<String> referenced = db.transaction(ImageStore::referencedBlobs);
+        Set<String> referenced = db.transaction(tx -> tx.images().referencedBlobs());
         for (String d : added) {
           if (!referenced.contains(d)) {
             blobs.remove(dev.airlock.oci.Digest.parse(d));
@@ -355,15 +352,15 @@ public final class ImportService {
       }
     }
 
-    private void finish(Connection tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
-        TrustSnapshot snapshot, boolean trustChanged) throws SQLException {
+    private void finish(Transaction tx, List<CheckpointStore.InputFile> files, List<ImportedImage> copied,
+        TrustSnapshot snapshot, boolean trustChanged) {
       Instant now = time.now();
       PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
-          AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), detail)));
+          tx.audit().append(who.event(time, action, subj, "ok", List.of(), detail)));
       if (!files.isEmpty()) {
         CheckpointStore.ImportResult cr;
         try {
-          cr = CheckpointStore.importFiles(tx, files, CheckpointService.logKeys(snapshot),
+          cr = tx.checkpoints().importFiles(files, CheckpointService.logKeys(snapshot),
               CheckpointService.witnessKeys(snapshot), now);
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);
@@ -394,24 +391,24 @@ public final class ImportService {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("source", c.source());
           d.put("message", p.message());
-          AuditLog.append(tx, who.event(time, "image.reject", c.digest() + " " + first, "rejected",
+          tx.audit().append(who.event(time, "image.reject", c.digest() + " " + first, "rejected",
               List.of(p.reason().name()), d));
           rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
           continue;
         }
         List<String> names = c.references().stream().map(ImageReference::toString).distinct().toList();
         for (String ref : names) {
-          Optional<StoredImage> before = ImageStore.find(tx, ref);
+          Optional<StoredImage> before = tx.images().find(ref);
           if (before.isPresent() && !before.get().digest().equals(c.digest())) {
             // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
             ObjectNode d = JsonNodeFactory.instance.objectNode();
             d.put("reference", ref);
             d.put("from", before.get().digest().toString());
             d.put("to", c.digest().toString());
-            AuditLog.append(tx, who.event(time, "image.tag-move", ref, "moved", List.of(), d));
+            tx.audit().append(who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
-        ImageStore.record(tx, c, now);
+        tx.images().record(c, now);
         List<String> asked = names.isEmpty() ? List.of(c.digest().toString()) : names;
         for (String ref : asked) {
           Decisions.Request req = new Decisions.Request(ref, CosignFlags.NONE, options.whatIf());
@@ -432,7 +429,7 @@ public final class ImportService {
           if (options.whatIf() != null) {
             detail.put("whatIf", options.whatIf().origin());
           }
-          AuditLog.append(tx, who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
+          tx.audit().append(who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
               c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
           ObjectNode j = images.addObject();
           j.put("reference", ref);
@@ -453,7 +450,7 @@ public final class ImportService {
       if (options.whatIf() != null) {
         summary.put("whatIf", options.whatIf().origin());
       }
-      AuditLog.append(tx, who.event(time, "import", subject, "ok", List.of(), summary));
+      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), summary));
     }
 
     private void refused(Reason reason, String message) {
@@ -461,7 +458,7 @@ public final class ImportService {
         db.transaction(tx -> {
           ObjectNode d = JsonNodeFactory.instance.objectNode();
           d.put("message", message);
-          AuditLog.append(tx, who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
+          tx.audit().append(who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
               List.of(reason.name()), d));
           return null;
         });

@@ -1,5 +1,6 @@
 package dev.airlock.appliance;
 
+import dev.airlock.db.Transaction;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
@@ -14,10 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 
 /**
@@ -53,8 +50,8 @@ public record PolicyChoice(Policy policy, String origin) {
   }
 
   /** The installed policy, or null when none was ever installed. */
-  public static PolicyChoice installed(Connection tx) throws SQLException {
-    PolicyStore.Installed i = PolicyStore.current(tx).orElse(null);
+  public static PolicyChoice installed(Transaction tx) {
+    PolicyStore.Installed i = tx.policies().current().orElse(null);
     if (i == null) {
       return null;
     }
@@ -64,7 +61,7 @@ public record PolicyChoice(Policy policy, String origin) {
   /** Receives the audit event of a policy install. */
   @FunctionalInterface
   public interface Auditor {
-    void audit(String action, String subject, ObjectNode detail) throws SQLException;
+    void audit(String action, String subject, ObjectNode detail);
   }
 
   /**
@@ -72,22 +69,17 @@ public record PolicyChoice(Policy policy, String origin) {
    * differs from the last policy TUF delivered (an operator's later {@code policy set} is not
    * overridden by re-importing the same medium). Invalid policy targets refuse the install.
    */
-  public static void installTufPolicy(Connection tx, TrustSnapshot snapshot, Instant at, Auditor auditor)
-      throws SQLException {
+  public static void installTufPolicy(Transaction tx, TrustSnapshot snapshot, Instant at, Auditor auditor) {
     byte[] bytes = snapshot.policies().get(PolicyStore.TUF_TARGET);
     if (bytes == null) {
       return;
     }
     String digest = digest(bytes);
-    try (PreparedStatement p = tx.prepareStatement(
-        "SELECT digest FROM policy_install WHERE source = 'tuf' ORDER BY id DESC LIMIT 1");
-        ResultSet rs = p.executeQuery()) {
-      if (rs.next() && digest.equals(rs.getString(1))) {
-        return;
-      }
+    if (tx.policies().latestDigest("tuf").filter(digest::equals).isPresent()) {
+      return;
     }
     Policy policy = PolicyParser.parse(bytes, "TUF target " + PolicyStore.TUF_TARGET, null, digest);
-    PolicyStore.install(tx, policy, bytes, "tuf", null, at);
+    tx.policies().install(policy, bytes, "tuf", null, at);
     ObjectNode d = JsonNodeFactory.instance.objectNode();
     d.put("name", policy.name());
     d.put("digest", digest);

@@ -1,5 +1,6 @@
 package dev.airlock.appliance;
 
+import dev.airlock.db.Transaction;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -43,8 +44,8 @@ public final class SignedMaterial {
    * The items of {@code image}. The relaxations of cosign's flags apply only when an item is
    * evaluated for {@code flagAuthority} (DESIGN.md 4: relaxing flags never weaken the policy).
    */
-  public static List<SignedItem> items(java.sql.Connection tx, StoredImage image, TrustSnapshot trust, BlobStore blobs,
-      Policy policy, CosignFlags flags, Authority flagAuthority, java.time.Instant trustedNow) {
+  public static List<SignedItem> items(dev.airlock.db.Transaction tx, StoredImage image, TrustSnapshot trust,
+      BlobStore blobs, Policy policy, CosignFlags flags, Authority flagAuthority, java.time.Instant trustedNow) {
     BundleVerifier verifier = new BundleVerifier(trust);
     TreeHeads heads = new TreeHeads(tx, policy.requireCheckpointConsistency(), policy.witnesses());
     List<KeyAuthority> known = knownKeys(trust, policy);
@@ -287,11 +288,11 @@ public final class SignedMaterial {
    * with an open fork alarm fails every check touching it until an operator clears the alarm.
    */
   static final class TreeHeads {
-    private final java.sql.Connection tx;
+    private final dev.airlock.db.Transaction tx;
     private final boolean requireConsistency;
     private final int witnesses;
 
-    TreeHeads(java.sql.Connection tx, boolean requireConsistency, int witnesses) {
+    TreeHeads(dev.airlock.db.Transaction tx, boolean requireConsistency, int witnesses) {
       this.tx = tx;
       this.requireConsistency = requireConsistency;
       this.witnesses = witnesses;
@@ -309,12 +310,12 @@ public final class SignedMaterial {
       String what = h.origin() + " @" + h.size();
       List<Check> out = new ArrayList<>();
       try {
-        if (dev.airlock.tlog.CheckpointStore.hasOpenAlarm(tx, h.origin())) {
+        if (tx.checkpoints().hasOpenAlarm(h.origin())) {
           out.add(Check.fail(id, Reason.LOG_FORK_ALARM, what + ": the log has an open fork alarm"));
           return out;
         }
         dev.airlock.tlog.CheckpointStore.Consistency c =
-            dev.airlock.tlog.CheckpointStore.consistency(tx, h.origin(), h.size(), h.rootHash());
+            tx.checkpoints().consistency(h.origin(), h.size(), h.rootHash());
         out.add(switch (c) {
           case CONSISTENT -> Check.pass(id, what + " is consistent with the stored checkpoints");
           case INCONSISTENT -> Check.fail(id, Reason.CHECKPOINT_INCONSISTENT,
@@ -326,7 +327,7 @@ public final class SignedMaterial {
         if (witnesses > 0) {
           int best = 0;
           if (c == dev.airlock.tlog.CheckpointStore.Consistency.CONSISTENT) {
-            for (dev.airlock.tlog.CheckpointStore.StoredCheckpoint s : dev.airlock.tlog.CheckpointStore.list(tx)) {
+            for (dev.airlock.tlog.CheckpointStore.StoredCheckpoint s : tx.checkpoints().list()) {
               if (s.origin().equals(h.origin()) && s.size() >= h.size()) {
                 best = Math.max(best, s.witnesses());
               }
@@ -337,7 +338,7 @@ public final class SignedMaterial {
               : Check.fail("tlog.checkpoint.witnessed", Reason.WITNESS_THRESHOLD_NOT_MET,
                   String.valueOf(witnesses), String.valueOf(best)));
         }
-      } catch (java.sql.SQLException e) {
+      } catch (dev.airlock.db.DatabaseFailure e) {
         out.add(Check.fail(id, Reason.INTERNAL_ERROR, "checkpoint store: " + e.getMessage()));
       }
       return out;

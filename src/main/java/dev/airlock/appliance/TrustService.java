@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.trust.TrustedClock;
 import dev.airlock.trust.tuf.TufInstaller;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -21,6 +23,35 @@ import java.util.function.BiFunction;
 public final class TrustService {
   private TrustService() {}
 
+  /** Steps run inside the install transaction after the install, before the file swap (audit). */
+  @FunctionalInterface
+  public interface InTransaction {
+    void run(Transaction tx, TufInstaller.Result result) throws java.io.IOException;
+  }
+
+  /** {@link #install(Home, Path, Clock, boolean, InTransaction)} without a hook (no audit event). */
+  public static TufInstaller.Result install(Home home, Path tufDir, Clock trustedClock,
+      boolean acceptExpiredTimestamp) {
+    return install(home, tufDir, trustedClock, acceptExpiredTimestamp, null);
+  }
+
+  /**
+   * Runs {@link TufInstaller#update} with its install transaction on the home's database: install,
+   * then {@code inTransaction} (may be null), then the swap of the TUF metadata, then the commit.
+   */
+  public static TufInstaller.Result install(Home home, Path tufDir, Clock trustedClock,
+      boolean acceptExpiredTimestamp, InTransaction inTransaction) {
+    Database db = Database.open(home);
+    return TufInstaller.update(home, tufDir, trustedClock, acceptExpiredTimestamp, work -> db.transaction(tx -> {
+      TufInstaller.Result r = work.install(tx.trust());
+      if (inTransaction != null) {
+        inTransaction.run(tx, r);
+      }
+      work.finish();
+      return r;
+    }));
+  }
+
   /** The outcome, with the trusted clock the update ran at. */
   public record Update(TufInstaller.Result result, TrustedClock clock) {}
 
@@ -30,14 +61,14 @@ public final class TrustService {
   public static Update update(Home home, Path tufDir, boolean acceptExpiredTimestamp, AuditContext who,
       BiFunction<TufInstaller.Result, TrustedClock, ObjectNode> describe) {
     Database db = Database.open(home);
-    TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx, who.systemClock()));
-    Database.TrustedTime time = new Database.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
+    TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx.trust(), who.systemClock()));
+    dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
     String subject = tufDir.toAbsolutePath().normalize().toString();
     try {
-      TufInstaller.Result r = TufInstaller.update(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
-        AuditLog.append(tx, who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
+      TufInstaller.Result r = install(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
+        tx.audit().append(who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
         PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
-            AuditLog.append(tx, who.event(time, action, subj, "ok", List.of(), d)));
+            tx.audit().append(who.event(time, action, subj, "ok", List.of(), d)));
       });
       return new Update(r, clock);
     } catch (AirlockException e) {
@@ -46,7 +77,7 @@ public final class TrustService {
         ObjectNode detail = JsonNodeFactory.instance.objectNode();
         detail.put("message", e.getMessage());
         detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
-        db.transaction(tx -> AuditLog.append(tx, who.event(time, "trust.update", subject, "refused", reasons,
+        db.transaction(tx -> tx.audit().append(who.event(time, "trust.update", subject, "refused", reasons,
             detail)));
       }
       throw e;

@@ -1,12 +1,11 @@
 package dev.airlock.appliance;
 
+import dev.airlock.db.Transaction;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.InstalledSnapshot;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,8 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
    *
    * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
    */
-  public static TrustState current(Connection tx, Instant now) throws SQLException {
-    InstalledSnapshot info = TrustStore.currentInfo(tx).orElseThrow(() -> AirlockException.cannotDecide(
+  public static TrustState current(Transaction tx, Instant now) {
+    InstalledSnapshot info = tx.trust().currentInfo().orElseThrow(() -> AirlockException.cannotDecide(
         Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
     List<String> expired = new ArrayList<>();
     Instant earliest = null;
@@ -45,7 +44,7 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
           + String.join(", ", expired) + " at the trusted time " + now
           + "; import a medium with a fresh TUF repository ('airlock trust update DIR')");
     }
-    TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow();
+    TrustSnapshot snapshot = tx.trust().current().orElseThrow();
     return new TrustState(info, snapshot, earliest);
   }
 

@@ -1,7 +1,8 @@
 package dev.airlock.appliance;
 
-import dev.airlock.core.Database;
 import dev.airlock.core.Home;
+import dev.airlock.core.TrustedTime;
+import dev.airlock.db.Database;
 import dev.airlock.policy.Authority;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.SignedItem;
@@ -63,7 +64,7 @@ public final class VerifiedMaterial {
     Database db = Database.open(home);
     BlobStore blobs = BlobStore.at(home);
     return db.transaction(tx -> {
-      Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+      TrustedTime time = tx.trustedNow(who.systemClock());
       TrustState trust = TrustState.current(tx, time.now());
       Policy policy = decision.policy().policy();
       Authority flagAuthority = request.flags().authority();

@@ -2,7 +2,8 @@ package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.store.BlobStore;
 import dev.airlock.verify.Verdict;
@@ -33,7 +34,7 @@ public final class VerifyService {
           db.transaction(tx -> {
             ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             d.put("message", e.getMessage());
-            AuditLog.append(tx, who.event(Database.trustedNow(tx, who.systemClock()), "verify", request.reference(),
+            tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
                 "cannot-decide", java.util.List.of(e.reason().name()), d));
             return null;
           });
@@ -47,7 +48,7 @@ public final class VerifyService {
 
   private static Result decide(Database db, BlobStore blobs, Decisions.Request request, AuditContext who) {
     return db.transaction(tx -> {
-      Database.TrustedTime time = Database.trustedNow(tx, who.systemClock());
+      dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
       Decisions.Decision d = Decisions.decide(tx, request, time, blobs);
       Verdict v = d.verdict();
       ObjectNode doc = v.toJson();
@@ -66,7 +67,7 @@ public final class VerifyService {
         note = "what-if under " + request.whatIf().origin() + ": nothing of this decision is stored";
       }
       String subject = d.stored() ? d.image().digest() + " " + request.reference() : request.reference();
-      AuditLog.append(tx, who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
+      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
       return new Result(d, doc, note);
     });
   }

@@ -17,10 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Pattern;
@@ -155,21 +151,11 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
     return home.root().resolve(FILE);
   }
 
-  /** The appliance id from the {@code appliance} row. */
-  public static String applianceId(Connection tx) throws SQLException {
-    try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM appliance")) {
-      if (!rs.next()) {
-        throw new SQLException("appliance row missing");
-      }
-      return rs.getString(1);
-    }
-  }
-
   /** Signs a checkpoint of the current head of the log. */
-  public static AuditCheckpoint ofHead(Home home, Connection tx) throws SQLException {
-    AuditLog.Head head = AuditLog.head(tx, false);
+  public static AuditCheckpoint ofHead(Home home, AuditStore store) {
+    AuditLog.Head head = store.head(false);
     PublicKey pub = AuditKeys.loadPublic(AuditKeys.publicKeyFile(home));
-    return sign(applianceId(tx), head.seq(), head.root(), AuditKeys.loadPrivate(home), pub);
+    return sign(store.applianceId(), head.seq(), head.root(), AuditKeys.loadPrivate(home), pub);
   }
 
   /** Side file: the Merkle compact range at the checkpoint's size (authenticated by its root). */
@@ -185,8 +171,8 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
    * verify} reports it. A missing checkpoint file is not recreated. Runs while this process holds
    * the database, so writers do not interleave.
    */
-  public static void refresh(Home home, Connection tx) throws SQLException, IOException {
-    AuditLog.Head head = AuditLog.head(tx, false);
+  public static void refresh(Home home, AuditStore store) throws IOException {
+    AuditLog.Head head = store.head(false);
     AuditCheckpoint current;
     AuditTree.Frontier frontier;
     try {
@@ -194,7 +180,7 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
       if (lines.length < 2 || !SIZE.matcher(lines[1]).matches() || head.seq() <= Long.parseLong(lines[1])) {
         return; // nothing new since the signed checkpoint (the common case: no signature work)
       }
-      PublicKey pub = AuditVerifier.applianceKey(tx);
+      PublicKey pub = AuditVerifier.applianceKey(store);
       current = verify(new String(AuditKeys.readBounded(file(home), 8192), StandardCharsets.UTF_8), pub, "checkpoint");
       frontier = AuditTree.Frontier.parse(current.size(),
           new String(AuditKeys.readBounded(frontierFile(home), 8192), StandardCharsets.UTF_8).strip());
@@ -204,31 +190,23 @@ public record AuditCheckpoint(String origin, long size, byte[] root, String note
     if (head.seq() <= current.size() || !MessageDigest.isEqual(frontier.root(), current.root())) {
       return;
     }
-    try (java.sql.PreparedStatement ps = tx.prepareStatement("SELECT " + AuditVerifier.COLUMNS
-        + " FROM audit_event WHERE seq > ? AND seq <= ? ORDER BY seq")) {
-      ps.setLong(1, current.size());
-      ps.setLong(2, head.seq());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          AuditLog.StoredEvent e = AuditVerifier.read(rs);
-          if (e.seq() != frontier.size() + 1 || e.formatProblem() != null) {
-            return;
-          }
-          frontier.append(e.leafHash());
-        }
+    for (AuditLog.StoredEvent e : store.events(current.size(), head.seq(), Integer.MAX_VALUE)) {
+      if (e.seq() != frontier.size() + 1 || e.formatProblem() != null) {
+        return;
       }
+      frontier.append(e.leafHash());
     }
     if (frontier.size() != head.seq() || !MessageDigest.isEqual(frontier.root(), head.root())) {
       return;
     }
-    write(home, sign(applianceId(tx), head.seq(), frontier.root(), AuditKeys.loadPrivate(home),
-        AuditVerifier.applianceKey(tx)), frontier);
+    write(home, sign(store.applianceId(), head.seq(), frontier.root(), AuditKeys.loadPrivate(home),
+        AuditVerifier.applianceKey(store)), frontier);
   }
 
   /** Writes the first checkpoint of a new home (and its compact range). */
-  public static void writeInitial(Home home, Connection tx) throws SQLException, IOException {
-    AuditLog.Head head = AuditLog.head(tx, false);
-    write(home, ofHead(home, tx), head.frontier());
+  public static void writeInitial(Home home, AuditStore store) throws IOException {
+    AuditLog.Head head = store.head(false);
+    write(home, ofHead(home, store), head.frontier());
   }
 
   /** Writes {@code cp} and its compact range as the home's latest checkpoint (temp files + atomic renames). */

@@ -20,10 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -78,9 +74,9 @@ public final class AuditExport {
    * records the export with the event {@code auditEvent.apply(detail)}. The file appears only if
    * the event was appended (temp file, renamed last).
    */
-  public static Result export(Home home, Connection tx, Path out, Format format, Instant since,
-      Instant until, Instant now, Function<JsonNode, AuditEvent> auditEvent) throws SQLException, IOException {
-    AuditLog.Head head = AuditLog.head(tx, true);
+  public static Result export(Home home, AuditStore store, Path out, Format format, Instant since,
+      Instant until, Instant now, Function<JsonNode, AuditEvent> auditEvent) throws IOException {
+    AuditLog.Head head = store.head(true);
     long n = head.seq();
     if (n > Integer.MAX_VALUE / AuditTree.H) {
       throw AirlockException.cannotDecide(Reason.LIMIT_EXCEEDED, "the log has too many events to export at once");
@@ -90,35 +86,27 @@ public final class AuditExport {
     long last = 0;
     while (true) {
       int got = 0;
-      try (PreparedStatement ps = tx.prepareStatement("SELECT " + AuditVerifier.COLUMNS
-          + " FROM audit_event WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT " + BATCH)) {
-        ps.setLong(1, last);
-        ps.setLong(2, n);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            got++;
-            AuditLog.StoredEvent e = AuditVerifier.read(rs);
-            if (e.seq() != last + 1) {
-              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MISSING, last + 1,
-                  "event " + (last + 1) + " is missing; run 'airlock audit verify'");
-            }
-            if (e.formatProblem() != null) {
-              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
-                  "event " + e.seq() + " " + e.formatProblem() + "; run 'airlock audit verify'");
-            }
-            last = e.seq();
-            System.arraycopy(e.leafHash(), 0, leaves, (int) ((last - 1) * AuditTree.H), AuditTree.H);
-            Instant t;
-            try {
-              t = Instant.parse(e.time());
-            } catch (java.time.format.DateTimeParseException ex) {
-              throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
-                  "event " + e.seq() + " has an invalid time; run 'airlock audit verify'");
-            }
-            if ((since == null || !t.isBefore(since)) && (until == null || !t.isAfter(until))) {
-              selected.add(e);
-            }
-          }
+      for (AuditLog.StoredEvent e : store.events(last, n, BATCH)) {
+        got++;
+        if (e.seq() != last + 1) {
+          throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MISSING, last + 1,
+              "event " + (last + 1) + " is missing; run 'airlock audit verify'");
+        }
+        if (e.formatProblem() != null) {
+          throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
+              "event " + e.seq() + " " + e.formatProblem() + "; run 'airlock audit verify'");
+        }
+        last = e.seq();
+        System.arraycopy(e.leafHash(), 0, leaves, (int) ((last - 1) * AuditTree.H), AuditTree.H);
+        Instant t;
+        try {
+          t = Instant.parse(e.time());
+        } catch (java.time.format.DateTimeParseException ex) {
+          throw AuditVerifier.tampered(Reason.AUDIT_EVENT_MODIFIED, e.seq(),
+              "event " + e.seq() + " has an invalid time; run 'airlock audit verify'");
+        }
+        if ((since == null || !t.isBefore(since)) && (until == null || !t.isAfter(until))) {
+          selected.add(e);
         }
       }
       if (got < BATCH) {
@@ -134,35 +122,22 @@ public final class AuditExport {
       throw AuditVerifier.tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0,
           "the events do not match the head row's Merkle state; run 'airlock audit verify'");
     }
-    String applianceId = AuditCheckpoint.applianceId(tx);
-    PublicKey pub = AuditVerifier.applianceKey(tx);
+    String applianceId = store.applianceId();
+    PublicKey pub = AuditVerifier.applianceKey(store);
     PrivateKey priv = AuditKeys.loadPrivate(home);
     AuditCheckpoint cp = AuditCheckpoint.sign(applianceId, n, tree.root(), priv, pub);
 
     // consistency proofs from every checkpoint handed out before (their sizes are in the table)
     ArrayNode consistency = JsonNodeFactory.instance.arrayNode();
-    try (PreparedStatement ps = tx.prepareStatement(
-        "SELECT tree_size, root_hash FROM audit_checkpoint WHERE tree_size > 0 AND tree_size <= ? ORDER BY tree_size")) {
-      ps.setLong(1, n);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long m = rs.getLong(1);
-          ObjectNode c = consistency.addObject();
-          c.put("fromSize", m);
-          c.put("fromRoot", rs.getString(2));
-          ArrayNode proof = c.putArray("proof");
-          tree.consistencyProof(m, n).forEach(h -> proof.add(Hashing.hex(h)));
-        }
-      }
+    for (AuditStore.IssuedCheckpoint issued : store.issuedCheckpoints(n)) {
+      long m = issued.size();
+      ObjectNode c = consistency.addObject();
+      c.put("fromSize", m);
+      c.put("fromRoot", issued.rootHex());
+      ArrayNode proof = c.putArray("proof");
+      tree.consistencyProof(m, n).forEach(h -> proof.add(Hashing.hex(h)));
     }
-    try (PreparedStatement ps = tx.prepareStatement(
-        "MERGE INTO audit_checkpoint(tree_size, root_hash, note, issued_at) KEY(tree_size) VALUES (?,?,?,?)")) {
-      ps.setLong(1, n);
-      ps.setString(2, Hashing.hex(tree.root()));
-      ps.setString(3, cp.note());
-      ps.setString(4, now.toString());
-      ps.executeUpdate();
-    }
+    store.recordCheckpoint(n, Hashing.hex(tree.root()), cp.note(), now);
 
     Path abs = out.toAbsolutePath();
     Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
@@ -190,7 +165,7 @@ public final class AuditExport {
       if (until != null) {
         detail.put("until", until.toString());
       }
-      long seq = AuditLog.append(tx, auditEvent.apply(detail));
+      long seq = AuditLog.append(store, auditEvent.apply(detail));
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Result(cp, selected.size(), seq);
     } finally {

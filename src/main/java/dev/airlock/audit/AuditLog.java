@@ -8,14 +8,10 @@ import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The append-only, hash-chained audit log in H2 (tables of migration V1).
+ * The append-only, hash-chained audit log (tables of migration V1), stored through {@link AuditStore}.
  *
  * <p>Callers append inside the same transaction as the change they record, so a change without
  * its event is never committed: if the append fails the transaction rolls back and the command
@@ -43,13 +39,14 @@ public final class AuditLog {
   private AuditLog() {}
 
   /**
-   * Appends one event in the caller's transaction and returns its sequence number.
+   * Appends one event through the repository of the caller's transaction and returns its sequence
+   * number.
    *
    * @throws AirlockException AUDIT_FAILED if the event cannot be written
    */
-  public static long append(Connection tx, AuditEvent e) {
+  public static long append(AuditStore store, AuditEvent e) {
     try {
-      Head head = head(tx, true);
+      Head head = store.head(true);
       long seq = head.seq() + 1;
       StoredEvent s = new StoredEvent(seq, e.time().toString(), e.operator(), e.host(), e.command(),
           e.action(), e.subject(), e.outcome(), reasonsJson(e.reasons()),
@@ -59,39 +56,11 @@ public final class AuditLog {
       String hash = Hashing.hex(chainHash(Hashing.unhex(head.hash()), canonical));
       AuditTree.Frontier f = head.frontier();
       f.append(AuditTree.leafHash(canonical));
-      try (PreparedStatement p = tx.prepareStatement(
-          "INSERT INTO audit_event(seq, event_time, operator, host, command, action, subject, outcome, "
-              + "reasons, detail, prev_hash, hash, format_version, account, sudo_user, reason) "
-              + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        p.setLong(1, seq);
-        p.setString(2, s.time());
-        p.setString(3, s.operator());
-        p.setString(4, s.host());
-        p.setString(5, s.command());
-        p.setString(6, s.action());
-        p.setString(7, s.subject());
-        p.setString(8, s.outcome());
-        p.setString(9, s.reasonsJson());
-        p.setString(10, s.detailJson());
-        p.setString(11, s.prevHash());
-        p.setString(12, hash);
-        p.setInt(13, s.version());
-        p.setString(14, s.account());
-        p.setString(15, s.sudoUser());
-        p.setString(16, s.reason());
-        p.executeUpdate();
-      }
-      try (PreparedStatement p =
-          tx.prepareStatement("UPDATE audit_head SET seq = ?, hash = ?, frontier = ? WHERE id = 1")) {
-        p.setLong(1, seq);
-        p.setString(2, hash);
-        p.setString(3, f.toHex());
-        if (p.executeUpdate() != 1) {
-          throw new SQLException("audit_head row missing");
-        }
-      }
+      store.insert(s, hash);
+      store.updateHead(seq, hash, f.toHex());
       return seq;
-    } catch (SQLException | RuntimeException ex) {
+    } catch (RuntimeException ex) {
+      // a failed write (the database adapter's failure is unchecked) or a broken head row
       if (ex instanceof AirlockException a && a.kind() == AirlockException.Kind.AUDIT_FAILED) {
         throw a;
       }
@@ -108,18 +77,6 @@ public final class AuditLog {
 
     public byte[] root() {
       return frontier().root();
-    }
-  }
-
-  /** Reads the head row ({@code forUpdate}: lock it for an append). */
-  public static Head head(Connection tx, boolean forUpdate) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-            "SELECT seq, hash, frontier FROM audit_head WHERE id = 1" + (forUpdate ? " FOR UPDATE" : ""));
-        ResultSet rs = p.executeQuery()) {
-      if (!rs.next()) {
-        throw new SQLException("audit_head row missing");
-      }
-      return new Head(rs.getLong(1), rs.getString(2), rs.getString(3));
     }
   }
 

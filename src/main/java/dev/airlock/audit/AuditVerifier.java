@@ -10,11 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Recomputes the hash chain and the Merkle tree of the database's audit log and compares them with
@@ -37,12 +32,12 @@ public final class AuditVerifier {
   public record Report(long count, String headHash, String root, long checkpointSize) {}
 
   /**
-   * Verifies the log in {@code tx}.
+   * Verifies the log read through the repository of the caller's transaction.
    *
    * @throws AuditTamperedException naming the reason and the first bad event
    */
-  public static Report verify(Home home, Connection tx) throws SQLException, IOException {
-    PublicKey pub = applianceKey(tx);
+  public static Report verify(Home home, AuditStore store) throws IOException {
+    PublicKey pub = applianceKey(store);
     AuditCheckpoint cp = readCheckpoint(home, pub);
     AuditTree.Frontier frontier = AuditTree.Frontier.empty();
     byte[] rootAtCheckpoint = cp != null && cp.size() == 0 ? frontier.root() : null;
@@ -52,44 +47,37 @@ public final class AuditVerifier {
     long last = 0;
     while (true) {
       int n = 0;
-      try (PreparedStatement ps = tx.prepareStatement(
-          "SELECT " + COLUMNS + " FROM audit_event WHERE seq > ? ORDER BY seq LIMIT " + BATCH)) {
-        ps.setLong(1, last);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            n++;
-            AuditLog.StoredEvent r = read(rs);
-            last = r.seq();
-            if (r.seq() > expected) {
-              throw tampered(Reason.AUDIT_EVENT_MISSING, expected,
-                  "event " + expected + " is missing (deleted): the next stored event is " + r.seq());
-            }
-            String problem = r.formatProblem();
-            if (problem != null) {
-              throw tampered(Reason.AUDIT_EVENT_MODIFIED, r.seq(), "event " + r.seq() + " was modified: it " + problem);
-            }
-            byte[] canonical = r.canonical();
-            boolean selfOk = r.hash() != null && r.prevHash() != null
-                && r.hash().equals(Hashing.hex(AuditLog.chainHash(unhex(r.prevHash()), canonical)));
-            if (!r.prevHash().equals(p) || !selfOk) {
-              throw classify(tx, r, p, pp, selfOk);
-            }
-            frontier.append(AuditTree.leafHash(canonical));
-            if (cp != null && frontier.size() == cp.size()) {
-              rootAtCheckpoint = frontier.root();
-            }
-            pp = p;
-            p = r.hash();
-            expected++;
-          }
+      for (AuditLog.StoredEvent r : store.events(last, Long.MAX_VALUE, BATCH)) {
+        n++;
+        last = r.seq();
+        if (r.seq() > expected) {
+          throw tampered(Reason.AUDIT_EVENT_MISSING, expected,
+              "event " + expected + " is missing (deleted): the next stored event is " + r.seq());
         }
+        String problem = r.formatProblem();
+        if (problem != null) {
+          throw tampered(Reason.AUDIT_EVENT_MODIFIED, r.seq(), "event " + r.seq() + " was modified: it " + problem);
+        }
+        byte[] canonical = r.canonical();
+        boolean selfOk = r.hash() != null && r.prevHash() != null
+            && r.hash().equals(Hashing.hex(AuditLog.chainHash(unhex(r.prevHash()), canonical)));
+        if (!r.prevHash().equals(p) || !selfOk) {
+          throw classify(store, r, p, pp, selfOk);
+        }
+        frontier.append(AuditTree.leafHash(canonical));
+        if (cp != null && frontier.size() == cp.size()) {
+          rootAtCheckpoint = frontier.root();
+        }
+        pp = p;
+        p = r.hash();
+        expected++;
       }
       if (n < BATCH) {
         break;
       }
     }
     long count = expected - 1;
-    AuditLog.Head head = AuditLog.head(tx, false);
+    AuditLog.Head head = store.head(false);
     if (head.seq() > count) {
       throw tampered(Reason.AUDIT_TRUNCATED, count + 1, "event " + (count + 1) + " and later were removed: "
           + "the log ends at event " + count + " but its head row says " + head.seq());
@@ -124,13 +112,13 @@ public final class AuditVerifier {
   }
 
   /** Names the first bad event for a row that does not follow the verified prefix. */
-  private static AuditTamperedException classify(Connection tx, AuditLog.StoredEvent r, String p,
-      String pp, boolean selfOk) throws SQLException {
+  private static AuditTamperedException classify(AuditStore store, AuditLog.StoredEvent r, String p,
+      String pp, boolean selfOk) {
     long s = r.seq();
     if (r.prevHash().equals(p)) {
       return tampered(Reason.AUDIT_EVENT_MODIFIED, s, "event " + s + " was modified: its content no longer matches its hash");
     }
-    Long q = seqOfHash(tx, r.prevHash());
+    Long q = store.seqOfHash(r.prevHash()).orElse(null);
     if (q != null && q > s) {
       return tampered(Reason.AUDIT_EVENT_REORDERED, s, "event " + s + " is out of order: it follows event "
           + q + ", which is stored after it");
@@ -152,30 +140,6 @@ public final class AuditVerifier {
     return tampered(Reason.AUDIT_EVENT_MODIFIED, s, "event " + s + " was modified: it does not link to the event before it");
   }
 
-  private static Long seqOfHash(Connection tx, String hash) throws SQLException {
-    try (PreparedStatement ps = tx.prepareStatement("SELECT seq FROM audit_event WHERE hash = ?")) {
-      ps.setString(1, hash);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
-      }
-    }
-  }
-
-  /**
-   * Reads one row selected with {@link #COLUMNS}. The format version is read as the integer it is
-   * (a NULL would read as 0, an unknown version, and is refused by the verifier).
-   */
-  public static AuditLog.StoredEvent read(ResultSet rs) throws SQLException {
-    return new AuditLog.StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-        rs.getString(10), rs.getString(11), rs.getString(12), rs.getInt(13), rs.getString(14),
-        rs.getString(15), rs.getString(16));
-  }
-
-  /** The columns of {@code audit_event} that {@link #read} maps, in its order. */
-  public static final String COLUMNS = "seq, event_time, operator, host, command, action, subject, outcome, "
-      + "reasons, detail, prev_hash, hash, format_version, account, sudo_user, reason";
-
   private static byte[] unhex(String h) {
     try {
       return Hashing.unhex(h);
@@ -184,13 +148,11 @@ public final class AuditVerifier {
     }
   }
 
-  static PublicKey applianceKey(Connection tx) throws SQLException {
-    try (Statement s = tx.createStatement();
-        ResultSet rs = s.executeQuery("SELECT audit_public_key FROM appliance")) {
-      if (!rs.next()) {
-        throw AirlockException.cannotDecide(Reason.HOME_NOT_INITIALISED, "the database has no appliance row; run 'airlock init'");
-      }
-      return Keys.parsePublicKey(rs.getString(1).getBytes(StandardCharsets.US_ASCII));
+  static PublicKey applianceKey(AuditStore store) {
+    try {
+      String pem = store.auditPublicKeyPem().orElseThrow(() -> AirlockException.cannotDecide(
+          Reason.HOME_NOT_INITIALISED, "the database has no appliance row; run 'airlock init'"));
+      return Keys.parsePublicKey(pem.getBytes(StandardCharsets.US_ASCII));
     } catch (Keys.KeyException e) {
       throw tampered(Reason.AUDIT_CHECKPOINT_INVALID, 0, "the stored audit public key is malformed: " + e.getMessage());
     }

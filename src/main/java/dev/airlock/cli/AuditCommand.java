@@ -9,7 +9,6 @@ import dev.airlock.audit.AuditTamperedException;
 import dev.airlock.audit.AuditVerifier;
 import dev.airlock.audit.ExportVerifier;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -68,11 +67,8 @@ final class AuditCommand implements Runnable {
       }
       Home home = home();
       AuditExport.Format f = AuditExport.Format.valueOf(format.name().toUpperCase(java.util.Locale.ROOT));
-      AuditExport.Result r = Database.open(home).transaction(tx -> {
-        Database.TrustedTime t = trustedTime(tx);
-        return AuditExport.export(home, tx, output, f, from, to, t.now(),
-            detail -> auditEvent(t, "audit.export", output.toAbsolutePath().toString(), "ok", List.of(), detail));
-      });
+      AuditExport.Result r = dev.airlock.appliance.AuditService.export(home, output, f, from, to, auditContext(),
+          this::clockBehindNote);
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("file", output.toAbsolutePath().toString());
       doc.put("format", format.name());
@@ -144,22 +140,7 @@ final class AuditCommand implements Runnable {
 
     private ExitCode verifyDatabase() {
       Home home = home();
-      Database db = Database.open(home);
-      AuditVerifier.Report r;
-      try {
-        r = db.transaction(tx -> {
-          AuditVerifier.Report rep = AuditVerifier.verify(home, tx);
-          ObjectNode detail = JsonNodeFactory.instance.objectNode();
-          detail.put("events", rep.count());
-          detail.put("head", rep.headHash());
-          detail.put("rootHash", rep.root());
-          AuditLog.append(tx, auditEvent(trustedTime(tx), "audit.verify", "audit-log", "ok", List.of(), detail));
-          return rep;
-        });
-      } catch (AuditTamperedException e) {
-        recordFailure(db, e);
-        throw e;
-      }
+      AuditVerifier.Report r = dev.airlock.appliance.AuditService.verify(home, auditContext(), this::clockBehindNote);
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("result", "ok");
       doc.put("events", r.count());
@@ -170,21 +151,6 @@ final class AuditCommand implements Runnable {
           + "  Merkle root " + r.root() + ", consistent with the signed checkpoint of " + r.checkpointSize()
           + " events\n");
       return ExitCode.OK;
-    }
-
-    /** Records a failed check (best effort: the log is damaged, the failure is reported anyway). */
-    private void recordFailure(Database db, AuditTamperedException e) {
-      try {
-        db.transaction(tx -> {
-          ObjectNode detail = JsonNodeFactory.instance.objectNode();
-          detail.put("firstBadEvent", e.seq());
-          detail.put("message", e.getMessage());
-          return AuditLog.append(tx, auditEvent(trustedTime(tx), "audit.verify", "audit-log", "failed",
-              List.of(e.reason().name()), detail));
-        });
-      } catch (AirlockException ignored) {
-        // the verification result is what the operator needs; it is printed by the caller
-      }
     }
   }
 

@@ -27,7 +27,7 @@ abstract class BaseCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     // After every commit that grew the audit log, sign a fresh checkpoint into the home.
-    dev.airlock.core.Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
+    dev.airlock.appliance.StateViews.signAuditCheckpointsAfterCommit();
     return execute().code();
   }
 
@@ -121,12 +121,11 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * The trusted time in {@code tx} (max of the system clock and the highest verified time seen).
-   * A system clock behind it is reported on stderr; callers add {@link Reason#CLOCK_BEHIND} to the
-   * event's reasons via {@link #auditEvent}.
+   * Reports on stderr a trusted time (max of the system clock and the highest verified time seen)
+   * whose system clock was behind; callers add {@link Reason#CLOCK_BEHIND} to the event's reasons
+   * via {@link #auditEvent}.
    */
-  protected dev.airlock.core.Database.TrustedTime trustedTime(java.sql.Connection tx) throws java.sql.SQLException {
-    dev.airlock.core.Database.TrustedTime t = dev.airlock.core.Database.trustedNow(tx, systemClock());
+  protected dev.airlock.core.TrustedTime clockBehindNote(dev.airlock.core.TrustedTime t) {
     if (t.clockBehind()) {
       note("airlock: warning: the system clock (" + t.system() + ") is behind the highest verified time ("
           + t.now() + "); using the verified time (" + Reason.CLOCK_BEHIND + ")");
@@ -138,7 +137,7 @@ abstract class BaseCommand implements Callable<Integer> {
    * An audit event with operator, host and command filled in. If {@code time} came from a clock
    * that was behind, {@link Reason#CLOCK_BEHIND} is added to the reasons.
    */
-  protected dev.airlock.audit.AuditEvent auditEvent(dev.airlock.core.Database.TrustedTime time, String action,
+  protected dev.airlock.audit.AuditEvent auditEvent(dev.airlock.core.TrustedTime time, String action,
       String subject, String outcome, java.util.List<String> reasons, JsonNode detail) {
     return auditContext().event(time, action, subject, outcome, reasons, detail);
   }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.CheckpointService;
 import dev.airlock.publish.CheckpointInputs;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointStore;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,9 +172,7 @@ final class CheckpointCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      record State(List<CheckpointStore.StoredCheckpoint> checkpoints, List<CheckpointStore.Alarm> alarms) {}
-      State s = Database.open(home()).transaction((Connection tx) ->
-          new State(CheckpointStore.list(tx), CheckpointStore.openAlarms(tx)));
+      dev.airlock.appliance.StateViews.CheckpointView s = dev.airlock.appliance.StateViews.checkpoints(home());
       ObjectNode doc = JsonNodeFactory.instance.objectNode();
       doc.put("mediaType", "application/vnd.airlock.checkpoints.v1+json");
       ArrayNode cps = doc.putArray("checkpoints");

@@ -6,7 +6,6 @@ import dev.airlock.audit.AuditCheckpoint;
 import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -80,25 +78,11 @@ final class InitCommand extends BaseCommand {
     }
   }
 
-  /** The previous appliance of a forced init: its id and the head of its audit log. */
-  private record Previous(String applianceId, long logSize, String logHead) {}
-
-  private static Previous previous(Home home) {
-    try {
-      return Database.open(home).transaction(tx -> {
-        AuditLog.Head h = AuditLog.head(tx, false);
-        return new Previous(AuditCheckpoint.applianceId(tx), h.seq(), h.hash());
-      });
-    } catch (AirlockException e) {
-      return new Previous("unreadable: " + e.getMessage(), -1, null);
-    }
-  }
-
   private ExitCode initialise(Home home, Path target, boolean exists) throws Exception {
-    Previous prev = exists && home.isInitialised() ? previous(home) : null;
+    dev.airlock.appliance.InitService.Previous prev = exists && home.isInitialised() ? dev.airlock.appliance.InitService.previous(home) : null;
     byte[] rootBytes = readInput(root, Limits.defaults().maxTufMetadataBytes(), "TUF root");
     Instant system = systemClock().instant();
-    Instant highest = exists && home.isInitialised() ? previousTrustedTime(home) : null;
+    Instant highest = exists && home.isInitialised() ? dev.airlock.appliance.InitService.previousTrustedTime(home) : null;
     boolean behind = highest != null && highest.isAfter(system);
     Instant now = behind ? highest : system;
     if (behind) {
@@ -144,47 +128,36 @@ final class InitCommand extends BaseCommand {
       new SecureRandom().nextBytes(idBytes);
       applianceId = Hashing.hex(idBytes);
       String pubPem = Keys.toPem(kp.getPublic());
-      Database.TrustedTime time = new Database.TrustedTime(now, system, behind);
-      Database db = Database.create(staged);
-      db.transaction(tx -> {
-        try (PreparedStatement p = tx.prepareStatement(
-            "INSERT INTO appliance(id, created_at, audit_public_key, highest_verified_time) VALUES (?,?,?,?)")) {
-          p.setString(1, applianceId);
-          p.setString(2, now.toString());
-          p.setString(3, pubPem);
-          p.setString(4, highest == null ? null : highest.toString());
-          p.executeUpdate();
-        }
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("applianceId", applianceId);
-        detail.put("rootFile", root.toString());
-        detail.put("rootSha256", Hashing.sha256Hex(rootBytes));
-        detail.put("rootVersion", pinned.version());
-        detail.put("rootExpires", pinned.expires().toString());
-        detail.put("rootThreshold", pinned.threshold());
-        detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
-        detail.put("forced", exists);
-        if (prev != null) {
-          // DESIGN.md 6b: the new log names the old appliance and its last log head
-          detail.put("previousApplianceId", prev.applianceId());
-          ObjectNode head = detail.putObject("previousLogHead");
-          head.put("size", prev.logSize());
-          head.put("hash", prev.logHead());
-          detail.put("previousHome", movedAside.toString());
-        }
-        if (policyBytes != null) {
-          String digest = parsedPolicy.digest();
-          dev.airlock.policy.PolicyStore.install(tx, parsedPolicy, policyBytes, "init", policyDir, now);
-          ObjectNode pol = detail.putObject("policy");
-          pol.put("file", policy.toString());
-          pol.put("name", parsedPolicy.name());
-          pol.put("digest", digest);
-        }
-        AuditLog.append(tx, auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
-            + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
-        AuditCheckpoint.writeInitial(staged, tx);
-        return null;
-      });
+      dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(now, system, behind);
+      ObjectNode detail = JsonNodeFactory.instance.objectNode();
+      detail.put("applianceId", applianceId);
+      detail.put("rootFile", root.toString());
+      detail.put("rootSha256", Hashing.sha256Hex(rootBytes));
+      detail.put("rootVersion", pinned.version());
+      detail.put("rootExpires", pinned.expires().toString());
+      detail.put("rootThreshold", pinned.threshold());
+      detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
+      detail.put("forced", exists);
+      if (prev != null) {
+        // DESIGN.md 6b: the new log names the old appliance and its last log head
+        detail.put("previousApplianceId", prev.applianceId());
+        ObjectNode head = detail.putObject("previousLogHead");
+        head.put("size", prev.logSize());
+        head.put("hash", prev.logHead());
+        detail.put("previousHome", movedAside.toString());
+      }
+      if (policyBytes != null) {
+        String digest = parsedPolicy.digest();
+        ObjectNode pol = detail.putObject("policy");
+        pol.put("file", policy.toString());
+        pol.put("name", parsedPolicy.name());
+        pol.put("digest", digest);
+      }
+      dev.airlock.appliance.InitService.create(staged, applianceId, now, pubPem, highest,
+          policyBytes == null ? null
+              : new dev.airlock.appliance.InitService.InitialPolicy(parsedPolicy, policyBytes, policyDir),
+          auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
+              + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
       publish(tmp, target, movedAside);
     } catch (IOException e) {
       deleteTree(tmp);
@@ -237,17 +210,6 @@ final class InitCommand extends BaseCommand {
     } catch (IOException e) {
       Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
       throw e;
-    }
-  }
-
-  private static Instant previousTrustedTime(Home home) {
-    try {
-      return Database.open(home).transaction(tx -> {
-        Database.TrustedTime t = Database.trustedNow(tx, java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
-        return t.clockBehind() ? t.now() : null;
-      });
-    } catch (AirlockException e) {
-      return null; // an unreadable old home is being replaced; it has no trustworthy high-water mark
     }
   }
 

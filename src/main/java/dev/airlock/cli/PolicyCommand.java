@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.PolicyChoice;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Reason;
 import dev.airlock.policy.MercureConverter;
 import dev.airlock.policy.Policy;
@@ -42,10 +41,8 @@ final class PolicyCommand implements Runnable {
       byte[] bytes = PolicyChoice.read(file);
       Path dir = file.toAbsolutePath().normalize().getParent();
       Policy p = PolicyParser.parse(bytes, file.toString(), dir, PolicyChoice.digest(bytes));
-      ObjectNode doc = Database.open(home()).transaction(tx -> {
-        Database.TrustedTime time = trustedTime(tx);
-        Optional<PolicyStore.Installed> before = PolicyStore.current(tx);
-        PolicyStore.Installed now = PolicyStore.install(tx, p, bytes, "policy set", dir, time.now());
+      dev.airlock.appliance.PolicyService.Set set = dev.airlock.appliance.PolicyService.set(home(), p, bytes, dir,
+          auditContext(), (before, now) -> {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("file", file.toAbsolutePath().normalize().toString());
         d.put("name", p.name());
@@ -56,11 +53,13 @@ final class PolicyCommand implements Runnable {
         });
         d.put("diff", diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
             new String(bytes, StandardCharsets.UTF_8)));
-        AuditLog.append(tx, auditEvent(time, "policy.set", p.name() + " " + p.digest(), "ok", List.of(), d));
+        return d;
+      }, (d, now) -> {
         d.put("mediaType", "application/vnd.airlock.policy-install.v1+json");
         d.put("installedAt", now.installedAt().toString());
-        return d;
       });
+      clockBehindNote(set.time());
+      ObjectNode doc = set.detail();
       String diff = doc.path("diff").asText();
       emit(doc, "Installed policy '" + p.name() + "' " + p.digest() + "\n"
           + (diff.isEmpty() ? "(no previous policy)\n" : diff));
@@ -72,7 +71,7 @@ final class PolicyCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      PolicyStore.Installed p = Database.open(home()).transaction(PolicyStore::current).orElseThrow(() ->
+      PolicyStore.Installed p = dev.airlock.appliance.StateViews.installedPolicy(home()).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.POLICY_NOT_INSTALLED,
               "no policy is installed; run 'airlock policy set FILE'"));
       ObjectNode d = JsonNodeFactory.instance.objectNode();

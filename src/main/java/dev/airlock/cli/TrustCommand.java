@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.TrustService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.InstalledSnapshot;
@@ -114,12 +113,7 @@ final class TrustCommand implements Runnable {
   static final class Show extends BaseCommand {
     @Override
     protected ExitCode execute() {
-      Database db = Database.open(home());
-      record View(Optional<InstalledSnapshot> info, Optional<TrustSnapshot> snapshot,
-          List<InstalledSnapshot> history, TrustedClock clock, List<dev.airlock.tlog.CheckpointStore.Alarm> alarms) {}
-      View v = db.transaction(tx -> new View(TrustStore.currentInfo(tx), TrustStore.current(tx),
-          TrustStore.history(tx), TrustedClock.read(tx, systemClock()),
-          dev.airlock.tlog.CheckpointStore.openAlarms(tx)));
+      dev.airlock.appliance.StateViews.TrustView v = dev.airlock.appliance.StateViews.trust(home(), systemClock());
       if (v.info().isEmpty()) {
         throw AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED,
             home().root() + ": no trust installed; run 'airlock trust update TUF_DIR'");

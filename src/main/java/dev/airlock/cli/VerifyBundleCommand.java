@@ -3,7 +3,6 @@ package dev.airlock.cli;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -121,7 +120,7 @@ final class VerifyBundleCommand extends BaseCommand {
     // the appliance's trusted now (DESIGN.md section 3) where a home exists, else the injected
     // clock; used only where no time is verified (VerifyOptions.trustedNow)
     java.time.Instant now = home.isInitialised()
-        ? Database.open(home).transaction(tx -> trustedTime(tx).now())
+        ? dev.airlock.appliance.StateViews.trustedNow(home, clock)
         : clock.instant();
     VerifyOptions.Builder o = VerifyOptions.builder()
         .trustedNow(now)
@@ -178,7 +177,7 @@ final class VerifyBundleCommand extends BaseCommand {
       AuditEvent event = new AuditEvent(clock.instant(), operator(), host(), commandName(), "verify-bundle",
           art.toString(), verdict.decision().json(),
           verdict.reasons().stream().map(Enum::name).toList(), verdict.toJson());
-      Database.open(home).transaction(tx -> AuditLog.append(tx, event));
+      dev.airlock.appliance.StateViews.audit(home, event);
     }
     emit(verdict.toJson(), human(verdict, sv));
     return sv.valid() ? ExitCode.OK : ExitCode.DENIED;
@@ -255,7 +254,7 @@ final class VerifyBundleCommand extends BaseCommand {
           "no --trusted-root given and no airlock home at " + home + "; run 'airlock init' or pass --trusted-root");
     }
     try {
-      return Database.open(home).transaction(tx -> TrustStore.current(tx)).orElseThrow(() ->
+      return dev.airlock.appliance.StateViews.installedTrust(home).orElseThrow(() ->
           AirlockException.cannotDecide(Reason.TRUST_NOT_INSTALLED, "no trust is installed in " + home
               + "; import a TUF repository or pass --trusted-root"));
     } catch (AirlockException e) {

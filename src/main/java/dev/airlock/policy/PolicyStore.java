@@ -1,10 +1,6 @@
 package dev.airlock.policy;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -42,34 +38,4 @@ public final class PolicyStore {
     }
   }
 
-  public static Optional<Installed> current(Connection tx) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-        "SELECT id, name, digest, bytes, installed_at, source, base_dir FROM policy_install "
-            + "ORDER BY id DESC LIMIT 1");
-        ResultSet rs = p.executeQuery()) {
-      if (!rs.next()) {
-        return Optional.empty();
-      }
-      String dir = rs.getString(7);
-      return Optional.of(new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-          Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir)));
-    }
-  }
-
-  /** Records a validated policy as the installed one. */
-  public static Installed install(Connection tx, Policy policy, byte[] bytes, String source, Path baseDir,
-      Instant at) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-        "INSERT INTO policy_install(name, digest, bytes, installed_at, source, base_dir) VALUES (?,?,?,?,?,?)",
-        new String[] {"ID"})) {
-      p.setString(1, policy.name());
-      p.setString(2, policy.digest());
-      p.setBytes(3, bytes);
-      p.setString(4, at.toString());
-      p.setString(5, source);
-      p.setString(6, baseDir == null ? null : baseDir.toString());
-      p.executeUpdate();
-    }
-    return current(tx).orElseThrow();
-  }
 }

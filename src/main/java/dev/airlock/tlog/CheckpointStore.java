@@ -3,10 +3,6 @@ package dev.airlock.tlog;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +27,8 @@ import java.util.TreeMap;
  * root is a fork ({@link Reason#CHECKPOINT_FORK}), refused and raised as an alarm. Several
  * checkpoints of one origin in one call are taken in increasing size; files come in any order.
  * Re-importing a stored checkpoint succeeds and changes nothing. One call is all-or-nothing: it
- * runs in the caller's transaction and throws before the caller commits.
+ * runs in the caller's transaction and throws before the caller commits. The rules live here;
+ * the rows are read and written through {@link CheckpointRepository}.
  */
 public final class CheckpointStore {
   private CheckpointStore() {}
@@ -96,14 +93,15 @@ public final class CheckpointStore {
   private record ProofFile(String file, ConsistencyProof proof) {}
 
   /**
-   * Verifies and stores the checkpoints and proofs of one import call, inside {@code tx}.
+   * Verifies and stores the checkpoints and proofs of one import call, through the repository of
+   * the caller's transaction.
    *
    * @param logKeys trusted log keys (from the installed trusted roots)
    * @param witnessKeys trusted witness keys; verified cosignatures are counted and stored
-   * @throws CheckpointRefusedException the call is refused; the caller must roll back {@code tx}
+   * @throws CheckpointRefusedException the call is refused; the caller must roll back its transaction
    */
-  public static ImportResult importFiles(Connection tx, List<InputFile> files, List<LogKey> logKeys,
-      List<LogKey> witnessKeys, Instant now) throws CheckpointRefusedException, SQLException {
+  public static ImportResult importFiles(CheckpointRepository repo, List<InputFile> files, List<LogKey> logKeys,
+      List<LogKey> witnessKeys, Instant now) throws CheckpointRefusedException {
     List<Candidate> candidates = new ArrayList<>();
     List<ProofFile> proofs = new ArrayList<>();
     for (InputFile f : files) {
@@ -125,7 +123,7 @@ public final class CheckpointStore {
     List<StoredCheckpoint> added = new ArrayList<>();
     List<StoredCheckpoint> unchanged = new ArrayList<>();
     for (Map.Entry<String, List<Candidate>> e : byOrigin.entrySet()) {
-      importOrigin(tx, e.getKey(), e.getValue(), proofs, now, added, unchanged);
+      importOrigin(repo, e.getKey(), e.getValue(), proofs, now, added, unchanged);
     }
     // keep the proofs of logs with stored checkpoints: consistency() links bundle checkpoints with them
     int stored = 0;
@@ -134,11 +132,11 @@ public final class CheckpointStore {
       String origin = p.proof().origin();
       Boolean has = hasCheckpoints.get(origin);
       if (has == null) {
-        has = hasCheckpoint(tx, origin);
+        has = repo.hasCheckpoint(origin);
         hasCheckpoints.put(origin, has);
       }
       if (has) {
-        stored += storeProof(tx, p.proof());
+        stored += repo.storeProof(p.proof());
       }
     }
     return new ImportResult(added, unchanged, stored);
@@ -161,14 +159,14 @@ public final class CheckpointStore {
     return false;
   }
 
-  private static void importOrigin(Connection tx, String origin, List<Candidate> cands, List<ProofFile> callProofs,
+  private static void importOrigin(CheckpointRepository repo, String origin, List<Candidate> cands, List<ProofFile> callProofs,
       Instant now, List<StoredCheckpoint> added, List<StoredCheckpoint> unchanged)
-      throws CheckpointRefusedException, SQLException {
-    if (hasOpenAlarm(tx, origin)) {
+      throws CheckpointRefusedException {
+    if (repo.hasOpenAlarm(origin)) {
       throw new CheckpointRefusedException(Reason.LOG_FORK_ALARM, cands.get(0).file(), "log '" + origin
           + "' has an open fork alarm; clear it with 'airlock checkpoint clear-alarm' after investigation", null);
     }
-    TreeMap<Long, byte[]> known = knownRoots(tx, origin);
+    TreeMap<Long, byte[]> known = repo.knownRoots(origin);
     Set<Long> stored = new HashSet<>(known.keySet());
     List<ConsistencyProof> proofs = new ArrayList<>();
     callProofs.stream().map(ProofFile::proof).filter(p -> p.origin().equals(origin)).forEach(proofs::add);
@@ -202,7 +200,7 @@ public final class CheckpointStore {
         }
       } else if (succ != null) {
         // smaller than a known checkpoint: it must be a prefix of the next larger one
-        ConsistencyProof p = find(tx, proofs, origin, cp.size(), succ.getKey());
+        ConsistencyProof p = find(repo, proofs, origin, cp.size(), succ.getKey());
         if (p == null) {
           throw new CheckpointRefusedException(Reason.CHECKPOINT_ROLLBACK, c.file(), "tree size " + cp.size()
               + " of '" + origin + "' is smaller than the known size " + succ.getKey()
@@ -216,7 +214,7 @@ public final class CheckpointStore {
               + ex.getMessage(), null);
         }
       } else if (pred != null && pred.getKey() > 0) {
-        ConsistencyProof p = find(tx, proofs, origin, pred.getKey(), cp.size());
+        ConsistencyProof p = find(repo, proofs, origin, pred.getKey(), cp.size());
         if (p == null) {
           throw new CheckpointRefusedException(Reason.CHECKPOINT_UNPROVEN, c.file(), "tree size " + cp.size()
               + " of '" + origin + "' needs a consistency proof from the known size " + pred.getKey()
@@ -233,35 +231,20 @@ public final class CheckpointStore {
       acceptedInCall.put(cp.size(), c);
     }
     for (Candidate c : acceptedInCall.values()) {
-      insert(tx, c, now);
+      repo.insert(toStored(c, now), c.note().bytes());
       added.add(toStored(c, now));
     }
   }
 
   /** A proof between two sizes: from this call's files, else one stored by an earlier import. */
-  private static ConsistencyProof find(Connection tx, List<ConsistencyProof> proofs, String origin, long oldSize,
-      long newSize) throws SQLException {
+  private static ConsistencyProof find(CheckpointRepository repo, List<ConsistencyProof> proofs, String origin, long oldSize,
+      long newSize) {
     for (ConsistencyProof p : proofs) {
       if (p.origin().equals(origin) && p.oldSize() == oldSize && p.newSize() == newSize) {
         return p;
       }
     }
-    try (PreparedStatement q = tx.prepareStatement(
-        "SELECT hashes FROM checkpoint_proof WHERE origin = ? AND old_size = ? AND new_size = ?")) {
-      q.setString(1, origin);
-      q.setLong(2, oldSize);
-      q.setLong(3, newSize);
-      try (ResultSet rs = q.executeQuery()) {
-        if (rs.next()) {
-          try {
-            return ConsistencyProof.fromStored(origin, oldSize, newSize, rs.getString(1));
-          } catch (ProofException | IllegalArgumentException e) {
-            throw new SQLException("stored consistency proof of '" + origin + "' is corrupt: " + e.getMessage(), e);
-          }
-        }
-      }
-    }
-    return null;
+    return repo.findProof(origin, oldSize, newSize).orElse(null);
   }
 
   private static StoredCheckpoint toStored(Candidate c, Instant now) {
@@ -280,99 +263,24 @@ public final class CheckpointStore {
     return Hashing.hex(c.verified().signer().spkiKeyHint());
   }
 
-  private static void insert(Connection tx, Candidate c, Instant now) throws SQLException {
-    StoredCheckpoint s = toStored(c, now);
-    try (PreparedStatement p = tx.prepareStatement("INSERT INTO checkpoint(origin, tree_size, root_hash, note, "
-        + "signer, key_hint, witnesses, imported_at) VALUES (?,?,?,?,?,?,?,?)")) {
-      p.setString(1, s.origin());
-      p.setLong(2, s.size());
-      p.setString(3, s.rootHex());
-      p.setBytes(4, c.note().bytes());
-      p.setString(5, s.signer());
-      p.setString(6, s.keyHint());
-      p.setInt(7, s.witnesses());
-      p.setString(8, now.toString());
-      p.executeUpdate();
-    }
-  }
 
-  private static int storeProof(Connection tx, ConsistencyProof proof) throws SQLException {
-    try (PreparedStatement q = tx.prepareStatement(
-        "SELECT 1 FROM checkpoint_proof WHERE origin = ? AND old_size = ? AND new_size = ?")) {
-      q.setString(1, proof.origin());
-      q.setLong(2, proof.oldSize());
-      q.setLong(3, proof.newSize());
-      try (ResultSet rs = q.executeQuery()) {
-        if (rs.next()) {
-          return 0;
-        }
-      }
-    }
-    try (PreparedStatement p = tx.prepareStatement(
-        "INSERT INTO checkpoint_proof(origin, old_size, new_size, hashes) VALUES (?,?,?,?)")) {
-      p.setString(1, proof.origin());
-      p.setLong(2, proof.oldSize());
-      p.setLong(3, proof.newSize());
-      p.setString(4, proof.hashesText());
-      p.executeUpdate();
-    }
-    return 1;
-  }
 
-  private static List<ConsistencyProof> storedProofs(Connection tx, String origin) throws SQLException {
-    List<ConsistencyProof> out = new ArrayList<>();
-    try (PreparedStatement p = tx.prepareStatement(
-        "SELECT old_size, new_size, hashes FROM checkpoint_proof WHERE origin = ?")) {
-      p.setString(1, origin);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          try {
-            out.add(ConsistencyProof.fromStored(origin, rs.getLong(1), rs.getLong(2), rs.getString(3)));
-          } catch (ProofException | IllegalArgumentException e) {
-            throw new SQLException("stored consistency proof of '" + origin + "' is corrupt: " + e.getMessage(), e);
-          }
-        }
-      }
-    }
-    return out;
-  }
 
-  private static boolean hasCheckpoint(Connection tx, String origin) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement("SELECT 1 FROM checkpoint WHERE origin = ? LIMIT 1")) {
-      p.setString(1, origin);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
 
-  /** The stored roots of an origin by tree size. */
-  private static TreeMap<Long, byte[]> knownRoots(Connection tx, String origin) throws SQLException {
-    TreeMap<Long, byte[]> out = new TreeMap<>();
-    try (PreparedStatement p = tx.prepareStatement("SELECT tree_size, root_hash FROM checkpoint WHERE origin = ?")) {
-      p.setString(1, origin);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getLong(1), Hashing.unhex(rs.getString(2)));
-        }
-      }
-    }
-    return out;
-  }
 
   /**
    * How {@code (origin, size, root)} (e.g. a bundle's checkpoint, already signature-verified by the
    * caller) relates to the stored checkpoints: equal to a stored one, or linked to one by a stored
    * proof that verifies → CONSISTENT; a stored one of the same size with another root →
-   * INCONSISTENT; otherwise UNKNOWN. Callers MUST also consult {@link #openAlarms}.
+   * INCONSISTENT; otherwise UNKNOWN. Callers MUST also consult {@link CheckpointRepository#openAlarms}.
    */
-  public static Consistency consistency(Connection tx, String origin, long size, byte[] root) throws SQLException {
-    TreeMap<Long, byte[]> known = knownRoots(tx, origin);
+  public static Consistency consistency(CheckpointRepository repo, String origin, long size, byte[] root) {
+    TreeMap<Long, byte[]> known = repo.knownRoots(origin);
     byte[] same = known.get(size);
     if (same != null) {
       return Arrays.equals(same, root) ? Consistency.CONSISTENT : Consistency.INCONSISTENT;
     }
-    for (ConsistencyProof p : storedProofs(tx, origin)) {
+    for (ConsistencyProof p : repo.storedProofs(origin)) {
       try {
         if (p.oldSize() == size && known.containsKey(p.newSize())) {
           p.verify(root, known.get(p.newSize()));
@@ -389,84 +297,11 @@ public final class CheckpointStore {
     return Consistency.UNKNOWN;
   }
 
-  /** Every stored checkpoint, by origin then size. */
-  public static List<StoredCheckpoint> list(Connection tx) throws SQLException {
-    List<StoredCheckpoint> out = new ArrayList<>();
-    try (PreparedStatement p = tx.prepareStatement("SELECT origin, tree_size, root_hash, signer, key_hint, "
-        + "witnesses, imported_at FROM checkpoint ORDER BY origin, tree_size")) {
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(new StoredCheckpoint(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getInt(6), Instant.parse(rs.getString(7))));
-        }
-      }
-    }
-    return out;
-  }
 
-  /** The stored note bytes of a checkpoint, or null. */
-  public static byte[] note(Connection tx, String origin, long size) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement("SELECT note FROM checkpoint WHERE origin = ? AND tree_size = ?")) {
-      p.setString(1, origin);
-      p.setLong(2, size);
-      try (ResultSet rs = p.executeQuery()) {
-        return rs.next() ? rs.getBytes(1) : null;
-      }
-    }
-  }
 
-  /** Records a fork alarm (in its own transaction: the refused import rolled back). */
-  public static long raiseAlarm(Connection tx, Fork fork, Instant now) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement("INSERT INTO checkpoint_alarm(origin, tree_size, stored_root, "
-        + "other_root, other_note, raised_at) VALUES (?,?,?,?,?,?)", new String[] {"ID"})) {
-      p.setString(1, fork.origin());
-      p.setLong(2, fork.size());
-      p.setString(3, fork.storedRootHex());
-      p.setString(4, fork.otherRootHex());
-      p.setBytes(5, fork.otherNote());
-      p.setString(6, now.toString());
-      p.executeUpdate();
-      try (ResultSet rs = p.getGeneratedKeys()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
 
-  /** Open fork alarms (every origin). */
-  public static List<Alarm> openAlarms(Connection tx) throws SQLException {
-    List<Alarm> out = new ArrayList<>();
-    try (PreparedStatement p = tx.prepareStatement("SELECT id, origin, tree_size, stored_root, other_root, raised_at "
-        + "FROM checkpoint_alarm WHERE cleared_at IS NULL ORDER BY id")) {
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Alarm(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-              Instant.parse(rs.getString(6))));
-        }
-      }
-    }
-    return out;
-  }
 
-  public static boolean hasOpenAlarm(Connection tx, String origin) throws SQLException {
-    return openAlarms(tx).stream().anyMatch(a -> a.origin().equals(origin));
-  }
 
-  /**
-   * Clears the open alarms of {@code origin}, recording who and why; returns how many were cleared
-   * (0 if none was open).
-   */
-  public static int clearAlarms(Connection tx, String origin, String operator, String reason, Instant now)
-      throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement("UPDATE checkpoint_alarm SET cleared_at = ?, cleared_by = ?, "
-        + "cleared_reason = ? WHERE origin = ? AND cleared_at IS NULL")) {
-      p.setString(1, now.toString());
-      p.setString(2, operator);
-      p.setString(3, reason);
-      p.setString(4, origin);
-      return p.executeUpdate();
-    }
-  }
 
   static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);

@@ -126,12 +126,12 @@ public final class ConsistencyProof {
     return copy;
   }
 
-  /** Hashes as stored: comma-separated lower-case hex. */
-  String hashesText() {
+  /** Hashes as stored: comma-separated lower-case hex (see {@link #fromStored}). */
+  public String hashesText() {
     return String.join(",", hashes.stream().map(Hashing::hex).toList());
   }
 
-  static ConsistencyProof fromStored(String origin, long oldSize, long newSize, String text) throws ProofException {
+  public static ConsistencyProof fromStored(String origin, long oldSize, long newSize, String text) throws ProofException {
     List<byte[]> hashes = new ArrayList<>();
     if (!text.isEmpty()) {
       for (String h : text.split(",")) {

@@ -11,13 +11,7 @@ import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,8 +21,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The installed trust state in the appliance database (tables of migration V2). Reads the current
- * snapshot; installs new ones atomically inside the caller's transaction: one install is one new
+ * The installed trust state (tables of migration V2), read and written through the caller's
+ * {@link TrustRepository}. Reads the current snapshot; installs new ones atomically inside the
+ * caller's transaction: one install is one new
  * {@code trust_snapshot} row plus its {@code trust_content} rows, and the snapshot with the highest
  * {@code seq} is current, so the switch happens exactly when the transaction commits. Old
  * snapshots are kept.
@@ -76,41 +71,15 @@ public final class TrustStore {
   }
 
   /** The current trust snapshot, if any trust was installed. */
-  public static Optional<TrustSnapshot> current(Connection tx) throws SQLException {
-    Optional<InstalledSnapshot> info = currentInfo(tx);
+  public static Optional<TrustSnapshot> current(TrustRepository trust) {
+    Optional<InstalledSnapshot> info = trust.currentInfo();
     if (info.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(toSnapshot(info.get(), contents(tx, info.get().seq())));
+    return Optional.of(toSnapshot(info.get(), trust.contents(info.get().seq())));
   }
 
-  /** The current snapshot's install record, if any. */
-  public static Optional<InstalledSnapshot> currentInfo(Connection tx) throws SQLException {
-    List<InstalledSnapshot> h = query(tx, "SELECT * FROM trust_snapshot ORDER BY seq DESC LIMIT 1");
-    return h.isEmpty() ? Optional.empty() : Optional.of(h.get(0));
-  }
 
-  /** Every install, newest first. */
-  public static List<InstalledSnapshot> history(Connection tx) throws SQLException {
-    return query(tx, "SELECT * FROM trust_snapshot ORDER BY seq DESC");
-  }
-
-  /** The installed targets of one snapshot, by path. */
-  public static List<TrustContent> contents(Connection tx, long seq) throws SQLException {
-    List<TrustContent> out = new ArrayList<>();
-    try (PreparedStatement p = tx.prepareStatement(
-        "SELECT path, kind, custom, content FROM trust_content WHERE snapshot_seq = ? ORDER BY path")) {
-      p.setLong(1, seq);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          String custom = rs.getString(3);
-          out.add(new TrustContent(rs.getString(1), TrustContent.Kind.valueOf(rs.getString(2)),
-              rs.getBytes(4), custom == null ? null : Json.parse(custom.getBytes(StandardCharsets.UTF_8), "custom")));
-        }
-      }
-    }
-    return out;
-  }
 
   /**
    * The content id: {@code sha256} over the canonical listing, one line per target sorted by path:
@@ -132,7 +101,7 @@ public final class TrustStore {
    * @throws AirlockException DENIED (TRUSTED_ROOT_MALFORMED, KEY_MALFORMED, TUF_TARGET_MISSING, ...)
    *     before anything is written
    */
-  public static Installed install(Connection tx, Install in) throws SQLException {
+  public static Installed install(TrustRepository trust, Install in) {
     // Validate everything before writing anything.
     InstalledSnapshot candidate = new InstalledSnapshot(0, contentId(in.contents()), in.installedAt(),
         in.source(), in.tufRootVersion(), in.tufRootExpires(), in.timestampVersion(),
@@ -143,10 +112,10 @@ public final class TrustStore {
       throw AirlockException.denied(Reason.TUF_TARGET_MISSING,
           in.source() + ": the repository has no trusted_root.json target");
     }
-    Optional<InstalledSnapshot> prev = currentInfo(tx);
+    Optional<InstalledSnapshot> prev = trust.currentInfo();
     Map<String, String> before = new TreeMap<>();
     if (prev.isPresent()) {
-      for (TrustContent c : contents(tx, prev.get().seq())) {
+      for (TrustContent c : trust.contents(prev.get().seq())) {
         before.put(c.path(), c.sha256());
       }
     }
@@ -167,38 +136,7 @@ public final class TrustStore {
       return new Installed(prev.get(), false, added, removed, changed, prev);
     }
     long seq = prev.map(s -> s.seq() + 1).orElse(1L);
-    try (PreparedStatement p = tx.prepareStatement(
-        "INSERT INTO trust_snapshot(seq, id, installed_at, source, tuf_root_version, tuf_root_expires, "
-            + "timestamp_version, timestamp_expires, snapshot_version, snapshot_expires, targets_version, "
-            + "targets_expires, expired_timestamp_accepted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      p.setLong(1, seq);
-      p.setString(2, candidate.id());
-      p.setObject(3, odt(in.installedAt()));
-      p.setString(4, in.source());
-      p.setInt(5, in.tufRootVersion());
-      p.setObject(6, odt(in.tufRootExpires()));
-      p.setInt(7, in.timestampVersion());
-      p.setObject(8, odt(in.timestampExpires()));
-      p.setInt(9, in.snapshotVersion());
-      p.setObject(10, odt(in.snapshotExpires()));
-      p.setInt(11, in.targetsVersion());
-      p.setObject(12, odt(in.targetsExpires()));
-      p.setBoolean(13, in.expiredTimestampAccepted());
-      p.executeUpdate();
-    }
-    try (PreparedStatement p = tx.prepareStatement(
-        "INSERT INTO trust_content(snapshot_seq, path, kind, sha256, custom, content) VALUES (?,?,?,?,?,?)")) {
-      for (TrustContent c : in.contents()) {
-        p.setLong(1, seq);
-        p.setString(2, c.path());
-        p.setString(3, c.kind().name());
-        p.setString(4, c.sha256());
-        p.setString(5, c.custom() == null ? null : Json.canonicalString(c.custom()));
-        p.setBytes(6, c.content());
-        p.addBatch();
-      }
-      p.executeBatch();
-    }
+    trust.insert(seq, candidate.id(), in);
     InstalledSnapshot s = new InstalledSnapshot(seq, candidate.id(), in.installedAt(), in.source(),
         in.tufRootVersion(), in.tufRootExpires(), in.timestampVersion(), in.timestampExpires(),
         in.snapshotVersion(), in.snapshotExpires(), in.targetsVersion(), in.targetsExpires(),
@@ -238,28 +176,6 @@ public final class TrustStore {
     }
   }
 
-  private static List<InstalledSnapshot> query(Connection tx, String sql) throws SQLException {
-    List<InstalledSnapshot> out = new ArrayList<>();
-    try (PreparedStatement p = tx.prepareStatement(sql); ResultSet rs = p.executeQuery()) {
-      while (rs.next()) {
-        out.add(new InstalledSnapshot(rs.getLong("seq"), rs.getString("id"), inst(rs, "installed_at"),
-            rs.getString("source"), rs.getInt("tuf_root_version"), inst(rs, "tuf_root_expires"),
-            rs.getInt("timestamp_version"), inst(rs, "timestamp_expires"), rs.getInt("snapshot_version"),
-            inst(rs, "snapshot_expires"), rs.getInt("targets_version"), inst(rs, "targets_expires"),
-            rs.getBoolean("expired_timestamp_accepted")));
-      }
-    }
-    return out;
-  }
-
-  private static Instant inst(ResultSet rs, String col) throws SQLException {
-    OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static OffsetDateTime odt(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
-  }
 
   /** A JSON description of a snapshot for {@code trust show} and audit details. */
   public static ObjectNode describe(InstalledSnapshot s) {

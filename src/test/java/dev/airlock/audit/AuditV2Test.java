@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,21 +43,21 @@ class AuditV2Test {
     home = AuditFixtures.v1Home(dir);
     v1Export = AuditFixtures.v1Export(dir);
     key = AuditKeys.loadPublic(AuditKeys.publicKeyFile(home));
-    Database.setAfterCommit(AuditCheckpoint::refresh);
+    Database.setAfterCommit((h, t) -> AuditCheckpoint.refresh(h, t.audit()));
     Database db = Database.open(home); // applies V6 (and later migrations) to the old database
     assertTrue(db.schemaVersion() >= 6, "migrated past V6: " + db.schemaVersion());
-    db.transaction(tx -> {
-      AuditLog.append(tx, new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "policy hospital",
+    db.jdbcTransaction(tx -> {
+      tx.audit().append(new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "policy hospital",
           "ok", List.of(), null, "airlock-svc", "alice", "change request CR-1234: new vendor key"));
-      AuditLog.append(tx, new AuditEvent(T.plusSeconds(1), "bob", "testhost", "images remove", "images.remove",
+      tx.audit().append(new AuditEvent(T.plusSeconds(1), "bob", "testhost", "images remove", "images.remove",
           "reg.example/ai/seg:2.1", "ok", List.of(), null, "bob", null, null));
       // the old constructor (other packages' code): no account, sudo user or reason
-      AuditLog.append(tx, new AuditEvent(T.plusSeconds(2), "carol", "testhost", "verify", "verify",
+      tx.audit().append(new AuditEvent(T.plusSeconds(2), "carol", "testhost", "verify", "verify",
           "sha256:" + "ab".repeat(32), "admit", List.of(), null));
       return null;
     });
     v2Export = dir.resolve("v2-export.jsonl");
-    db.transaction(tx -> AuditExport.export(home, tx, v2Export, AuditExport.Format.JSONL, null, null,
+    db.jdbcTransaction(tx -> AuditExport.export(home, tx.audit(), v2Export, AuditExport.Format.JSONL, null, null,
         T.plusSeconds(3), d -> new AuditEvent(T.plusSeconds(3), "dave", "testhost", "audit export", "audit.export",
             v2Export.toString(), "ok", List.of(), d, "dave", "root-helper", "quarterly audit")));
     lines = Files.readAllLines(v2Export);
@@ -68,9 +69,9 @@ class AuditV2Test {
   }
 
   List<Integer> versions() throws Exception {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<Integer> out = new ArrayList<>();
-      try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery("SELECT format_version FROM audit_event ORDER BY seq")) {
+      try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery("SELECT format_version FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
           out.add(rs.getInt(1));
         }
@@ -82,7 +83,7 @@ class AuditV2Test {
   @Test
   void v1ThenV2LogVerifiesInTheDatabase() throws Exception {
     assertEquals(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2), versions());
-    AuditVerifier.Report r = Database.open(home).transaction(tx -> AuditVerifier.verify(home, tx));
+    AuditVerifier.Report r = Database.open(home).jdbcTransaction(tx -> AuditVerifier.verify(home, tx.audit()));
     assertEquals(14, r.count());
     assertEquals(14, r.checkpointSize(), "the checkpoint was re-signed over the v2 events");
   }
@@ -224,26 +225,26 @@ class AuditV2Test {
         {"UPDATE audit_event SET reason = 'backdated excuse' WHERE seq = 5", "5"}}) {
       Path copy = dir.resolve("case" + Math.abs(sql[0].hashCode()));
       Home h = AuditFixtures.v1Home(copy);
-      Database.open(h).transaction(tx -> {
-        AuditLog.append(tx, new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "p", "ok", List.of(),
+      Database.open(h).jdbcTransaction(tx -> {
+        tx.audit().append(new AuditEvent(T, "alice", "testhost", "policy set", "policy.set", "p", "ok", List.of(),
             JsonNodeFactory.instance.objectNode().put("x", 1), "airlock-svc", "alice", "CR-1234"));
-        AuditLog.append(tx, new AuditEvent(T, "bob", "testhost", "x", "x", "s", "ok", List.of(), null, "bob", null, null));
-        AuditLog.append(tx, new AuditEvent(T, "carol", "testhost", "x", "x", "s", "ok", List.of(), null));
+        tx.audit().append(new AuditEvent(T, "bob", "testhost", "x", "x", "s", "ok", List.of(), null, "bob", null, null));
+        tx.audit().append(new AuditEvent(T, "carol", "testhost", "x", "x", "s", "ok", List.of(), null));
         return null;
       });
-      assertEquals(13, Database.open(h).transaction(tx -> AuditVerifier.verify(h, tx)).count(), "intact before " + sql[0]);
+      assertEquals(13, Database.open(h).jdbcTransaction(tx -> AuditVerifier.verify(h, tx.audit())).count(), "intact before " + sql[0]);
       Database.setAfterCommit(null);
-      Database.open(h).transaction(tx -> {
-        try (Statement s = tx.createStatement()) {
+      Database.open(h).jdbcTransaction(tx -> {
+        try (Statement s = tx.connection().createStatement()) {
           s.execute(sql[0]);
         }
         return null;
       });
       AuditTamperedException e = assertThrows(AuditTamperedException.class,
-          () -> Database.open(h).transaction(tx -> AuditVerifier.verify(h, tx)), sql[0]);
+          () -> Database.open(h).jdbcTransaction(tx -> AuditVerifier.verify(h, tx.audit())), sql[0]);
       assertEquals("AUDIT_EVENT_MODIFIED", e.reason().name(), sql[0] + ": " + e.getMessage());
       assertEquals(Long.parseLong(sql[1]), e.seq(), sql[0] + ": " + e.getMessage());
-      Database.setAfterCommit(AuditCheckpoint::refresh);
+      Database.setAfterCommit((hm, t) -> AuditCheckpoint.refresh(hm, t.audit()));
     }
   }
 }

@@ -9,7 +9,8 @@ import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
 import dev.airlock.audit.TestRoots;
 import dev.airlock.cli.Main;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ public final class AuditBench {
       long t0 = System.nanoTime();
       for (int i = 0; i < perCommand; i++) {
         final int k = i;
-        Database.open(a).transaction(tx -> AuditLog.append(tx, event(k)));
+        Database.open(a).jdbcTransaction(tx -> tx.audit().append(event(k)));
       }
       double perCmdMs = (System.nanoTime() - t0) / 1e6 / perCommand;
       System.out.printf("append, one transaction per event (as a CLI command does, DB open+commit+checkpoint): %d events, %.2f ms/event%n",
@@ -57,9 +58,9 @@ public final class AuditBench {
       t0 = System.nanoTime();
       for (int done = 0; done < appendN; done += batch) {
         final int base = done;
-        Database.open(a).transaction(tx -> {
+        Database.open(a).jdbcTransaction(tx -> {
           for (int i = 0; i < batch; i++) {
-            AuditLog.append(tx, event(base + i));
+            tx.audit().append(event(base + i));
           }
           return null;
         });
@@ -126,12 +127,12 @@ public final class AuditBench {
   /** Setup only: writes n chained events with JDBC batches, then the head row and a signed checkpoint. */
   static void bulkInsert(Home home, int n) {
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
-      AuditLog.Head head = AuditLog.head(tx, true);
+    Database.open(home).jdbcTransaction(tx -> {
+      AuditLog.Head head = tx.audit().head(true);
       AuditTree.Frontier f = head.frontier();
       String prev = head.hash();
       long seq = head.seq();
-      try (PreparedStatement p = tx.prepareStatement("INSERT INTO audit_event(seq, event_time, operator, host, "
+      try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO audit_event(seq, event_time, operator, host, "
           + "command, action, subject, outcome, reasons, detail, prev_hash, hash, format_version) "
           + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)")) {
         for (int i = 0; i < n; i++) {
@@ -158,18 +159,18 @@ public final class AuditBench {
           prev = hash;
           if (i % 5000 == 4999) {
             p.executeBatch();
-            tx.commit();
+            tx.connection().commit();
           }
         }
         p.executeBatch();
       }
-      try (PreparedStatement p = tx.prepareStatement("UPDATE audit_head SET seq = ?, hash = ?, frontier = ?")) {
+      try (PreparedStatement p = tx.connection().prepareStatement("UPDATE audit_head SET seq = ?, hash = ?, frontier = ?")) {
         p.setLong(1, seq);
         p.setString(2, prev);
         p.setString(3, f.toHex());
         p.executeUpdate();
       }
-      AuditCheckpoint.write(home, AuditCheckpoint.sign(AuditCheckpoint.applianceId(tx), seq, f.root(),
+      AuditCheckpoint.write(home, AuditCheckpoint.sign(tx.audit().applianceId(), seq, f.root(),
           AuditKeys.loadPrivate(home), AuditKeys.loadPublic(AuditKeys.publicKeyFile(home))), f);
       return null;
     });

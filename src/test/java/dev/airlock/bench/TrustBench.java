@@ -1,6 +1,7 @@
 package dev.airlock.bench;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -77,7 +78,7 @@ public final class TrustBench {
     for (int i = 0; i <= repeats; i++) {
       Home home = TrustLab.home(tmp.resolve("tuf-home-" + i), pinned, CASE_NOW);
       long t0 = System.nanoTime();
-      last = TufInstaller.update(home, repository, clock, false);
+      last = dev.airlock.appliance.TrustService.install(home, repository, clock, false);
       ms[i] = (System.nanoTime() - t0) / 1e6;
       if (last.snapshot().roots().isEmpty() || last.snapshot().tufRootVersion() != 15) {
         throw new IllegalStateException("unexpected install: root v" + last.snapshot().tufRootVersion());
@@ -139,7 +140,7 @@ public final class TrustBench {
       long t0 = System.nanoTime();
       CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
         try {
-          return CheckpointStore.importFiles(tx, files, List.of(key), List.of(), now);
+          return tx.checkpoints().importFiles(files, List.of(key), List.of(), now);
         } catch (CheckpointRefusedException e) {
           throw new IllegalStateException("import refused: " + e.getMessage(), e);
         }

@@ -12,7 +12,8 @@ import dev.airlock.audit.AuditKeys;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditTree;
 import dev.airlock.audit.AuditVerifier;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ class AuditCommandTest {
     String hash = forged.computedHash();
     AuditHarness.sql(home, "UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 3",
         "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000",
-        "INSERT INTO audit_event(" + AuditVerifier.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
+        "INSERT INTO audit_event(" + dev.airlock.db.AuditRows.COLUMNS + ") VALUES (3, '" + e2.time() + "', 'mallory', 'testhost', 'verify', 'verify', 'sha256:"
             + "cd".repeat(32) + "', 'admit', '[]', '{}', '" + e2.hash() + "', '" + hash + "', 1, NULL, NULL, NULL)",
         "UPDATE audit_head SET seq = seq + 1");
     assertBad(verify(home), "AUDIT_EVENT_INSERTED", 3);
@@ -248,9 +249,9 @@ class AuditCommandTest {
   }
 
   static List<Integer> versions(Home home) {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<Integer> out = new ArrayList<>();
-      try (Statement s = tx.createStatement();
+      try (Statement s = tx.connection().createStatement();
           ResultSet rs = s.executeQuery("SELECT DISTINCT format_version FROM audit_event ORDER BY 1")) {
         while (rs.next()) {
           out.add(rs.getInt(1));
@@ -379,12 +380,12 @@ class AuditCommandTest {
   }
 
   static List<AuditLog.StoredEvent> rows(Home home) {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<AuditLog.StoredEvent> out = new ArrayList<>();
-      try (Statement s = tx.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT " + AuditVerifier.COLUMNS + " FROM audit_event ORDER BY seq")) {
+      try (Statement s = tx.connection().createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT " + dev.airlock.db.AuditRows.COLUMNS + " FROM audit_event ORDER BY seq")) {
         while (rs.next()) {
-          out.add(AuditVerifier.read(rs));
+          out.add(dev.airlock.db.AuditRows.read(rs));
         }
       }
       return out;
@@ -395,7 +396,7 @@ class AuditCommandTest {
   static void rewriteEvent(Home home, long seq) throws Exception {
     List<AuditLog.StoredEvent> rows = rows(home);
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
+    Database.open(home).jdbcTransaction(tx -> {
       String prev = AuditLog.GENESIS;
       AuditTree.Frontier f = AuditTree.Frontier.empty();
       for (AuditLog.StoredEvent r : rows) {
@@ -403,7 +404,7 @@ class AuditCommandTest {
             r.host(), r.command(), r.action(), r.subject(), r.outcome(), r.reasonsJson(), r.detailJson(), prev, null,
             r.version(), r.account(), r.sudoUser(), r.reason());
         String hash = n.computedHash();
-        try (PreparedStatement p = tx.prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
+        try (PreparedStatement p = tx.connection().prepareStatement("UPDATE audit_event SET operator = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
           p.setString(1, n.operator());
           p.setString(2, prev);
           p.setString(3, hash);
@@ -413,12 +414,12 @@ class AuditCommandTest {
         f.append(n.leafHash());
         prev = hash;
       }
-      try (PreparedStatement p = tx.prepareStatement("UPDATE audit_head SET hash = ?, frontier = ?")) {
+      try (PreparedStatement p = tx.connection().prepareStatement("UPDATE audit_head SET hash = ?, frontier = ?")) {
         p.setString(1, prev);
         p.setString(2, f.toHex());
         p.executeUpdate();
       }
-      String id = AuditCheckpoint.applianceId(tx);
+      String id = tx.audit().applianceId();
       AuditCheckpoint.write(home, AuditCheckpoint.sign(id, rows.size(), f.root(), AuditKeys.loadPrivate(home),
           AuditKeys.loadPublic(AuditKeys.publicKeyFile(home))), f);
       return null;

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.TestRoots;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
 import java.io.PrintWriter;
@@ -63,14 +64,14 @@ final class AuditHarness {
   }
 
   static void append(Home home, String subject) {
-    Database.open(home).transaction(tx -> AuditLog.append(tx, new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.open(home).jdbcTransaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "import", "import", subject, "ok", List.of(), null)));
   }
 
   /** One event with the v2 who/why fields. */
   static void append(Home home, String subject, String account, String sudoUser, String reason) {
-    Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
-    Database.open(home).transaction(tx -> AuditLog.append(tx, new AuditEvent(CLOCK.instant(), "tester", "testhost",
+    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
+    Database.open(home).jdbcTransaction(tx -> tx.audit().append(new AuditEvent(CLOCK.instant(), "tester", "testhost",
         "policy set", "policy.set", subject, "ok", List.of(), null, account, sudoUser, reason)));
   }
 
@@ -78,13 +79,13 @@ final class AuditHarness {
     if (n == 0) {
       return;
     }
-    Database.setAfterCommit(dev.airlock.audit.AuditCheckpoint::refresh);
-    Database.open(home).transaction(tx -> {
+    Database.setAfterCommit((h, t) -> dev.airlock.audit.AuditCheckpoint.refresh(h, t.audit()));
+    Database.open(home).jdbcTransaction(tx -> {
       for (int i = 0; i < n; i++) {
         var d = JsonNodeFactory.instance.objectNode();
         d.put("n", i);
         d.put("note", "test event \"" + i + "\"");
-        AuditLog.append(tx, new AuditEvent(start.plusSeconds(i), "tester", "testhost", "verify", "verify",
+        tx.audit().append(new AuditEvent(start.plusSeconds(i), "tester", "testhost", "verify", "verify",
             "sha256:" + "ab".repeat(32), i % 3 == 0 ? "deny" : "admit", i % 3 == 0 ? List.of("THRESHOLD_NOT_MET") : List.of(), d));
       }
       return null;
@@ -94,8 +95,8 @@ final class AuditHarness {
   /** Runs SQL as an attacker with database access would (no checkpoint refresh afterwards). */
   static void sql(Home home, String... statements) {
     Database.setAfterCommit(null);
-    Database.open(home).transaction(tx -> {
-      try (Statement s = tx.createStatement()) {
+    Database.open(home).jdbcTransaction(tx -> {
+      try (Statement s = tx.connection().createStatement()) {
         for (String sql : statements) {
           s.execute(sql);
         }
@@ -105,8 +106,8 @@ final class AuditHarness {
   }
 
   static long count(Home home, String sql) {
-    return Database.open(home).transaction(tx -> {
-      try (Statement s = tx.createStatement(); var rs = s.executeQuery(sql)) {
+    return Database.open(home).jdbcTransaction(tx -> {
+      try (Statement s = tx.connection().createStatement(); var rs = s.executeQuery(sql)) {
         rs.next();
         return rs.getLong(1);
       }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.testing.Corpus;
 import dev.airlock.trust.TrustContent;
@@ -46,7 +47,7 @@ class CheckpointCliTest {
         .filter(c -> Corpus.hasFile(c, "trusted_root")).findFirst().orElseThrow();
     byte[] root = Files.readAllBytes(Corpus.file(bundleCase, "trusted_root"));
     Instant t = Instant.parse("2026-11-01T00:00:00Z");
-    db.transaction(tx -> TrustStore.install(tx, new TrustStore.Install(t, "test", 1, t.plusSeconds(86400 * 365), 1,
+    db.transaction(tx -> tx.trust().install(new TrustStore.Install(t, "test", 1, t.plusSeconds(86400 * 365), 1,
         t.plusSeconds(86400), 1, t.plusSeconds(86400), 1, t.plusSeconds(86400), false,
         List.of(new TrustContent("trusted_root.json", TrustContent.Kind.TRUSTED_ROOT, root, null)))));
     return h;

@@ -3,7 +3,8 @@ package dev.airlock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -50,8 +51,7 @@ class CheckpointCommandTest {
   void showAndClearAlarmAreAudited() {
     Path h = home();
     Database db = Database.open(Home.at(h));
-    db.transaction(tx -> CheckpointStore.raiseAlarm(tx,
-        new CheckpointStore.Fork("log.example", 7, "aa".repeat(32), "bb".repeat(32), new byte[] {1}),
+    db.jdbcTransaction(tx -> tx.checkpoints().raiseAlarm(new CheckpointStore.Fork("log.example", 7, "aa".repeat(32), "bb".repeat(32), new byte[] {1}),
         Instant.parse("2026-11-01T00:00:00Z")));
     CliContractTest.Run show = run("--home", h.toString(), "--json", "checkpoint", "show");
     assertEquals(0, show.code(), show.err());
@@ -65,9 +65,9 @@ class CheckpointCommandTest {
     CliContractTest.Run clear = run("--home", h.toString(), "--operator", "alice", "checkpoint", "clear-alarm",
         "log.example", "--reason", "investigated: test fork");
     assertEquals(0, clear.code(), clear.err());
-    assertEquals(0, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
-    String audited = db.transaction(tx -> {
-      try (PreparedStatement p = tx.prepareStatement(
+    assertEquals(0, (int) db.jdbcTransaction(tx -> tx.checkpoints().openAlarms().size()));
+    String audited = db.jdbcTransaction(tx -> {
+      try (PreparedStatement p = tx.connection().prepareStatement(
           "SELECT action, operator, detail FROM audit_event ORDER BY seq DESC LIMIT 1");
           ResultSet rs = p.executeQuery()) {
         rs.next();
@@ -150,23 +150,23 @@ class CheckpointCommandTest {
         () -> dev.airlock.appliance.CheckpointService.importFiles(db, List.of(note.apply(evil, 10)), "files", tx -> snapshot, audit));
     assertEquals(dev.airlock.core.AirlockException.Kind.DENIED, fork.kind());
     assertEquals(dev.airlock.core.Reason.CHECKPOINT_FORK, fork.reason());
-    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
+    assertEquals(1, (int) db.jdbcTransaction(tx -> tx.checkpoints().openAlarms().size()));
     assertTrue(lastAudit(db).startsWith("checkpoint.import refused [\"CHECKPOINT_FORK\"]"), lastAudit(db));
-    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));
+    assertEquals(1, (int) db.jdbcTransaction(tx -> tx.checkpoints().list().size()));
 
-    db.transaction(tx -> CheckpointStore.clearAlarms(tx, "log.example - 42", "bob", "test", Instant.EPOCH));
+    db.jdbcTransaction(tx -> tx.checkpoints().clearAlarms("log.example - 42", "bob", "test", Instant.EPOCH));
     dev.airlock.core.AirlockException unproven = org.junit.jupiter.api.Assertions.assertThrows(
         dev.airlock.core.AirlockException.class,
         () -> dev.airlock.appliance.CheckpointService.importFiles(db, List.of(note.apply(honest, 5), note.apply(honest, 9)), "files", tx -> snapshot,
             audit));
     assertEquals(dev.airlock.core.Reason.CHECKPOINT_ROLLBACK, unproven.reason());
-    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.list(tx).size()));
-    assertEquals(0, (int) db.transaction(tx -> CheckpointStore.openAlarms(tx).size()));
+    assertEquals(1, (int) db.jdbcTransaction(tx -> tx.checkpoints().list().size()));
+    assertEquals(0, (int) db.jdbcTransaction(tx -> tx.checkpoints().openAlarms().size()));
   }
 
   private static String lastAudit(Database db) {
-    return db.transaction(tx -> {
-      try (PreparedStatement p = tx.prepareStatement(
+    return db.jdbcTransaction(tx -> {
+      try (PreparedStatement p = tx.connection().prepareStatement(
           "SELECT action, outcome, reasons FROM audit_event ORDER BY seq DESC LIMIT 1");
           ResultSet rs = p.executeQuery()) {
         rs.next();

@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -38,7 +39,7 @@ public final class CheckpointCrashChild {
         List.of(tlog), List.of(), List.of(), List.of());
     TrustSnapshot snapshot = TrustSnapshot.ofRoots("sha256:crash", Instant.EPOCH, List.of(root));
     Database db = Database.open(Home.at(home));
-    long start = db.transaction(tx -> CheckpointStore.list(tx).stream().mapToLong(CheckpointStore.StoredCheckpoint::size)
+    long start = db.transaction(tx -> tx.checkpoints().list().stream().mapToLong(CheckpointStore.StoredCheckpoint::size)
         .max().orElse(0)) + 1;
     for (long size = start; size <= n; size++) {
       List<CheckpointStore.InputFile> in = new ArrayList<>();

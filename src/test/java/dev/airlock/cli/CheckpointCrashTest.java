@@ -3,7 +3,8 @@ package dev.airlock.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGKILL) at random moments, 50 times. After every kill the store holds a gapless prefix of
  * committed imports, each checkpoint with its audit event (never one without the other), the stored
  * roots are the honest log's, and importing again continues to the end. Known limit: H2 as
- * configured in core/Database may roll back to an older committed state (printed, not failed).
+ * configured in db/Database may roll back to an older committed state (printed, not failed).
  */
 class CheckpointCrashTest {
   /** Issue 4 asks for at least 50; -Dairlock.crashKills=N changes it for a quick local run. */
@@ -86,7 +87,7 @@ class CheckpointCrashTest {
       kills++;
       long count = checkInvariants(home, tree);
       // Durability: a committed import never disappears when a later process is killed. H2 lost
-      // commits this way (2-5 of every 50 kills) until core/Database set MAX_COMPACT_TIME=0 and
+      // commits this way (2-5 of every 50 kills) until Database (then core/, now db/) set MAX_COMPACT_TIME=0 and
       // WRITE_DELAY=0; this keeps it fixed.
       assertTrue(count >= lastCount,
           "kill " + kills + " lost committed imports: " + lastCount + " -> " + count);
@@ -118,8 +119,8 @@ class CheckpointCrashTest {
   /** Returns the number of stored checkpoints after checking they are a committed, audited prefix. */
   private static long checkInvariants(Path home, MerkleTree tree) {
     Database db = Database.open(Home.at(home));
-    return db.transaction(tx -> {
-      List<CheckpointStore.StoredCheckpoint> stored = CheckpointStore.list(tx);
+    return db.jdbcTransaction(tx -> {
+      List<CheckpointStore.StoredCheckpoint> stored = tx.checkpoints().list();
       for (int i = 0; i < stored.size(); i++) {
         CheckpointStore.StoredCheckpoint c = stored.get(i);
         assertEquals(i + 1, c.size(), "stored sizes are a gapless prefix");
@@ -128,21 +129,21 @@ class CheckpointCrashTest {
       long okEvents;
       long maxSeq;
       long headSeq;
-      try (PreparedStatement q = tx.prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_event "
+      try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM audit_event "
           + "WHERE action = 'checkpoint.import' AND outcome = 'ok'");
           ResultSet rs = q.executeQuery()) {
         rs.next();
         okEvents = rs.getLong(1);
         maxSeq = rs.getLong(2);
       }
-      try (PreparedStatement q = tx.prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
+      try (PreparedStatement q = tx.connection().prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
           ResultSet rs = q.executeQuery()) {
         rs.next();
         headSeq = rs.getLong(1);
       }
       assertEquals(stored.size(), okEvents, "every stored checkpoint has exactly its audit event");
       assertEquals(maxSeq, headSeq, "audit head matches the last event");
-      assertEquals(0, CheckpointStore.openAlarms(tx).size());
+      assertEquals(0, tx.checkpoints().openAlarms().size());
       return (long) stored.size();
     });
   }

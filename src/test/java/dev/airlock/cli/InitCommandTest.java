@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.airlock.audit.TestRoots;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

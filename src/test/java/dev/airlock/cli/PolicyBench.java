@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.lab.CosignLegacy;
@@ -17,7 +18,6 @@ import dev.airlock.policy.Context;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyParser;
 import dev.airlock.store.BlobStore;
-import dev.airlock.store.ImageStore;
 import dev.airlock.store.StoredImage;
 import dev.airlock.trust.KeyAuthority;
 import dev.airlock.trust.TrustSnapshot;
@@ -96,7 +96,7 @@ public final class PolicyBench {
       }
       db.transaction(tx -> {
         for (ImageCandidate c : cands) {
-          ImageStore.record(tx, c, now);
+          tx.images().record(c, now);
         }
         return null;
       });
@@ -147,13 +147,13 @@ public final class PolicyBench {
       dev.airlock.appliance.CosignFlags flags, int[] admitted) {
     db.transaction(tx -> {
       Context ctx = new Context(now, "system", 1, trust.id(), Map.of());
-      for (StoredImage img : ImageStore.list(tx)) {
+      for (StoredImage img : tx.images().list()) {
         java.util.List<String> repos = img.references().stream()
             .map(r -> dev.airlock.oci.ImageReference.parse(r).repository()).distinct().toList();
         Verdict v = dev.airlock.policy.PolicyEngine.decide(policy,
             new dev.airlock.policy.Subject(img.digest(), repos, null, null, false),
             dev.airlock.appliance.SignedMaterial.items(tx, img, trust, blobs, policy, flags, null, now), ctx);
-        ImageStore.setDecision(tx, img.digest(), v.decision().json(), v.toJson().toString(), now);
+        tx.images().setDecision(img.digest(), v.decision().json(), v.toJson().toString(), now);
         admitted[0] += v.admitted() ? 1 : 0;
       }
       return null;

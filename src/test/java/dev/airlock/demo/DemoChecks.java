@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -88,7 +89,7 @@ abstract class DemoChecks {
     rootFile = repoDir.resolve("trust-root/demo/root.json");
     medium = repoDir.resolve("bundles/demo");
     home = TrustLab.home(tmp.resolve("home"), Files.readAllBytes(rootFile), now);
-    TufInstaller.Result r = TufInstaller.update(home, medium.resolve("tuf"), Clock.fixed(now, ZoneOffset.UTC), false);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(home, medium.resolve("tuf"), Clock.fixed(now, ZoneOffset.UTC), false);
     snapshot = r.snapshot();
     verifier = new BundleVerifier(snapshot);
     try (Medium m = Medium.open(medium, home, Limits.defaults())) {
@@ -140,12 +141,12 @@ abstract class DemoChecks {
   @Test
   void tufStillInstallsInDecember2035AndNotAfterExpiry() throws IOException {
     Home late = TrustLab.home(tmp.resolve("late"), Files.readAllBytes(rootFile), LATE);
-    TufInstaller.Result r = TufInstaller.update(late, medium.resolve("tuf"), Clock.fixed(LATE, ZoneOffset.UTC), false);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(late, medium.resolve("tuf"), Clock.fixed(LATE, ZoneOffset.UTC), false);
     assertEquals(2, r.snapshot().keys().size());
     Home expired = TrustLab.home(tmp.resolve("expired"), Files.readAllBytes(rootFile), LATE);
     Instant after = Instant.parse("2036-01-02T00:00:00Z");
     AirlockException e = org.junit.jupiter.api.Assertions.assertThrows(AirlockException.class,
-        () -> TufInstaller.update(expired, medium.resolve("tuf"), Clock.fixed(after, ZoneOffset.UTC), false));
+        () -> dev.airlock.appliance.TrustService.install(expired, medium.resolve("tuf"), Clock.fixed(after, ZoneOffset.UTC), false));
     assertEquals(Reason.TUF_EXPIRED, e.reason());
   }
 
@@ -164,7 +165,7 @@ abstract class DemoChecks {
     }
     CheckpointStore.ImportResult r = Database.open(home).transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx, files, keys, List.of(), now);
+        return tx.checkpoints().importFiles(files, keys, List.of(), now);
       } catch (CheckpointRefusedException e) {
         throw new AssertionError("refused: " + e.getMessage(), e);
       }

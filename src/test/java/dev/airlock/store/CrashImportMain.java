@@ -3,7 +3,8 @@ package dev.airlock.store;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditLog;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.media.ImageSource;
@@ -37,8 +38,8 @@ public final class CrashImportMain {
             throw new IllegalStateException(r.problem().toString());
           }
           db.transaction(tx -> {
-            ImageStore.record(tx, c, now);
-            AuditLog.append(tx, new AuditEvent(now, "crash-test", "localhost", "import", "image.store",
+            tx.images().record(c, now);
+            tx.audit().append(new AuditEvent(now, "crash-test", "localhost", "import", "image.store",
                 c.digest().toString(), "ok", List.of(), JsonNodeFactory.instance.objectNode()));
             return null;
           });

@@ -3,7 +3,8 @@ package dev.airlock.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.lab.oci.OciLayoutWriter;
@@ -80,7 +81,7 @@ class CrashSafetyTest {
     assertTrue(last.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, last.exitValue(), "the re-import completes");
     assertConsistent(home);
-    assertEquals(3, db.transaction(ImageStore::list).size());
+    assertEquals(3, db.jdbcTransaction(t -> t.images().list()).size());
     try (Stream<Path> s = Files.list(home.staging())) {
       assertEquals(0, s.count(), "the completed import swept the killed imports' staging folders");
     }
@@ -103,13 +104,13 @@ class CrashSafetyTest {
     }
     Database db = Database.open(home);
     BlobStore store = BlobStore.at(home);
-    for (StoredImage s : db.transaction(ImageStore::list)) {
+    for (StoredImage s : db.jdbcTransaction(t -> t.images().list())) {
       for (Descriptor b : s.blobs()) {
         assertTrue(store.has(b.digest()), "recorded image " + s.digest() + " has blob " + b.digest());
       }
     }
-    long[] counts = db.transaction(tx -> {
-      try (ResultSet rs = tx.createStatement().executeQuery(
+    long[] counts = db.jdbcTransaction(tx -> {
+      try (ResultSet rs = tx.connection().createStatement().executeQuery(
           "SELECT (SELECT COUNT(*) FROM audit_event), (SELECT seq FROM audit_head WHERE id = 1),"
               + " (SELECT COUNT(*) FROM image)")) {
         rs.next();

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
 import dev.airlock.core.Limits;
@@ -105,8 +106,8 @@ class ExportRoundTripTest {
   }
 
   long auditEvents() {
-    return db.transaction(tx -> {
-      try (ResultSet rs = tx.createStatement().executeQuery("SELECT COUNT(*) FROM audit_event WHERE action = 'export'")) {
+    return db.jdbcTransaction(tx -> {
+      try (ResultSet rs = tx.connection().createStatement().executeQuery("SELECT COUNT(*) FROM audit_event WHERE action = 'export'")) {
         rs.next();
         return rs.getLong(1);
       }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
@@ -241,12 +242,12 @@ class StoreTest {
         assertEquals(1, c.signatures().size(), medium.toString());
         assertTrue(importer.importImage(c).stored());
         db.transaction(tx -> {
-          ImageStore.record(tx, c, t);
+          tx.images().record(c, t);
           return null;
         });
       }
     }
-    StoredImage s = db.transaction(tx -> ImageStore.find(tx, "reg.example/app:1")).orElseThrow();
+    StoredImage s = db.transaction(tx -> tx.images().find("reg.example/app:1")).orElseThrow();
     assertEquals(2, s.signatures().size(), "the first medium's signature is kept: " + s.signatures());
   }
 
@@ -281,11 +282,11 @@ class StoreTest {
       ImageCandidate c = scan(m).get(0);
       assertTrue(importer.importImage(c).stored());
       db.transaction(tx -> {
-        ImageStore.record(tx, c, t);
+        tx.images().record(c, t);
         return null;
       });
     }
-    StoredImage s = db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg:2.1")).orElseThrow();
+    StoredImage s = db.transaction(tx -> tx.images().find("reg.example/ai/seg:2.1")).orElseThrow();
     assertEquals(idx.digest(), s.digest());
     assertEquals(MediaTypes.OCI_INDEX, s.image().mediaType());
     assertEquals(List.of("reg.example/ai/seg:2.1"), s.references());
@@ -297,25 +298,25 @@ class StoreTest {
     assertEquals(c0(s).size(), s.blobs().size());
     assertTrue(s.decision().isEmpty());
     assertEquals(t, s.importedAt());
-    assertEquals(s.digest(), db.transaction(tx -> ImageStore.find(tx, idx.digest().toString())).orElseThrow().digest());
-    assertEquals(s.digest(), db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg@" + idx.digest())).orElseThrow().digest());
-    assertTrue(db.transaction(tx -> ImageStore.find(tx, "reg.example/ai/seg:9")).isEmpty());
+    assertEquals(s.digest(), db.transaction(tx -> tx.images().find(idx.digest().toString())).orElseThrow().digest());
+    assertEquals(s.digest(), db.transaction(tx -> tx.images().find("reg.example/ai/seg@" + idx.digest())).orElseThrow().digest());
+    assertTrue(db.transaction(tx -> tx.images().find("reg.example/ai/seg:9")).isEmpty());
     db.transaction(tx -> {
-      ImageStore.setDecision(tx, idx.digest(), "admit", "{\"decision\":\"admit\",\"reasons\":[]}", t.plusSeconds(5));
+      tx.images().setDecision(idx.digest(), "admit", "{\"decision\":\"admit\",\"reasons\":[]}", t.plusSeconds(5));
       return null;
     });
-    StoredImage decided = db.transaction(ImageStore::list).get(0);
+    StoredImage decided = db.transaction(q -> q.images().list()).get(0);
     assertTrue(decided.admitted());
     assertEquals(t.plusSeconds(5), decided.decidedAt().orElseThrow());
     db.transaction(tx -> {
-      ImageStore.setDecision(tx, idx.digest(), "deny", "{\"decision\":\"deny\",\"reasons\":[\"NO_SIGNATURES\"]}", t);
+      tx.images().setDecision(idx.digest(), "deny", "{\"decision\":\"deny\",\"reasons\":[\"NO_SIGNATURES\"]}", t);
       return null;
     });
-    assertEquals(List.of("NO_SIGNATURES"), db.transaction(ImageStore::list).get(0).reasons());
+    assertEquals(List.of("NO_SIGNATURES"), db.transaction(q -> q.images().list()).get(0).reasons());
     Digest unknown = Digest.parse("sha256:" + "1".repeat(64));
     dev.airlock.core.AirlockException e = assertThrows(dev.airlock.core.AirlockException.class,
         () -> db.transaction(tx -> {
-          ImageStore.setDecision(tx, unknown, "admit", "{}", t);
+          tx.images().setDecision(unknown, "admit", "{}", t);
           return null;
         }));
     assertEquals(Reason.IMAGE_NOT_STORED, e.reason());

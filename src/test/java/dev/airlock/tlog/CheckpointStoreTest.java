@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Keys;
@@ -41,7 +42,7 @@ class CheckpointStoreTest {
   private CheckpointStore.ImportResult imp(CheckpointStore.InputFile... files) throws Exception {
     return db.transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx, List.of(files), logKeys(), List.of(), T);
+        return tx.checkpoints().importFiles(List.of(files), logKeys(), List.of(), T);
       } catch (CheckpointRefusedException e) {
         throw new RefusedWrapper(e);
       }
@@ -64,11 +65,11 @@ class CheckpointStoreTest {
   }
 
   private int count() {
-    return db.transaction(tx -> CheckpointStore.list(tx).size());
+    return db.transaction(tx -> tx.checkpoints().list().size());
   }
 
   private CheckpointStore.Consistency consistency(LabLog log, long size, byte[] root) {
-    return db.transaction(tx -> CheckpointStore.consistency(tx, log.origin, size, root));
+    return db.transaction(tx -> tx.checkpoints().consistency(log.origin, size, root));
   }
 
   @Test
@@ -78,7 +79,7 @@ class CheckpointStoreTest {
     assertEquals(0, again.added().size());
     assertEquals(1, again.unchanged().size());
     assertEquals(1, count());
-    CheckpointStore.StoredCheckpoint s = db.transaction(tx -> CheckpointStore.list(tx)).get(0);
+    CheckpointStore.StoredCheckpoint s = db.transaction(tx -> tx.checkpoints().list()).get(0);
     assertEquals("log2026.example.internal", s.signer());
     assertEquals(ed.origin, s.origin());
   }
@@ -114,7 +115,7 @@ class CheckpointStoreTest {
     assertEquals(Reason.CHECKPOINT_UNPROVEN, e.reason());
     assertTrue(e.getMessage().contains("-17.checkpoint"), e.getMessage());
     assertEquals(1, count());
-    assertEquals(0, db.transaction(tx -> CheckpointStore.openAlarms(tx)).size());
+    assertEquals(0, db.transaction(tx -> tx.checkpoints().openAlarms()).size());
   }
 
   @Test
@@ -165,16 +166,16 @@ class CheckpointStoreTest {
     assertEquals(10, fork.size());
     assertEquals(ed.checkpoint(10).rootHex(), fork.storedRootHex());
     assertEquals(evil.checkpoint(10).rootHex(), fork.otherRootHex());
-    db.transaction(tx -> CheckpointStore.raiseAlarm(tx, fork, T));
-    List<CheckpointStore.Alarm> alarms = db.transaction(tx -> CheckpointStore.openAlarms(tx));
+    db.transaction(tx -> tx.checkpoints().raiseAlarm(fork, T));
+    List<CheckpointStore.Alarm> alarms = db.transaction(tx -> tx.checkpoints().openAlarms());
     assertEquals(1, alarms.size());
     assertEquals(ed.origin, alarms.get(0).origin());
     assertEquals(CheckpointStore.Consistency.INCONSISTENT, consistency(ed, 10, evil.tree.root(10)));
     // while the alarm is open, the log's checkpoints are refused
     assertEquals(Reason.LOG_FORK_ALARM, refused(ed.noteFile(12), ed.proofFile(10, 12)).reason());
-    assertEquals(1, (int) db.transaction(tx -> CheckpointStore.clearAlarms(tx, ed.origin, "alice", "key rotated", T)));
-    assertEquals(0, db.transaction(tx -> CheckpointStore.openAlarms(tx)).size());
-    assertEquals(0, (int) db.transaction(tx -> CheckpointStore.clearAlarms(tx, ed.origin, "alice", "again", T)));
+    assertEquals(1, (int) db.transaction(tx -> tx.checkpoints().clearAlarms(ed.origin, "alice", "key rotated", T)));
+    assertEquals(0, db.transaction(tx -> tx.checkpoints().openAlarms()).size());
+    assertEquals(0, (int) db.transaction(tx -> tx.checkpoints().clearAlarms(ed.origin, "alice", "again", T)));
     assertEquals(1, imp(ed.noteFile(12), ed.proofFile(10, 12)).added().size());
   }
 
@@ -232,7 +233,7 @@ class CheckpointStoreTest {
         NoteSigner.signatureLine(wk2.name(), wk2, w2.getPrivate(), body));
     int witnesses = db.transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx, List.of(new CheckpointStore.InputFile("w.checkpoint", note)),
+        return tx.checkpoints().importFiles(List.of(new CheckpointStore.InputFile("w.checkpoint", note)),
             logKeys(), List.of(LogKey.unnamed(w1.getPublic()), LogKey.unnamed(w2.getPublic())), T)
             .added().get(0).witnesses();
       } catch (CheckpointRefusedException e) {
@@ -240,7 +241,7 @@ class CheckpointStoreTest {
       }
     });
     assertEquals(2, witnesses);
-    assertEquals(2, db.transaction(tx -> CheckpointStore.list(tx)).get(0).witnesses());
+    assertEquals(2, db.transaction(tx -> tx.checkpoints().list()).get(0).witnesses());
   }
 
   /** Issue 4 benchmark: 1,000 checkpoints with 999 proofs, shuffled, in one import call. */
@@ -259,7 +260,7 @@ class CheckpointStoreTest {
     long t0 = System.nanoTime();
     CheckpointStore.ImportResult r = db.transaction(tx -> {
       try {
-        return CheckpointStore.importFiles(tx, files, keys, List.of(), T);
+        return tx.checkpoints().importFiles(files, keys, List.of(), T);
       } catch (CheckpointRefusedException e) {
         throw new RefusedWrapper(e);
       }

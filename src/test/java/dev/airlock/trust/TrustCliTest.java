@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.cli.Main;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Keys;
 import dev.airlock.lab.tuf.TufRepoBuilder;
@@ -69,9 +70,9 @@ class TrustCliTest {
   }
 
   List<String[]> auditEvents() {
-    return Database.open(home).transaction(tx -> {
+    return Database.open(home).jdbcTransaction(tx -> {
       List<String[]> out = new ArrayList<>();
-      try (PreparedStatement p = tx.prepareStatement(
+      try (PreparedStatement p = tx.connection().prepareStatement(
           "SELECT action, outcome, reasons, operator, host FROM audit_event ORDER BY seq");
           ResultSet rs = p.executeQuery()) {
         while (rs.next()) {

@@ -1,6 +1,7 @@
 package dev.airlock.trust;
 
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.testing.Corpus;
 import java.io.IOException;
@@ -21,8 +22,8 @@ public final class TrustLab {
       Files.createDirectories(dir);
       Home home = Home.at(dir);
       Database db = Database.create(home);
-      db.transaction(tx -> {
-        try (PreparedStatement p = tx.prepareStatement(
+      db.jdbcTransaction(tx -> {
+        try (PreparedStatement p = tx.connection().prepareStatement(
             "INSERT INTO appliance(id, created_at, audit_public_key) VALUES ('lab', ?, 'none')")) {
           p.setObject(1, createdAt.atOffset(ZoneOffset.UTC));
           p.executeUpdate();

@@ -1,7 +1,8 @@
 package dev.airlock.trust;
 
 import dev.airlock.cli.Main;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ public final class TrustUpdateCrashChild {
     dev.airlock.testing.NoNetworkSecurityManager.install();
     Path home = Path.of(args[0]);
     Instant now = Instant.parse(args[2]);
-    Database.open(Home.at(home)).transaction(TrustStore::currentInfo);
+    Database.open(Home.at(home)).transaction(t -> t.trust().currentInfo());
     System.out.println("ready");
     System.out.flush();
     long t0 = System.nanoTime();

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.cli.Main;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.crypto.Keys;
 import dev.airlock.lab.tuf.TufRepoBuilder;
@@ -187,7 +188,7 @@ class TrustUpdateCrashTest {
     assertEquals(List.of(neu.root(), neu.timestamp(), neu.snapshot(), neu.targets()),
         List.of(state.rootVersion(), state.timestampVersion(), state.snapshotVersion(), state.targetsVersion()),
         "home/tuf refreshes to the new versions");
-    List<InstalledSnapshot> history = Database.open(Home.at(home)).transaction(TrustStore::history);
+    List<InstalledSnapshot> history = Database.open(Home.at(home)).transaction(t -> t.trust().history());
     assertEquals(after.seq(), history.size(), "history has exactly the committed snapshots");
     run(T1, "--home", home.toString(), "audit", "verify");
     run(T1, "--home", home.toString(), "trust", "update", newMedium.toString());
@@ -200,7 +201,7 @@ class TrustUpdateCrashTest {
   }
 
   private static Expect current(Path home) {
-    return Expect.of(Database.open(Home.at(home)).transaction(TrustStore::currentInfo).orElseThrow());
+    return Expect.of(Database.open(Home.at(home)).transaction(t -> t.trust().currentInfo()).orElseThrow());
   }
 
   private static void run(Instant now, String... args) {

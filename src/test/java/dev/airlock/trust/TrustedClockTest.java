@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import java.nio.file.Path;
@@ -41,17 +42,17 @@ class TrustedClockTest {
   void highWaterOnlyMovesForward() {
     Home home = TrustLab.home(tmp.resolve("h"), "{}".getBytes(), T0);
     Database db = Database.open(home);
-    assertEquals(Optional.empty(), db.transaction(TrustedClock::highWater));
+    assertEquals(Optional.empty(), db.transaction(t -> TrustedClock.highWater(t.trust())));
     db.transaction(tx -> {
-      TrustedClock.advance(tx, T0.plusSeconds(100));
+      TrustedClock.advance(tx.trust(), T0.plusSeconds(100));
       return null;
     });
     db.transaction(tx -> {
-      TrustedClock.advance(tx, T0); // earlier: ignored
+      TrustedClock.advance(tx.trust(), T0); // earlier: ignored
       return null;
     });
-    assertEquals(Optional.of(T0.plusSeconds(100)), db.transaction(TrustedClock::highWater));
-    TrustedClock c = db.transaction(tx -> TrustedClock.read(tx, Clock.fixed(T0, ZoneOffset.UTC)));
+    assertEquals(Optional.of(T0.plusSeconds(100)), db.transaction(t -> TrustedClock.highWater(t.trust())));
+    TrustedClock c = db.transaction(tx -> TrustedClock.read(tx.trust(), Clock.fixed(T0, ZoneOffset.UTC)));
     assertTrue(c.systemBehind());
     assertEquals(T0.plusSeconds(100), c.now());
   }

@@ -119,16 +119,16 @@ class VerifyBundleCommandTest {
   @Test
   void decisionIsAuditedWhenAHomeExists() throws Exception {
     Path home = tmp.resolve("home");
-    dev.airlock.core.Database db = dev.airlock.core.Database.create(dev.airlock.core.Home.at(home));
+    dev.airlock.db.Database db = dev.airlock.db.Database.create(dev.airlock.core.Home.at(home));
     List<String> a = new ArrayList<>(List.of("--home", home.toString()));
     a.addAll(args(kase("conformance.happy-path-v0.3"), false, null));
     assertEquals(0, run(a.toArray(String[]::new)).code());
     List<String> b = new ArrayList<>(List.of("--home", home.toString()));
     b.addAll(args(kase("conformance.signature-mismatch_fail"), false, null));
     assertEquals(1, run(b.toArray(String[]::new)).code());
-    List<String> outcomes = db.transaction(tx -> {
+    List<String> outcomes = db.jdbcTransaction(tx -> {
       List<String> out = new ArrayList<>();
-      try (var st = tx.prepareStatement("SELECT action, outcome FROM audit_event ORDER BY seq");
+      try (var st = tx.connection().prepareStatement("SELECT action, outcome FROM audit_event ORDER BY seq");
           var rs = st.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1) + ":" + rs.getString(2));

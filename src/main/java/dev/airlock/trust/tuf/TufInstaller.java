@@ -1,11 +1,11 @@
 package dev.airlock.trust.tuf;
 
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
 import dev.airlock.core.Home;
 import dev.airlock.core.WriteLock;
 import dev.airlock.core.Reason;
 import dev.airlock.trust.TrustContent;
+import dev.airlock.trust.TrustRepository;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
 import dev.airlock.trust.TrustedClock;
@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,16 +28,32 @@ import java.util.Map;
  * <p>All-or-nothing (gap (c)): the TUF metadata store {@code home/tuf} is copied to a staging
  * folder under the home, the update runs there, the targets are installed in one database
  * transaction (with the caller's audit event), and only then, as the last step of that
- * transaction, is the staging folder swapped in for {@code home/tuf}. A failed update leaves
+ * transaction, is the staging folder swapped in for {@code home/tuf}. The caller (the appliance
+ * layer, which owns transactions) opens that transaction: see {@link InstallTransaction}. A failed update leaves
  * {@code home/tuf} and the trust store as they were.
  */
 public final class TufInstaller {
   private TufInstaller() {}
 
-  /** Called inside the install transaction, e.g. to append the audit event. */
+  /**
+   * Opens the install transaction on the appliance's database (the appliance layer owns
+   * transactions). An implementation MUST, in one transaction and in this order: call
+   * {@link InstallWork#install} with the transaction's trust repository, run its own steps (the
+   * audit event) with the result, call {@link InstallWork#finish}, then commit; if anything throws
+   * it rolls back and rethrows.
+   */
   @FunctionalInterface
-  public interface InTransaction {
-    void run(Connection tx, Result result) throws SQLException;
+  public interface InstallTransaction {
+    Result run(InstallWork work);
+  }
+
+  /** The two halves of the install, run inside {@link InstallTransaction#run}. */
+  public interface InstallWork {
+    /** Installs the targets, reads the new current snapshot and raises the verified time. */
+    Result install(TrustRepository trust);
+
+    /** Swaps the staged TUF metadata in for {@code home/tuf}: the last step before the commit. */
+    void finish() throws IOException;
   }
 
   /**
@@ -52,11 +66,6 @@ public final class TufInstaller {
   public record Result(TrustSnapshot snapshot, TrustStore.Installed installed, TufClient.State tuf,
       Instant trustedTime) {}
 
-  /** {@link #update(Home, Path, Clock, boolean, InTransaction)} without a hook (no audit event). */
-  public static Result update(Home home, Path tufDir, Clock trustedClock, boolean acceptExpiredTimestamp) {
-    return update(home, tufDir, trustedClock, acceptExpiredTimestamp, null);
-  }
-
   /**
    * Runs the update.
    *
@@ -65,13 +74,12 @@ public final class TufInstaller {
    *     subfolders, or metadata at the top and {@code targets/})
    * @param trustedClock the trusted clock (see {@link TrustedClock}); read once as the update time
    * @param acceptExpiredTimestamp accept an expired timestamp/snapshot by name (recorded)
-   * @param inTransaction run inside the install transaction (audit), may be null
+   * @param transaction opens the install transaction (with the caller's audit event)
    * @throws AirlockException DENIED for TUF and target failures, CANNOT_DECIDE for TUF_EXPIRED,
    *     unreadable media and state errors; nothing is installed then
    */
   public static Result update(Home home, Path tufDir, Clock trustedClock, boolean acceptExpiredTimestamp,
-      InTransaction inTransaction) {
-    Database db = Database.open(home);
+      InstallTransaction transaction) {
     Path live = home.tuf();
     Path old = live.resolveSibling(live.getFileName() + ".old");
     if (!Files.exists(live, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
@@ -111,22 +119,25 @@ public final class TufInstaller {
           state.snapshotVersion(), state.snapshotExpires(), state.targetsVersion(), state.targetsExpires(),
           state.expiredTimestampAccepted(), contents);
       Path stagedStore = store;
-      return db.transaction(tx -> {
-        TrustStore.Installed installed = TrustStore.install(tx, install);
-        TrustSnapshot snapshot = TrustStore.current(tx).orElseThrow();
-        TrustedClock.advance(tx, now);
-        Result r = new Result(snapshot, installed, state, now);
-        if (inTransaction != null) {
-          inTransaction.run(tx, r);
+      return transaction.run(new InstallWork() {
+        @Override
+        public Result install(TrustRepository trust) {
+          TrustStore.Installed installed = trust.install(install);
+          TrustSnapshot snapshot = trust.current().orElseThrow();
+          TrustedClock.advance(trust, now);
+          return new Result(snapshot, installed, state, now);
         }
-        // Files first, the database reference last: if the swap fails the transaction rolls back;
-        // a kill between the swap and the commit leaves home/tuf ahead of the installed snapshot
-        // (seen once in 50 and once in 150 kills by TrustUpdateCrashTest). That is the safe
-        // direction: repeating the update installs the new snapshot, while the old medium is
-        // refused as a rollback. Swapping after the commit would allow the opposite: the old
-        // metadata would accept the old medium again and roll the installed trust back.
-        swap(stagedStore, live);
-        return r;
+
+        @Override
+        public void finish() throws IOException {
+          // Files first, the database reference last: if the swap fails the transaction rolls back;
+          // a kill between the swap and the commit leaves home/tuf ahead of the installed snapshot
+          // (seen once in 50 and once in 150 kills by TrustUpdateCrashTest). That is the safe
+          // direction: repeating the update installs the new snapshot, while the old medium is
+          // refused as a rollback. Swapping after the commit would allow the opposite: the old
+          // metadata would accept the old medium again and roll the installed trust back.
+          swap(stagedStore, live);
+        }
       });
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, home.root() + ": " + e.getMessage(), e);

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -62,14 +63,14 @@ class TufBadInputTest {
       filesBefore = s.map(Path::toString).sorted().toList();
     }
     AirlockException e = assertThrows(AirlockException.class,
-        () -> TufInstaller.update(home, repoDir, Clock.fixed(T0, ZoneOffset.UTC), false, null));
+        () -> dev.airlock.appliance.TrustService.install(home, repoDir, Clock.fixed(T0, ZoneOffset.UTC), false, null));
     assertTrue(reasons.contains(e.reason()), e.reason() + ": " + e.getMessage());
     assertTrue(e.getMessage().contains(file), "message names " + file + ": " + e.getMessage());
     assertArrayEquals(rootBefore, Files.readAllBytes(home.tuf().resolve("root.json")));
     try (var s = Files.walk(home.tuf())) {
       assertEquals(filesBefore, s.map(Path::toString).sorted().toList());
     }
-    assertTrue(Database.open(home).transaction(TrustStore::history).isEmpty());
+    assertTrue(Database.open(home).transaction(t -> t.trust().history()).isEmpty());
     try (var s = Files.list(home.staging())) {
       assertEquals(0, s.count(), "staging cleaned up");
     }

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Database;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Keys;
@@ -64,7 +65,7 @@ class TufInstallerTest {
   }
 
   TufInstaller.Result update(Instant t, boolean accept) {
-    return TufInstaller.update(home, repoDir, at(t), accept, null);
+    return dev.airlock.appliance.TrustService.install(home, repoDir, at(t), accept, null);
   }
 
   AirlockException refused(Instant t, boolean accept, Reason reason) throws IOException {
@@ -79,11 +80,11 @@ class TufInstallerTest {
   }
 
   List<InstalledSnapshot> history() {
-    return Database.open(home).transaction(TrustStore::history);
+    return Database.open(home).transaction(t -> t.trust().history());
   }
 
   Optional<TrustSnapshot> current() {
-    return Database.open(home).transaction(TrustStore::current);
+    return Database.open(home).transaction(t -> t.trust().current());
   }
 
   @Test
@@ -106,7 +107,7 @@ class TufInstallerTest {
     assertEquals(s, current().orElseThrow() == null ? null : s);
     assertEquals(s.id(), current().orElseThrow().id());
     // the trusted clock's high-water mark moved to the install time
-    assertEquals(Optional.of(T0), Database.open(home).transaction(TrustedClock::highWater));
+    assertEquals(Optional.of(T0), Database.open(home).transaction(t -> TrustedClock.highWater(t.trust())));
   }
 
   @Test
@@ -246,7 +247,7 @@ class TufInstallerTest {
     plain.publishRoot();
     plain.publish();
     Home h = TrustLab.home(tmp.resolve("home2"), plain.initialRoot(), T0);
-    TufInstaller.Result r = TufInstaller.update(h, other, at(T0), false, null);
+    TufInstaller.Result r = dev.airlock.appliance.TrustService.install(h, other, at(T0), false, null);
     assertEquals(2, r.snapshot().roots().size());
   }
 
@@ -287,7 +288,7 @@ class TufInstallerTest {
     byte[] before = Files.readAllBytes(home.tuf().resolve("root.json"));
     repo.publishRoot();
     repo.publish();
-    AirlockException e = assertThrows(AirlockException.class, () -> TufInstaller.update(home, repoDir, at(T0), false,
+    AirlockException e = assertThrows(AirlockException.class, () -> dev.airlock.appliance.TrustService.install(home, repoDir, at(T0), false,
         (tx, r) -> {
           throw new AirlockException(AirlockException.Kind.AUDIT_FAILED, Reason.AUDIT_WRITE_FAILED, "audit down");
         }));

@@ -1,4 +1,9 @@
-package dev.airlock.core;
+package dev.airlock.db;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.core.TrustedTime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +31,11 @@ import java.util.List;
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
  * applied version is kept in {@code schema_version}. Each stage owns its own migration numbers.
+ *
+ * <p>This package is the appliance's one persistence adapter (DESIGN.md section 1): the stages
+ * declare repository interfaces with domain types only; the H2 implementations here are the only
+ * code that holds SQL, {@code java.sql} types or H2 error codes. A transaction hands its work a
+ * {@link Transaction}, from which the appliance layer takes the repositories it needs.
  */
 public final class Database {
   /** Migrations in order. Each stage appends its file here; numbers are never reused. */
@@ -92,7 +102,7 @@ public final class Database {
   /** Work done inside one transaction. */
   @FunctionalInterface
   public interface Work<T> {
-    T run(Connection tx) throws SQLException, IOException;
+    T run(Transaction tx) throws IOException;
   }
 
   /**
@@ -103,7 +113,7 @@ public final class Database {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
-        T result = work.run(c);
+        T result = work.run(new Transaction(c));
         c.commit();
         runAfterCommit(c);
         return result;
@@ -113,20 +123,44 @@ public final class Database {
       }
     } catch (SQLException e) {
       throw translate(e);
+    } catch (DatabaseFailure e) {
+      // a repository's SQLException, carried out unchecked through stage code that never sees java.sql
+      throw translate(e.sqlException());
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);
     }
   }
 
+  /** Work on the raw JDBC connection of one transaction: {@link #jdbcTransaction}. */
+  @FunctionalInterface
+  public interface JdbcWork<T> {
+    T run(Transaction tx) throws SQLException, IOException;
+  }
+
+  /**
+   * {@link #transaction} for work that also uses {@link Transaction#connection()} directly: tests
+   * that read or tamper with the tables. A {@link SQLException} is reported like a repository's.
+   */
+  public <T> T jdbcTransaction(JdbcWork<T> work) {
+    return transaction(tx -> {
+      try {
+        return work.run(tx);
+      } catch (SQLException e) {
+        throw new DatabaseFailure(e);
+      }
+    });
+  }
+
   /**
    * Work run after every successful commit while this process still holds the database (so no
-   * other process interleaves). The CLI installs the audit stage's checkpoint refresher here
-   * ({@code core} may not import {@code audit}). A failing hook does not undo the committed work.
+   * other process interleaves). The appliance layer installs the audit stage's checkpoint
+   * refresher here ({@code appliance.StateViews}), with the transaction's audit repository. A
+   * failing hook does not undo the committed work.
    */
   @FunctionalInterface
   public interface AfterCommit {
-    void run(Home home, Connection c) throws SQLException, IOException;
+    void run(Home home, Transaction tx) throws IOException;
   }
 
   private static volatile AfterCommit afterCommit;
@@ -142,52 +176,9 @@ public final class Database {
       return;
     }
     try {
-      hook.run(home, c);
-    } catch (SQLException | IOException | RuntimeException e) {
+      hook.run(home, new Transaction(c));
+    } catch (IOException | RuntimeException e) {
       // the change and its audit event are committed; the hook only refreshes derived state
-    }
-  }
-
-  /**
-   * The appliance's "now" (DESIGN.md section 3): {@code max(system clock, highest verified time
-   * seen)}.
-   *
-   * @param now the trusted time
-   * @param system what the system clock said
-   * @param clockBehind the system clock is behind the high-water mark ({@link Reason#CLOCK_BEHIND}:
-   *     callers report it and record it in the audit event)
-   */
-  public record TrustedTime(Instant now, Instant system, boolean clockBehind) {}
-
-  /** Reads the trusted time in {@code tx} from the {@code appliance} row's high-water mark. */
-  public static TrustedTime trustedNow(Connection tx, Clock systemClock) throws SQLException {
-    Instant system = systemClock.instant();
-    Instant highest = null;
-    try (Statement s = tx.createStatement();
-        ResultSet rs = s.executeQuery("SELECT MAX(highest_verified_time) FROM appliance")) {
-      if (rs.next() && rs.getString(1) != null) {
-        highest = Instant.parse(rs.getString(1));
-      }
-    }
-    if (highest != null && highest.isAfter(system)) {
-      return new TrustedTime(highest, system, true);
-    }
-    return new TrustedTime(system, system, false);
-  }
-
-  /**
-   * Raises the high-water mark to {@code verified} (a Rekor integrated time or RFC 3161 time that
-   * was verified) if it is higher; never lowers it.
-   */
-  public static void raiseVerifiedTime(Connection tx, Instant verified) throws SQLException {
-    try (PreparedStatement p = tx.prepareStatement(
-        "UPDATE appliance SET highest_verified_time = ? WHERE highest_verified_time IS NULL "
-            + "OR highest_verified_time < ?")) {
-      // ISO-8601 instants of equal precision sort as text; normalise to seconds precision + Z.
-      String t = verified.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-      p.setString(1, t);
-      p.setString(2, t);
-      p.executeUpdate();
     }
   }
 
@@ -254,7 +245,9 @@ public final class Database {
 
   private void migrate() {
     transaction(
-        c -> {
+        tx -> {
+          Connection c = tx.connection();
+          try {
           try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
                 + "name VARCHAR(200) NOT NULL)");
@@ -280,19 +273,22 @@ public final class Database {
             }
           }
           return null;
+          } catch (SQLException e) {
+            throw new DatabaseFailure(e);
+          }
         });
   }
 
   /** The schema version of this database (number of applied migrations). */
   public int schemaVersion() {
     return transaction(
-        c -> {
+        tx -> Sql.call(tx.connection(), c -> {
           try (Statement s = c.createStatement();
               ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
             return rs.getInt(1);
           }
-        });
+        }));
   }
 
   private static String load(String name) throws IOException {
