@@ -19,7 +19,9 @@ public enum Reason {
   KEY_MALFORMED("A public key could not be parsed (PEM/DER SubjectPublicKeyInfo)."),
   KEY_ALGORITHM_UNSUPPORTED("The key type, curve or size is not on the algorithm allow-list."),
   KEY_MISSING("Key-based verification was asked for but no key was supplied."),
-  KEY_MISMATCH("The signature's key hint or logged key does not match the supplied key."),
+  KEY_MISMATCH("The signature's key hint or logged key does not match the supplied key; also a valid signature by"
+      + " another key the appliance knows, judged for a key authority (no signature from this authority, not"
+      + " tampering)."),
   KEY_NOT_VALID_AT_TIME("The key authority's validity window does not contain the signing time."),
   KEY_PASSWORD_INCORRECT("The password does not open the private key file (or the file is damaged)."),
   PRIVATE_KEY_UNUSABLE("A private key file is unreadable, not encrypted, or holds a key outside the allow-list."),
