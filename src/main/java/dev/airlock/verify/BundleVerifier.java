@@ -12,8 +12,8 @@ import dev.airlock.crypto.InvalidSignatureException;
 import dev.airlock.crypto.Keys;
 import dev.airlock.crypto.SignatureAlgorithm;
 import dev.airlock.crypto.Signatures;
-import dev.airlock.tlog.Merkle;
-import dev.airlock.tlog.ProofException;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.TransparencyLog;
 import dev.airlock.trust.TrustSnapshot;
@@ -844,7 +844,7 @@ public final class BundleVerifier {
     }
     try {
       Merkle.verifyInclusion(p.logIndex(), p.treeSize(), Merkle.leafHash(e.body()), p.hashes(), p.rootHash());
-    } catch (ProofException ex) {
+    } catch (MerkleProofException ex) {
       throw new Denial(ex.reason(), ex.getMessage());
     }
     if ((p.checkpoint() == null || p.checkpoint().isEmpty()) && b.version() == 1) {
