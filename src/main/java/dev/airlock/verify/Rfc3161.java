@@ -69,7 +69,7 @@ final class Rfc3161 {
         continue;
       }
       for (X509Certificate c : tsa.chain()) {
-        if (!BundleVerifier.validAt(c, genTime)) {
+        if (!CertificatePathCheck.validAt(c, genTime)) {
           timeFailure = new Denial(Reason.TIMESTAMP_AUTHORITY_NOT_VALID_AT_TIME,
               "TSA certificate '" + c.getSubjectX500Principal() + "' is not valid at genTime",
               c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), genTime.toString());
