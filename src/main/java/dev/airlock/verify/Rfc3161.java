@@ -9,6 +9,8 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.tsp.TimeStampResponse;
@@ -30,6 +32,15 @@ final class Rfc3161 {
       token = parse(der);
     } catch (Exception e) {
       throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp cannot be parsed: " + e.getMessage());
+    }
+    // RFC 3161 section 2.4.2: TimeStampToken ::= ContentInfo whose contentType is id-signedData
+    // (RFC 5652 section 5.1). Bouncy Castle does not check this outer type, which no signature
+    // covers, so a token under another type verified as a second spelling of the same token
+    // (found by VerifyFuzzTest#mutatedLabBundle, kept as its seed); strict readers refuse it.
+    ASN1ObjectIdentifier contentType = token.toCMSSignedData().toASN1Structure().getContentType();
+    if (!CMSObjectIdentifiers.signedData.equals(contentType)) {
+      throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp token is not CMS SignedData",
+          CMSObjectIdentifiers.signedData.getId(), String.valueOf(contentType));
     }
     Instant genTime = token.getTimeStampInfo().getGenTime().toInstant();
     String alg = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
