@@ -12,6 +12,7 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
@@ -62,6 +63,12 @@ final class Rfc3161 {
     Denial timeFailure = null;
     for (CertificateAuthority tsa : tsas) {
       X509Certificate signer = tsa.chain().get(0);
+      if (!namesSigner(token, signer)) {
+        // RFC 5652 section 5.3: sid names the signer's certificate. Nothing signs it, so a token
+        // whose sid names another certificate would verify as a second spelling of the same token
+        // (found by VerifyFuzzTest#mutatedLabBundle, kept as its seed).
+        continue;
+      }
       try {
         Certificates.verifyTimeStampToken(token, signer);
       } catch (InvalidSignatureException e) {
@@ -95,6 +102,14 @@ final class Rfc3161 {
       throw timeFailure;
     }
     throw new Denial(Reason.TIMESTAMP_UNTRUSTED, "timestamp is not signed by a TSA of the trusted root");
+  }
+
+  private static boolean namesSigner(TimeStampToken token, X509Certificate signer) {
+    try {
+      return token.getSID().match(new X509CertificateHolder(signer.getEncoded()));
+    } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+      return false;
+    }
   }
 
   private static TimeStampToken parse(byte[] der) throws Exception {
