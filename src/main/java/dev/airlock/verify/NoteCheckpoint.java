@@ -69,6 +69,11 @@ record NoteCheckpoint(String origin, long size, byte[] rootHash) {
         throw new Denial(Reason.CHECKPOINT_MALFORMED, "malformed checkpoint signature line");
       }
       String name = rest.substring(0, sp);
+      if (name.chars().anyMatch(c -> c == '+' || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+        // C2SP signed-note: a key name contains neither Unicode spaces nor '+' (tlog.SignedNote
+        // refuses it too; found by VerifyFuzzTest#mutatedLabBundle, kept as its seed)
+        throw new Denial(Reason.CHECKPOINT_MALFORMED, "checkpoint signer name '" + name + "' contains a space or '+'");
+      }
       byte[] blob;
       try {
         blob = Base64.getDecoder().decode(rest.substring(sp + 1));
