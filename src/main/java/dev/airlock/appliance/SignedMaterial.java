@@ -16,11 +16,9 @@ import dev.airlock.store.StoredImage;
 import dev.airlock.trust.KeyAuthority;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.ValidityWindow;
-import dev.airlock.verify.Artifact;
 import dev.airlock.verify.BundleVerification;
 import dev.airlock.verify.BundleVerifier;
 import dev.airlock.verify.Check;
-import dev.airlock.verify.CosignSignature;
 import dev.airlock.verify.SignatureVerdict;
 import dev.airlock.verify.VerifyOptions;
 import java.io.IOException;
@@ -141,14 +139,8 @@ public final class SignedMaterial {
       } catch (AirlockException e) {
         return failed(Check.fail("authority.key", e.reason(), e.getMessage()));
       }
-      BundleVerification v = switch (attached.kind()) {
-        case BUNDLE -> verifier.verify(content, Artifact.ofDigest(image), options);
-        case LEGACY_SIGNATURE -> verifier.verifyCosign(CosignSignature.fromAnnotations(content,
-            attached.layer().mediaType(), attached.layer().annotations()), image, null, options);
-        case LEGACY_ATTESTATION -> verifier.verifyCosignAttestation(content, attached.layer().annotations(),
-            image, options);
-        case LEGACY_SBOM -> throw new IllegalStateException("unsigned .sbom layers are not evaluated");
-      };
+      BundleVerification v = verifier.verifyAttached(attached.kind(), content, attached.layer().mediaType(),
+          attached.layer().annotations(), image, options);
       SignatureVerdict sv = v.signature();
       boolean keyless = authority instanceof Authority.Keyless;
       if (keyless && "key".equals(sv.kind()) || !keyless && "keyless".equals(sv.kind())) {

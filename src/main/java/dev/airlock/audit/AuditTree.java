@@ -1,6 +1,7 @@
 package dev.airlock.audit;
 
 import dev.airlock.crypto.Hashing;
+import dev.airlock.merkle.Merkle;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.List;
  *       inclusion proofs (RFC 9162 2.1.3.1) and consistency proofs (2.1.4.1).
  * </ul>
  *
- * Proofs made here are checked by {@code tlog.Merkle}'s verifiers in the tests; the audit package
- * may not import {@code tlog} (STYLE.md), so the hashing is repeated here (same definitions).
+ * The hashing and the proof verifiers are the one RFC 9162 implementation, {@link Merkle}
+ * (STYLE.md: {@code merkle} is a shared leaf); what stays here is the tree building, which
+ * {@code merkle} does not need: the flat levels for proof generation and the frontier.
  */
 public final class AuditTree {
   static final int H = 32;
@@ -72,7 +74,7 @@ public final class AuditTree {
     if (n < 0 || n > size) {
       throw new IllegalArgumentException("size " + n + " outside 0.." + size);
     }
-    return n == 0 ? Hashing.sha256(new byte[0]) : mth(0, n);
+    return n == 0 ? Merkle.emptyRoot() : mth(0, n);
   }
 
   public byte[] root() {
@@ -160,18 +162,11 @@ public final class AuditTree {
   }
 
   static byte[] leafHash(byte[] entry) {
-    MessageDigest md = sha256();
-    md.update((byte) 0x00);
-    md.update(entry);
-    return md.digest();
+    return Merkle.leafHash(entry);
   }
 
   static byte[] node(byte[] left, byte[] right) {
-    MessageDigest md = sha256();
-    md.update((byte) 0x01);
-    md.update(left);
-    md.update(right);
-    return md.digest();
+    return Merkle.nodeHash(left, right);
   }
 
   /** The compact range [0, size): one hash per set bit of size, largest subtree first. */
@@ -219,7 +214,7 @@ public final class AuditTree {
 
     public byte[] root() {
       if (hashes.isEmpty()) {
-        return Hashing.sha256(new byte[0]);
+        return Merkle.emptyRoot();
       }
       byte[] r = hashes.get(hashes.size() - 1);
       for (int i = hashes.size() - 2; i >= 0; i--) {
@@ -234,97 +229,6 @@ public final class AuditTree {
         sb.append(Hashing.hex(h));
       }
       return sb.toString();
-    }
-  }
-
-  /**
-   * The root an RFC 9162 2.1.3.2 inclusion proof leads to (FORMATS.md section 5 algorithm).
-   *
-   * @throws IllegalArgumentException for a malformed proof (index, size or number of hashes)
-   */
-  public static byte[] rootFromInclusion(long index, long size, byte[] leafHash, List<byte[]> path) {
-    if (index < 0 || index >= size) {
-      throw new IllegalArgumentException("leaf index " + index + " outside a tree of " + size);
-    }
-    long fn = index;
-    long sn = size - 1;
-    byte[] r = leafHash;
-    for (byte[] p : path) {
-      if (sn == 0 || p.length != H) {
-        throw new IllegalArgumentException("inclusion proof has too many or malformed hashes");
-      }
-      if ((fn & 1) == 1 || fn == sn) {
-        r = node(p, r);
-        if ((fn & 1) == 0) {
-          while ((fn & 1) == 0 && fn != 0) {
-            fn >>>= 1;
-            sn >>>= 1;
-          }
-        }
-      } else {
-        r = node(r, p);
-      }
-      fn >>>= 1;
-      sn >>>= 1;
-    }
-    if (sn != 0) {
-      throw new IllegalArgumentException("inclusion proof has too few hashes");
-    }
-    return r;
-  }
-
-  /**
-   * Checks an RFC 9162 2.1.4.2 consistency proof from (size1, root1) to (size2, root2).
-   *
-   * @throws IllegalArgumentException if it does not verify
-   */
-  public static void checkConsistency(long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof) {
-    if (size1 <= 0 || size2 < size1) {
-      throw new IllegalArgumentException("consistency needs 0 < " + size1 + " <= " + size2);
-    }
-    if (size1 == size2) {
-      if (!proof.isEmpty() || !MessageDigest.isEqual(root1, root2)) {
-        throw new IllegalArgumentException("trees of equal size " + size1 + " differ");
-      }
-      return;
-    }
-    if (proof.isEmpty()) {
-      throw new IllegalArgumentException("empty consistency proof");
-    }
-    List<byte[]> path = new ArrayList<>();
-    if (Long.bitCount(size1) == 1) {
-      path.add(root1);
-    }
-    path.addAll(proof);
-    long fn = size1 - 1;
-    long sn = size2 - 1;
-    while ((fn & 1) == 1) {
-      fn >>>= 1;
-      sn >>>= 1;
-    }
-    byte[] fr = path.get(0);
-    byte[] sr = path.get(0);
-    for (byte[] c : path.subList(1, path.size())) {
-      if (sn == 0 || c.length != H) {
-        throw new IllegalArgumentException("consistency proof has too many or malformed hashes");
-      }
-      if ((fn & 1) == 1 || fn == sn) {
-        fr = node(c, fr);
-        sr = node(c, sr);
-        if ((fn & 1) == 0) {
-          while ((fn & 1) == 0 && fn != 0) {
-            fn >>>= 1;
-            sn >>>= 1;
-          }
-        }
-      } else {
-        sr = node(sr, c);
-      }
-      fn >>>= 1;
-      sn >>>= 1;
-    }
-    if (sn != 0 || !MessageDigest.isEqual(fr, root1) || !MessageDigest.isEqual(sr, root2)) {
-      throw new IllegalArgumentException("consistency proof does not lead from the old root to the new root");
     }
   }
 }

@@ -11,6 +11,8 @@ import dev.airlock.crypto.InvalidSignatureException;
 import dev.airlock.crypto.Keys;
 import dev.airlock.crypto.SignatureAlgorithm;
 import dev.airlock.crypto.Signatures;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -146,8 +148,8 @@ public final class ExportVerifier {
         byte[] fromRoot = hex(c.path("fromRoot").asText(), what);
         List<byte[]> proof = hexList(c.path("proof"), what);
         try {
-          AuditTree.checkConsistency(from, cp.size(), fromRoot, cp.root(), proof);
-        } catch (IllegalArgumentException e) {
+          Merkle.verifyConsistency(from, cp.size(), fromRoot, cp.root(), proof);
+        } catch (MerkleProofException e) {
           throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, 0, what + ": consistency proof from size " + from + ": " + e.getMessage());
         }
         proofs.put(from, new ConsistencyEntry(from, fromRoot, proof));
@@ -214,8 +216,8 @@ public final class ExportVerifier {
         List<byte[]> inclusion = hexList(e.path("inclusionProof"), what);
         byte[] root;
         try {
-          root = AuditTree.rootFromInclusion(seq - 1, cp.size(), AuditTree.leafHash(canonical), inclusion);
-        } catch (IllegalArgumentException ex) {
+          root = Merkle.rootFromInclusion(seq - 1, cp.size(), Merkle.leafHash(canonical), inclusion);
+        } catch (MerkleProofException ex) {
           throw tampered(Reason.AUDIT_INCLUSION_INVALID, seq, what + ": event " + seq + ": " + ex.getMessage());
         }
         if (!MessageDigest.isEqual(root, cp.root())) {

@@ -2,6 +2,7 @@ package dev.airlock.tlog;
 
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
+import dev.airlock.merkle.Merkle;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;

@@ -5,6 +5,8 @@ import dev.airlock.core.Json;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import dev.airlock.tlog.json.ConsistencyProofJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +99,11 @@ public final class ConsistencyProof {
 
   /** Checks the proof between two roots of this proof's sizes. */
   public void verify(byte[] oldRoot, byte[] newRoot) throws ProofException {
-    Merkle.verifyConsistency(oldSize, newSize, oldRoot, newRoot, hashes);
+    try {
+      Merkle.verifyConsistency(oldSize, newSize, oldRoot, newRoot, hashes);
+    } catch (MerkleProofException e) {
+      throw new ProofException(e.reason(), e.getMessage());
+    }
   }
 
   private static ProofException malformed(String m) {

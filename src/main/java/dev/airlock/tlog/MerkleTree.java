@@ -1,5 +1,6 @@
 package dev.airlock.tlog;
 
+import dev.airlock.merkle.Merkle;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -56,7 +56,7 @@ final class ChainCache {
    * @throws InvalidSignatureException as {@link Certificates#verifyIssuedBy}
    */
   void verifyLink(X509Certificate child, PublicKey signer) throws InvalidSignatureException {
-    Link link = new Link(Hashing.sha256Hex(BundleVerifier.der(child)), Hashing.sha256Hex(signer.getEncoded()));
+    Link link = new Link(Hashing.sha256Hex(CertificatePathCheck.der(child)), Hashing.sha256Hex(signer.getEncoded()));
     synchronized (links) {
       if (links.get(link) != null) {
         return;

@@ -69,11 +69,22 @@ record NoteCheckpoint(String origin, long size, byte[] rootHash) {
         throw new Denial(Reason.CHECKPOINT_MALFORMED, "malformed checkpoint signature line");
       }
       String name = rest.substring(0, sp);
+      if (name.chars().anyMatch(c -> c == '+' || Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+        // C2SP signed-note: a key name contains neither Unicode spaces nor '+' (tlog.SignedNote
+        // refuses it too; found by VerifyFuzzTest#mutatedLabBundle, kept as its seed)
+        throw new Denial(Reason.CHECKPOINT_MALFORMED, "checkpoint signer name '" + name + "' contains a space or '+'");
+      }
       byte[] blob;
+      String b64 = rest.substring(sp + 1);
       try {
-        blob = Base64.getDecoder().decode(rest.substring(sp + 1));
+        blob = Base64.getDecoder().decode(b64);
       } catch (IllegalArgumentException e) {
         throw new Denial(Reason.CHECKPOINT_MALFORMED, "checkpoint signature is not base64");
+      }
+      if (!Base64.getEncoder().encodeToString(blob).equals(b64)) {
+        // java.util.Base64 accepts missing padding; C2SP signed-note writes standard padded
+        // base64 and tlog.SignedNote requires it (found by VerifyFuzzTest#mutatedLabBundle)
+        throw new Denial(Reason.CHECKPOINT_MALFORMED, "checkpoint signature is not canonical base64");
       }
       if (blob.length < 5) {
         continue;

@@ -9,7 +9,10 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
@@ -31,6 +34,15 @@ final class Rfc3161 {
     } catch (Exception e) {
       throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp cannot be parsed: " + e.getMessage());
     }
+    // RFC 3161 section 2.4.2: TimeStampToken ::= ContentInfo whose contentType is id-signedData
+    // (RFC 5652 section 5.1). Bouncy Castle does not check this outer type, which no signature
+    // covers, so a token under another type verified as a second spelling of the same token
+    // (found by VerifyFuzzTest#mutatedLabBundle, kept as its seed); strict readers refuse it.
+    ASN1ObjectIdentifier contentType = token.toCMSSignedData().toASN1Structure().getContentType();
+    if (!CMSObjectIdentifiers.signedData.equals(contentType)) {
+      throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp token is not CMS SignedData",
+          CMSObjectIdentifiers.signedData.getId(), String.valueOf(contentType));
+    }
     Instant genTime = token.getTimeStampInfo().getGenTime().toInstant();
     String alg = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
     String jca;
@@ -51,6 +63,12 @@ final class Rfc3161 {
     Denial timeFailure = null;
     for (CertificateAuthority tsa : tsas) {
       X509Certificate signer = tsa.chain().get(0);
+      if (!namesSigner(token, signer)) {
+        // RFC 5652 section 5.3: sid names the signer's certificate. Nothing signs it, so a token
+        // whose sid names another certificate would verify as a second spelling of the same token
+        // (found by VerifyFuzzTest#mutatedLabBundle, kept as its seed).
+        continue;
+      }
       try {
         Certificates.verifyTimeStampToken(token, signer);
       } catch (InvalidSignatureException e) {
@@ -69,7 +87,7 @@ final class Rfc3161 {
         continue;
       }
       for (X509Certificate c : tsa.chain()) {
-        if (!BundleVerifier.validAt(c, genTime)) {
+        if (!CertificatePathCheck.validAt(c, genTime)) {
           timeFailure = new Denial(Reason.TIMESTAMP_AUTHORITY_NOT_VALID_AT_TIME,
               "TSA certificate '" + c.getSubjectX500Principal() + "' is not valid at genTime",
               c.getNotBefore().toInstant() + ".." + c.getNotAfter().toInstant(), genTime.toString());
@@ -84,6 +102,14 @@ final class Rfc3161 {
       throw timeFailure;
     }
     throw new Denial(Reason.TIMESTAMP_UNTRUSTED, "timestamp is not signed by a TSA of the trusted root");
+  }
+
+  private static boolean namesSigner(TimeStampToken token, X509Certificate signer) {
+    try {
+      return token.getSID().match(new X509CertificateHolder(signer.getEncoded()));
+    } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+      return false;
+    }
   }
 
   private static TimeStampToken parse(byte[] der) throws Exception {

@@ -42,7 +42,7 @@ final class TlogBodies {
           kv, logged);
     }
     JsonNode spec = body.path("spec");
-    byte[] signer = leaf != null ? BundleVerifier.der(leaf) : key.getEncoded();
+    byte[] signer = leaf != null ? CertificatePathCheck.der(leaf) : key.getEncoded();
     switch (kv) {
       case "hashedrekord/0.0.1" -> {
         if (b.dsse() != null) {
@@ -60,7 +60,7 @@ final class TlogBodies {
         JsonNode algNode = h.path("data").path("algorithm");
         byte[] want = b.dsse() != null
             ? Hashing.get(Artifact.jca(algorithm(algNode, true, "logged hash")))
-                .digest(BundleVerifier.pae(b.dsse().payloadType(), b.dsse().payload()))
+                .digest(SignatureCheck.pae(b.dsse().payloadType(), b.dsse().payload()))
             : artifactDigest(artifact, algNode, true);
         sameBytes(b64(h.path("data").path("digest")), want, b.dsse() != null ? "PAE digest" : "artifact digest");
       }
@@ -183,7 +183,7 @@ final class TlogBodies {
     }
     try {
       if (text.contains("CERTIFICATE")) {
-        return BundleVerifier.der(Certificates.parsePem(pem).get(0));
+        return CertificatePathCheck.der(Certificates.parsePem(pem).get(0));
       }
       return Keys.parsePublicKey(pem).getEncoded();
     } catch (Certificates.CertificateParseException | Keys.KeyException e) {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.airlock.tlog.Merkle;
-import dev.airlock.tlog.ProofException;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -76,7 +76,7 @@ class LabStructureTest {
     // A wrong proof is refused by the verifier (the lab's proofs are not vacuous).
     List<byte[]> p = new ArrayList<>(big.inclusionProof(10, 77));
     p.set(0, new byte[32]);
-    assertThrows(ProofException.class, () -> Merkle.verifyInclusion(10, 77, leafHashes.get(10), p, big.root(77)));
+    assertThrows(MerkleProofException.class, () -> Merkle.verifyInclusion(10, 77, leafHashes.get(10), p, big.root(77)));
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ class MerkleTreeTest {
   }
 
   @Test
-  void everyInclusionProofVerifiesAndEveryBitFlipIsRejected() throws ProofException {
+  void everyInclusionProofVerifiesAndEveryBitFlipIsRejected() throws MerkleProofException {
     MerkleTree t = tree(N);
     int checked = 0;
     for (int size = 1; size <= N; size++) {
@@ -49,14 +51,14 @@ class MerkleTreeTest {
           bad.get(j)[j % 32] ^= 1;
           long idx = i;
           long sz = size;
-          ProofException e = assertThrows(ProofException.class,
+          MerkleProofException e = assertThrows(MerkleProofException.class,
               () -> Merkle.verifyInclusion(idx, sz, t.leafHash(idx), bad, root));
           assertEquals(Reason.INCLUSION_ROOT_MISMATCH, e.reason());
         }
         if (!proof.isEmpty()) {
           long idx = i;
           long sz = size;
-          assertEquals(Reason.INCLUSION_PROOF_INVALID, assertThrows(ProofException.class,
+          assertEquals(Reason.INCLUSION_PROOF_INVALID, assertThrows(MerkleProofException.class,
               () -> Merkle.verifyInclusion(idx, sz, t.leafHash(idx), proof.subList(0, proof.size() - 1), root))
               .reason());
         }
@@ -64,7 +66,7 @@ class MerkleTreeTest {
         longer.add(new byte[32]);
         long idx = i;
         long sz = size;
-        assertEquals(Reason.INCLUSION_PROOF_INVALID, assertThrows(ProofException.class,
+        assertEquals(Reason.INCLUSION_PROOF_INVALID, assertThrows(MerkleProofException.class,
             () -> Merkle.verifyInclusion(idx, sz, t.leafHash(idx), longer, root)).reason());
       }
     }
@@ -72,7 +74,7 @@ class MerkleTreeTest {
   }
 
   @Test
-  void everyConsistencyProofVerifiesAndTamperingIsRejected() throws ProofException {
+  void everyConsistencyProofVerifiesAndTamperingIsRejected() throws MerkleProofException {
     MerkleTree t = tree(N);
     int checked = 0;
     for (int s2 = 1; s2 <= N; s2++) {
@@ -87,21 +89,21 @@ class MerkleTreeTest {
         for (int j = 0; j < proof.size(); j++) {
           List<byte[]> bad = copy(proof);
           bad.get(j)[0] ^= (byte) 0x80;
-          assertThrows(ProofException.class, () -> Merkle.verifyConsistency(a, b, r1, r2, bad));
+          assertThrows(MerkleProofException.class, () -> Merkle.verifyConsistency(a, b, r1, r2, bad));
         }
         if (s1 < s2) {
           byte[] wrongOld = r1.clone();
           wrongOld[31] ^= 1;
-          assertEquals(Reason.CONSISTENCY_PROOF_INVALID, assertThrows(ProofException.class,
+          assertEquals(Reason.CONSISTENCY_PROOF_INVALID, assertThrows(MerkleProofException.class,
               () -> Merkle.verifyConsistency(a, b, wrongOld, r2, proof)).reason());
           byte[] wrongNew = r2.clone();
           wrongNew[0] ^= 1;
-          assertThrows(ProofException.class, () -> Merkle.verifyConsistency(a, b, r1, wrongNew, proof));
+          assertThrows(MerkleProofException.class, () -> Merkle.verifyConsistency(a, b, r1, wrongNew, proof));
           List<byte[]> longer = copy(proof);
           longer.add(new byte[32]);
-          assertThrows(ProofException.class, () -> Merkle.verifyConsistency(a, b, r1, r2, longer));
+          assertThrows(MerkleProofException.class, () -> Merkle.verifyConsistency(a, b, r1, r2, longer));
           if (!proof.isEmpty()) {
-            assertThrows(ProofException.class,
+            assertThrows(MerkleProofException.class,
                 () -> Merkle.verifyConsistency(a, b, r1, r2, proof.subList(0, proof.size() - 1)));
           }
         }
@@ -114,10 +116,10 @@ class MerkleTreeTest {
   void proofsAreBoundToTheirSizes() {
     MerkleTree t = tree(10);
     List<byte[]> proof = t.consistencyProof(4, 10);
-    assertThrows(ProofException.class, () -> Merkle.verifyConsistency(5, 10, t.root(4), t.root(10), proof));
+    assertThrows(MerkleProofException.class, () -> Merkle.verifyConsistency(5, 10, t.root(4), t.root(10), proof));
     // Note: (4 -> 9) with root(10) has the same proof shape as (4 -> 10) and verifies; the sizes
     // are bound by the signed checkpoints that carry the roots, not by the proof itself.
-    assertThrows(ProofException.class, () -> Merkle.verifyConsistency(4, 10, t.root(4), t.root(9), proof));
+    assertThrows(MerkleProofException.class, () -> Merkle.verifyConsistency(4, 10, t.root(4), t.root(9), proof));
     assertThrows(IllegalArgumentException.class, () -> t.consistencyProof(0, 3));
     assertThrows(IllegalArgumentException.class, () -> t.inclusionProof(10, 10));
   }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
+import dev.airlock.merkle.Merkle;
+import dev.airlock.merkle.MerkleProofException;
 import dev.airlock.testing.Corpus;
 import java.nio.file.Files;
 import java.security.PublicKey;
@@ -73,6 +75,10 @@ class TlogCorpusTest {
           fail(c.path("id").asText() + " verified but must fail: " + c.path("reason").asText());
         }
       } catch (ProofException e) {
+        if (pass) {
+          fail(c.path("id").asText() + " rejected but must pass: " + e.reason() + " " + e.getMessage());
+        }
+      } catch (MerkleProofException e) {
         if (pass) {
           fail(c.path("id").asText() + " rejected but must pass: " + e.reason() + " " + e.getMessage());
         }

@@ -29,7 +29,7 @@ class SetPayloadTest {
     for (long t : values) {
       for (long i : values) {
         Bundle.TlogEntry e = new Bundle.TlogEntry(i, logId, "hashedrekord", "0.0.1", t, new byte[] {9}, null, body);
-        assertArrayEquals(general(e), BundleVerifier.setPayload(e), "integratedTime " + t + ", logIndex " + i);
+        assertArrayEquals(general(e), TransparencyEntryCheck.setPayload(e), "integratedTime " + t + ", logIndex " + i);
       }
     }
   }

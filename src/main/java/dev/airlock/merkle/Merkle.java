@@ -1,4 +1,4 @@
-package dev.airlock.tlog;
+package dev.airlock.merkle;
 
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
@@ -10,22 +10,37 @@ import java.util.List;
  * (2.1.3.2) and consistency proofs (2.1.4.2). Leaves are {@code SHA-256(0x00 || entry)}, interior
  * nodes {@code SHA-256(0x01 || left || right)}.
  *
- * <p>Every method returns normally or throws {@link ProofException}; there is no boolean verify.
+ * <p>Every method returns normally or throws {@link MerkleProofException}; there is no boolean verify
+ * (STYLE.md rule 4). This is airlock's one Merkle implementation (STYLE.md "leaves"): {@code tlog}
+ * checks Rekor proofs and checkpoint consistency with it, {@code audit} its own log's proofs,
+ * {@code verify} bundle inclusion proofs. The verifiers follow the shape of RFC 9162 2.1.3.2 and
+ * 2.1.4.2 as transparency-dev/merkle proof/verify.go splits them (inner part, then border).
  */
 public final class Merkle {
   public static final int HASH_BYTES = 32;
 
   private Merkle() {}
 
+  /** One reusable SHA-256 per thread: an audit verify hashes millions of nodes, getInstance each costs. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashing::sha256);
+
+  private static MessageDigest sha256() {
+    MessageDigest md = SHA256.get();
+    md.reset();
+    return md;
+  }
+
+  /** RFC 9162 2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)). */
   public static byte[] leafHash(byte[] entry) {
-    MessageDigest md = Hashing.sha256();
+    MessageDigest md = sha256();
     md.update((byte) 0x00);
     md.update(entry);
     return md.digest();
   }
 
+  /** RFC 9162 2.1.1: SHA-256(0x01 || MTH(left) || MTH(right)). */
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest md = Hashing.sha256();
+    MessageDigest md = sha256();
     md.update((byte) 0x01);
     md.update(left);
     md.update(right);
@@ -41,32 +56,32 @@ public final class Merkle {
    * Verifies that {@code leafHash} is leaf {@code index} of the tree of {@code size} leaves with
    * root {@code root} (RFC 9162 2.1.3.2).
    *
-   * @throws ProofException {@link Reason#INCLUSION_PROOF_INVALID} for a malformed proof (index out
+   * @throws MerkleProofException {@link Reason#INCLUSION_PROOF_INVALID} for a malformed proof (index out
    *     of range, wrong number of hashes, wrong hash length), {@link Reason#INCLUSION_ROOT_MISMATCH}
    *     when the proof leads to another root
    */
   public static void verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
-      throws ProofException {
+      throws MerkleProofException {
     byte[] computed = rootFromInclusion(index, size, leafHash, proof);
     checkHash(root, "root");
     if (!MessageDigest.isEqual(computed, root)) {
-      throw new ProofException(Reason.INCLUSION_ROOT_MISMATCH,
+      throw new MerkleProofException(Reason.INCLUSION_ROOT_MISMATCH,
           "inclusion proof leads to root " + Hashing.hex(computed) + ", expected " + Hashing.hex(root));
     }
   }
 
   /** The root an inclusion proof leads to; checks the proof's shape. */
   public static byte[] rootFromInclusion(long index, long size, byte[] leafHash, List<byte[]> proof)
-      throws ProofException {
+      throws MerkleProofException {
     if (index < 0 || size <= 0 || index >= size) {
-      throw new ProofException(Reason.INCLUSION_PROOF_INVALID,
+      throw new MerkleProofException(Reason.INCLUSION_PROOF_INVALID,
           "leaf index " + index + " is outside a tree of size " + size);
     }
     checkHash(leafHash, "leaf hash");
     int inner = innerProofSize(index, size);
     int border = Long.bitCount(index >>> inner);
     if (proof.size() != inner + border) {
-      throw new ProofException(Reason.INCLUSION_PROOF_INVALID,
+      throw new MerkleProofException(Reason.INCLUSION_PROOF_INVALID,
           "inclusion proof has " + proof.size() + " hashes, expected " + (inner + border));
     }
     for (byte[] h : proof) {
@@ -88,21 +103,21 @@ public final class Merkle {
    * {@code size1} leaves with root {@code root1} (RFC 9162 2.1.4.2). Requires 0 < size1 <= size2;
    * equal sizes need an empty proof and equal roots.
    *
-   * @throws ProofException {@link Reason#CONSISTENCY_PROOF_INVALID}
+   * @throws MerkleProofException {@link Reason#CONSISTENCY_PROOF_INVALID}
    */
   public static void verifyConsistency(long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof)
-      throws ProofException {
+      throws MerkleProofException {
     if (size1 <= 0 || size2 < size1) {
-      throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+      throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
           "consistency needs 0 < size1 <= size2, got " + size1 + " and " + size2);
     }
     if (size1 == size2) {
       if (!proof.isEmpty()) {
-        throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+        throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
             "trees of equal size need an empty consistency proof, got " + proof.size() + " hashes");
       }
       if (!MessageDigest.isEqual(root1, root2)) {
-        throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+        throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
             "trees of equal size " + size1 + " have different roots");
       }
       return;
@@ -123,7 +138,7 @@ public final class Merkle {
       start = 0;
     } else {
       if (proof.isEmpty()) {
-        throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID, "empty consistency proof");
+        throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID, "empty consistency proof");
       }
       seed = proof.get(0);
       start = 1;
@@ -131,7 +146,7 @@ public final class Merkle {
     long mask = (size1 - 1) >>> shift;
     int border = Long.bitCount(mask >>> inner);
     if (proof.size() - start != inner + border) {
-      throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+      throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
           "consistency proof has " + proof.size() + " hashes, expected " + (start + inner + border));
     }
     List<byte[]> rest = proof.subList(start, proof.size());
@@ -146,7 +161,7 @@ public final class Merkle {
       h1 = nodeHash(rest.get(i), h1);
     }
     if (!MessageDigest.isEqual(h1, root1)) {
-      throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+      throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
           "consistency proof does not lead to the old root " + Hashing.hex(root1));
     }
     // root2 from the proof
@@ -158,7 +173,7 @@ public final class Merkle {
       h2 = nodeHash(rest.get(i), h2);
     }
     if (!MessageDigest.isEqual(h2, root2)) {
-      throw new ProofException(Reason.CONSISTENCY_PROOF_INVALID,
+      throw new MerkleProofException(Reason.CONSISTENCY_PROOF_INVALID,
           "consistency proof does not lead to the new root " + Hashing.hex(root2));
     }
   }
@@ -168,13 +183,13 @@ public final class Merkle {
     return 64 - Long.numberOfLeadingZeros(index ^ (size - 1));
   }
 
-  private static void checkHash(byte[] h, String what) throws ProofException {
+  private static void checkHash(byte[] h, String what) throws MerkleProofException {
     checkHash(h, what, Reason.INCLUSION_PROOF_INVALID);
   }
 
-  private static void checkHash(byte[] h, String what, Reason reason) throws ProofException {
+  private static void checkHash(byte[] h, String what, Reason reason) throws MerkleProofException {
     if (h == null || h.length != HASH_BYTES) {
-      throw new ProofException(reason,
+      throw new MerkleProofException(reason,
           what + " must be " + HASH_BYTES + " bytes, got " + (h == null ? "none" : h.length));
     }
   }
