@@ -139,8 +139,7 @@ public final class SignedMaterial {
       } catch (AirlockException e) {
         return failed(Check.fail("authority.key", e.reason(), e.getMessage()));
       }
-      BundleVerification v = verifier.verifyAttached(attached.kind(), content, attached.layer().mediaType(),
-          attached.layer().annotations(), image, options);
+      BundleVerification v = verify(content, options);
       SignatureVerdict sv = v.signature();
       boolean keyless = authority instanceof Authority.Keyless;
       if (keyless && "key".equals(sv.kind()) || !keyless && "keyless".equals(sv.kind())) {
@@ -203,14 +202,8 @@ public final class SignedMaterial {
     }
 
     private BundleVerification verify(byte[] content, VerifyOptions options) {
-      return switch (attached.kind()) {
-        case BUNDLE -> verifier.verify(content, Artifact.ofDigest(image), options);
-        case LEGACY_SIGNATURE -> verifier.verifyCosign(CosignSignature.fromAnnotations(content,
-            attached.layer().mediaType(), attached.layer().annotations()), image, null, options);
-        case LEGACY_ATTESTATION -> verifier.verifyCosignAttestation(content, attached.layer().annotations(),
-            image, options);
-        case LEGACY_SBOM -> throw new IllegalStateException("unsigned .sbom layers are not evaluated");
-      };
+      return verifier.verifyAttached(attached.kind(), content, attached.layer().mediaType(),
+          attached.layer().annotations(), image, options);
     }
 
     private Evaluation failed(Check c) {
