@@ -239,7 +239,7 @@ public final class VerifyOptions {
 
     /**
      * The appliance's trusted now (DESIGN.md section 3: max(system clock, highest verified time),
-     * from the injected {@link java.time.Clock}, never {@code Instant.now()}). It is never a
+     * read from the injected {@link java.time.Clock}, never the wall clock). It is never a
      * signing time and never used for certificates; it is used only where no time is verified:
      * the {@code validFor} of the log of an entry without a signed time (a key-based Rekor v2 entry
      * without RFC 3161 timestamp) and a key authority's window (DESIGN.md 6a). Without it such an

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * layer, where each of them failed (see the commit that added this file).
  */
 class AttackSuiteTest {
-  static final String SEG = "vendor.example/radiology/segmenter";
+  static final String SEG = ApplianceLab.SEG;
   static final String EXP = "vendor.example/radiology/experimental/x";
 
   /** The hospital's policy: the segmenter needs vendor AND qa; experimental images one dev key. */
@@ -368,6 +368,15 @@ class AttackSuiteTest {
 
   // ---- 6. N-of-M counts distinct signers ------------------------------------------------------
 
+  /** Under a 2-of-2 policy whose two authorities both accept {@code signer}, its one signature is denied. */
+  private static void oneSignerIsNotTwo(ApplianceLab l, String policy, dev.airlock.lab.Signer signer) {
+    assertEquals(0, l.init(l.policy("two-of-two", policy)).code());
+    ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+    m.image("seg", List.of(SEG + ":4.0"), logged(signer));
+    admitted(l.run("import", m.path().toString()));
+    denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+  }
+
   @Test
   void oneKeyListedTwiceSatisfiesOneAuthority() {
     try (ApplianceLab l = new ApplianceLab()) {
@@ -383,11 +392,7 @@ class AttackSuiteTest {
             - match: "vendor.example/**"
               signatures: {threshold: 2, from: [qa-1, qa-2]}
           """;
-      assertEquals(0, l.init(l.policy("twice", twice)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      m.image("seg", List.of(SEG + ":4.0"), logged(l.qa));
-      admitted(l.run("import", m.path().toString()));
-      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+      oneSignerIsNotTwo(l, twice, l.qa);
     }
   }
 
@@ -406,11 +411,7 @@ class AttackSuiteTest {
             - match: "vendor.example/**"
               signatures: {threshold: 2, from: [ci-any, ci-release]}
           """.formatted(ApplianceLab.ISSUER, ApplianceLab.ISSUER, ApplianceLab.CI_IDENTITY);
-      assertEquals(0, l.init(l.policy("overlap", overlap)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      m.image("seg", List.of(SEG + ":4.0"), logged(l.ci));
-      admitted(l.run("import", m.path().toString()));
-      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+      oneSignerIsNotTwo(l, overlap, l.ci);
     }
   }
 

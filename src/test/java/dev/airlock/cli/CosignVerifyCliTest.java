@@ -26,19 +26,9 @@ import org.junit.jupiter.api.Test;
  * predicate type" is an error).
  */
 class CosignVerifyCliTest {
-  static final String SEG = "vendor.example/radiology/segmenter";
+  static final String SEG = ApplianceLab.SEG;
 
-  static final String LAX = """
-      apiVersion: airlock/v1
-      kind: Policy
-      name: lax
-      mode: enforce
-      authorities:
-        vendor: {key: {tuf: keys/vendor.pub}}
-      images:
-        - match: "vendor.example/**"
-          signatures: {threshold: 1, from: [vendor]}
-      """;
+  static final String LAX = ApplianceLab.ONE_VENDOR_KEY;
 
   static final String KEYLESS = """
       apiVersion: airlock/v1

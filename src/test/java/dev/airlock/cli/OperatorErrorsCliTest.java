@@ -21,18 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code --json} one error document on stdout and human text on stderr.
  */
 class OperatorErrorsCliTest {
-  static final String SEG = "vendor.example/radiology/segmenter";
-  static final String LAX = """
-      apiVersion: airlock/v1
-      kind: Policy
-      name: lax
-      mode: enforce
-      authorities:
-        vendor: {key: {tuf: keys/vendor.pub}}
-      images:
-        - match: "vendor.example/**"
-          signatures: {threshold: 1, from: [vendor]}
-      """;
+  static final String SEG = ApplianceLab.SEG;
+  static final String LAX = ApplianceLab.ONE_VENDOR_KEY;
 
   /** A Java class name (java.nio.file.AccessDeniedException, dev.airlock.x.Y) or a stack frame. */
   static final Pattern LEAK = Pattern.compile("(\\b(java|javax|sun|com|org|dev)\\.[a-z]+\\.[A-Za-z.]*[A-Z]\\w*)|(\\tat )|Exception\\b");

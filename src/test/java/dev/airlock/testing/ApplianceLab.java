@@ -46,6 +46,20 @@ public final class ApplianceLab implements AutoCloseable {
   public static final String CI_IDENTITY = "https://ci.vendor.example/radiology/release@refs/tags/v4.0";
   public static final String ISSUER = LeafSpec.DEFAULT_ISSUER;
   public static final ObjectMapper JSON = new ObjectMapper();
+  /** The repository the CLI tests decide most often. */
+  public static final String SEG = "vendor.example/radiology/segmenter";
+  /** A policy in which the vendor's key alone admits everything of vendor.example. */
+  public static final String ONE_VENDOR_KEY = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: lax
+      mode: enforce
+      authorities:
+        vendor: {key: {tuf: keys/vendor.pub}}
+      images:
+        - match: "vendor.example/**"
+          signatures: {threshold: 1, from: [vendor]}
+      """;
 
   public final Path dir;
   public final Path home;
