@@ -104,6 +104,16 @@ public final class Decisions {
    *     reference or contradictory flags
    */
   public static Decision decide(Transaction tx, Request request, dev.airlock.core.TrustedTime time, BlobStore blobs) {
+    return decide(tx, request, time, blobs, true);
+  }
+
+  /**
+   * {@link #decide}, optionally without writing the decision cache: {@code serve} decides in
+   * read-only transactions that run beside each other and keeps its own cache of decisions, bounded
+   * by the same key and {@code validUntil} (DESIGN.md 6b).
+   */
+  static Decision decide(Transaction tx, Request request, dev.airlock.core.TrustedTime time, BlobStore blobs,
+      boolean storeDecision) {
     Authority flagAuthority = request.flags().authority(); // usage errors before anything else
     Asked asked = Asked.parse(request.reference());
     Optional<StoredImage> stored = asked.find(tx);
@@ -134,7 +144,7 @@ public final class Decisions {
     }
     Verdict v = evaluate(tx, asked, image, trust, policy.policy(), request.flags(), flagAuthority, time, blobs);
     boolean releasable = installed && releasable(v, policy.policy());
-    if (request.cacheable() && installed) {
+    if (storeDecision && request.cacheable() && installed) {
       tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
           Json.write(v.toJson()), time.now(), v.validUntil()));
