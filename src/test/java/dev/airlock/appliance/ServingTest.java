@@ -190,6 +190,62 @@ class ServingTest {
     }
   }
 
+  /**
+   * 16 threads pull while an import of a new medium and a stricter {@code policy set} run: no pull
+   * that started after {@code policy set} returned is served an image the new policy denies.
+   */
+  @Test
+  void noPullStartedAfterPolicySetReturnedIsServedWhatTheNewPolicyDenies() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      twoNames(l, DEV_FOR_ALL);
+      ApplianceLab.MediumBuilder m2 = l.medium("m2");
+      m2.image("y", List.of(EXP + ":2"), logged(l.dev));
+      try (Serving s = serving(l)) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong policySetReturned = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.ConcurrentLinkedQueue<long[]> served = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger pulls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+          Thread th = new Thread(() -> {
+            while (!stop.get()) {
+              long start = System.nanoTime();
+              try {
+                Answer<ServeBackend.Manifest> a = s.manifest(SEG, null, "4.0", CLIENT);
+                pulls.incrementAndGet();
+                if (a instanceof Answer.Found<ServeBackend.Manifest>) {
+                  served.add(new long[] {start});
+                }
+              } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+              }
+            }
+          });
+          th.start();
+          threads.add(th);
+        }
+        Thread.sleep(300);
+        assertEquals(0, l.run("import", m2.path().toString()).code());
+        assertEquals(0, l.run("policy", "set", l.policy("hospital", HOSPITAL).toString()).code());
+        policySetReturned.set(System.nanoTime());
+        Thread.sleep(500);
+        stop.set(true);
+        for (Thread th : threads) {
+          th.join();
+        }
+        if (failure.get() != null) {
+          throw new AssertionError("a pull failed", failure.get());
+        }
+        long after = served.stream().filter(x -> x[0] > policySetReturned.get()).count();
+        assertEquals(0, after, "pulls started after policy set returned were served the denied image");
+        assertTrue(served.size() > 0, "no pull was served before the policy change");
+        assertTrue(pulls.get() > served.size(), "no pull was refused after the policy change");
+        found(s.manifest(EXP, null, "2", CLIENT)); // the medium imported meanwhile is served
+      }
+    }
+  }
+
   @Test
   void expiredTrustCannotDecideAndIsNotReady() {
     try (ApplianceLab l = new ApplianceLab()) {
