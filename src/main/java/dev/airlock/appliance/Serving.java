@@ -63,7 +63,12 @@ public final class Serving implements ServeBackend, AutoCloseable {
   private final Object rebuild = new Object();
   private volatile ServeView view;
 
-  private Serving(Database db, BlobStore blobs, Clock clock, ServeAudit audit, AutoCloseable hold) {
+  private final AuditContext process;
+  private volatile String listening;
+
+  private Serving(Database db, BlobStore blobs, Clock clock, ServeAudit audit, AutoCloseable hold,
+      AuditContext process) {
+    this.process = process;
     this.db = db;
     this.blobs = blobs;
     this.clock = clock;
@@ -80,12 +85,35 @@ public final class Serving implements ServeBackend, AutoCloseable {
   public static Serving open(Home home, AuditContext who) {
     Database db = Database.open(home);
     AutoCloseable hold = db.holdOpen();
-    return new Serving(db, BlobStore.at(home), who.systemClock(), new ServeAudit(db, who), hold);
+    return new Serving(db, BlobStore.at(home), who.systemClock(), new ServeAudit(db, who), hold, who);
+  }
+
+  /**
+   * Records that the server listens (audited as {@code serve.start} by the operator who started
+   * it): the address, and whether TLS and client certificates are in force.
+   */
+  public void started(String address, boolean tls, boolean clientCertificates) {
+    listening = address;
+    ObjectNode d = JsonNodeFactory.instance.objectNode();
+    d.put("listen", address);
+    d.put("tls", tls);
+    d.put("clientCertificates", clientCertificates);
+    db.transaction(tx -> tx.audit().append(process.event(tx.trustedNow(clock), "serve.start", address, "listening",
+        List.of(), d)));
   }
 
   @Override
   public void close() {
     audit.close();
+    if (listening != null) {
+      try {
+        db.transaction(tx -> tx.audit().append(process.event(tx.trustedNow(clock), "serve.stop", listening,
+            "stopped", List.of(), JsonNodeFactory.instance.objectNode())));
+      } catch (RuntimeException e) {
+        // stopping anyway; the log shows a start without a stop
+      }
+      listening = null;
+    }
     try {
       hold.close();
     } catch (Exception e) {
