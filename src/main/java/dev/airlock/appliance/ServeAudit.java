@@ -103,11 +103,11 @@ final class ServeAudit implements AutoCloseable {
     try {
       db.auditTransaction(tx -> {
         TrustedTime time = tx.trustedNow(process.systemClock());
+        List<dev.airlock.audit.AuditEvent> events = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-          tx.audit().append(who(p.client()).event(time, p.action(), p.subject(), p.outcome(), p.reasons(),
-              p.detail()));
+          events.add(who(p.client()).event(time, p.action(), p.subject(), p.outcome(), p.reasons(), p.detail()));
         }
-        return null;
+        return tx.audit().appendAll(events);
       });
       batch.forEach(p -> p.done().complete(null));
     } catch (RuntimeException e) {

@@ -53,4 +53,9 @@ public interface AuditStore {
   default long append(AuditEvent e) {
     return AuditLog.append(this, e);
   }
+
+  /** Appends events in order with one head read and one head update: {@link AuditLog#appendAll}. */
+  default long appendAll(java.util.List<AuditEvent> events) {
+    return AuditLog.appendAll(this, events);
+  }
 }
