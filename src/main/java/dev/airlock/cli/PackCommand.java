@@ -42,13 +42,18 @@ final class PackCommand extends BaseCommand {
       description = "Tree size a Rekor proof response starts from (see 'airlock checkpoint request').")
   Long fromSize;
 
+  @Option(names = "--request", paramLabel = "FILE",
+      description = "The appliance's 'airlock checkpoint request' file: Rekor proof responses start at the size it "
+          + "holds, and every checkpoint must be provable from that size (else nothing is written).")
+  Path request;
+
   @Option(names = "--to-size", paramLabel = "N",
       description = "Tree size a Rekor proof response ends at, when its log info is not given.")
   Long toSize;
 
   @Override
   protected ExitCode execute() {
-    Packer.Result r = Packer.pack(new Packer.Spec(output, tuf, checkpoints, images, origin, fromSize, toSize),
+    Packer.Result r = Packer.pack(new Packer.Spec(output, tuf, checkpoints, images, origin, fromSize, toSize, request),
         systemClock().instant());
     emit(r.inventory(), Packer.table(r));
     return ExitCode.OK;

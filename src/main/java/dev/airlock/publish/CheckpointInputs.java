@@ -46,8 +46,47 @@ public final class CheckpointInputs {
   /** A file to write under {@code checkpoints/} and its inventory line. */
   public record Output(String name, byte[] bytes, ObjectNode inventory) {}
 
-  /** Options for Rekor proof responses. */
-  public record ProofOptions(String origin, Long fromSize, Long toSize) {}
+  /**
+   * Options for Rekor proof responses.
+   *
+   * @param held per origin, the tree size the appliance holds (from {@code airlock checkpoint
+   *     request}): where a proof response of that log starts when {@code fromSize} is not given, and
+   *     what the packed checkpoints must be proven from
+   */
+  public record ProofOptions(String origin, Long fromSize, Long toSize, Map<String, Long> held) {
+    public ProofOptions {
+      held = held == null ? Map.of() : Map.copyOf(held);
+    }
+
+    public ProofOptions(String origin, Long fromSize, Long toSize) {
+      this(origin, fromSize, toSize, Map.of());
+    }
+  }
+
+  /**
+   * Reads the file {@code airlock checkpoint request} writes: per log origin, the tree size the
+   * appliance holds.
+   *
+   * @throws AirlockException USAGE when the file is not such a request
+   */
+  public static Map<String, Long> readRequest(Path file) throws IOException {
+    JsonNode n = Json.parse(read(file), file.toString());
+    if (!"application/vnd.airlock.checkpoint-request.v1+json".equals(n.path("mediaType").asText(null))
+        || !n.path("logs").isArray()) {
+      throw AirlockException.usage(file + ": not a checkpoint request (write one on the appliance with "
+          + "'airlock checkpoint request -o FILE')");
+    }
+    Map<String, Long> held = new LinkedHashMap<>();
+    for (JsonNode log : n.path("logs")) {
+      String origin = log.path("origin").asText("");
+      long size = log.path("treeSize").asLong(-1);
+      if (origin.isEmpty() || size < 0 || !log.path("treeSize").isIntegralNumber()) {
+        throw AirlockException.usage(file + ": a log entry without an origin or a tree size: " + log);
+      }
+      held.put(origin, size);
+    }
+    return held;
+  }
 
   public static List<Output> convert(List<Path> files, ProofOptions opts) throws IOException {
     Map<String, Output> out = new LinkedHashMap<>();
@@ -80,10 +119,6 @@ public final class CheckpointInputs {
     }
     for (Path f : rekorProofs) {
       JsonNode n = Json.parse(read(f), f.toString());
-      if (opts.fromSize() == null) {
-        throw AirlockException.usage(f + ": a Rekor proof response does not say where it starts; give --from-size "
-            + "(the tree size 'airlock checkpoint request' reports)");
-      }
       String root = n.path("rootHash").asText("").toLowerCase(java.util.Locale.ROOT);
       Checkpoint target = null;
       for (Checkpoint c : seen) {
@@ -102,9 +137,19 @@ public final class CheckpointInputs {
         throw AirlockException.usage(f + ": no checkpoint given here ends in its rootHash " + root
             + "; add the Rekor log-info response (or checkpoint) it leads to, or give --origin and --to-size");
       }
+      Long fromSize = opts.fromSize() != null ? opts.fromSize() : opts.held().get(origin);
+      if (fromSize == null) {
+        throw AirlockException.usage(f + ": a Rekor proof response does not say where it starts; give --from-size "
+            + "or --request (the tree size 'airlock checkpoint request' reports)");
+      }
+      if (fromSize >= newSize) {
+        throw AirlockException.usage(f + ": the proof ends at tree size " + newSize + " of " + origin
+            + ", which is not newer than (older than or equal to) the size " + fromSize
+            + (opts.fromSize() == null ? " the appliance holds" : " given by --from-size"));
+      }
       ObjectNode p = F.objectNode();
       p.put("origin", origin);
-      p.put("oldSize", opts.fromSize());
+      p.put("oldSize", fromSize);
       p.put("newSize", newSize);
       ArrayNode h = p.putArray("hashes");
       n.path("hashes").forEach(x -> h.add(x.asText().toLowerCase(java.util.Locale.ROOT)));
@@ -113,7 +158,48 @@ public final class CheckpointInputs {
       put(out, new Output(safe(origin) + "-" + cp.oldSize() + "-" + cp.newSize() + ".proof.json", bytes,
           proofInventory(cp)));
     }
-    return List.copyOf(out.values());
+    List<Output> result = List.copyOf(out.values());
+    checkCovers(result, opts.held());
+    return result;
+  }
+
+  /**
+   * With the appliance's request: every packed checkpoint of a log it holds must be at least the
+   * size it holds, and a larger one must be reachable from that size through the packed proofs, or
+   * the appliance would refuse it ({@code CHECKPOINT_UNPROVEN}) after the medium's long trip.
+   */
+  private static void checkCovers(List<Output> outputs, Map<String, Long> held) {
+    for (Map.Entry<String, Long> h : held.entrySet()) {
+      String origin = h.getKey();
+      long from = h.getValue();
+      long newest = -1;
+      Map<Long, Long> proofs = new java.util.HashMap<>();
+      for (Output o : outputs) {
+        ObjectNode inv = o.inventory();
+        if (!origin.equals(inv.path("origin").asText())) {
+          continue;
+        }
+        if ("checkpoint".equals(inv.path("kind").asText())) {
+          long size = inv.path("treeSize").asLong();
+          if (size < from) {
+            throw AirlockException.usage(o.name() + ": tree size " + size + " of " + origin
+                + " is older than the size " + from + " the appliance holds; bring its newest checkpoint");
+          }
+          newest = Math.max(newest, size);
+        } else {
+          proofs.merge(inv.path("oldSize").asLong(), inv.path("newSize").asLong(), Math::max);
+        }
+      }
+      long at = from;
+      while (at < newest && proofs.containsKey(at) && proofs.get(at) > at) {
+        at = proofs.get(at);
+      }
+      if (newest > from && at < newest) {
+        throw AirlockException.usage(origin + ": the appliance holds tree size " + from + ", and nothing given "
+            + "proves size " + newest + " consistent with it; bring a consistency proof from " + from + " (Rekor v1: "
+            + "GET /api/v1/log/proof?firstSize=" + from + "&lastSize=" + newest + ")");
+      }
+    }
   }
 
   private static void addLogInfo(JsonNode n, Path f, Map<String, Output> out, List<Checkpoint> seen) {

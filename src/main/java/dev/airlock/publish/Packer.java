@@ -53,7 +53,7 @@ public final class Packer {
 
   /** What to pack. */
   public record Spec(Path output, Path tuf, List<Path> checkpoints, List<Path> images, String origin, Long fromSize,
-      Long toSize) {
+      Long toSize, Path request) {
     public Spec {
       checkpoints = List.copyOf(checkpoints);
       images = List.copyOf(images);
@@ -107,8 +107,10 @@ public final class Packer {
       if (!spec.checkpoints().isEmpty()) {
         ArrayNode cps = inv.putArray("checkpoints");
         Path dir = Files.createDirectories(medium.resolve("checkpoints"));
+        java.util.Map<String, Long> held = spec.request() == null ? java.util.Map.of()
+            : CheckpointInputs.readRequest(spec.request());
         for (CheckpointInputs.Output o : CheckpointInputs.convert(spec.checkpoints(),
-            new CheckpointInputs.ProofOptions(spec.origin(), spec.fromSize(), spec.toSize()))) {
+            new CheckpointInputs.ProofOptions(spec.origin(), spec.fromSize(), spec.toSize(), held))) {
           Files.write(dir.resolve(o.name()), o.bytes());
           cps.add(o.inventory().put("file", "checkpoints/" + o.name()));
         }

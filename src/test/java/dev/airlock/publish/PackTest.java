@@ -313,4 +313,64 @@ class PackTest {
     assertEquals(c.rootHex(), log.path("rootHash").asText());
     assertTrue(r.out().contains("holds tree size 105"), r.out());
   }
+
+  @Test
+  void packTakesTheAppliancesRequestAndRefusesCheckpointsItCannotProve() throws Exception {
+    Path cps = DEMO.resolve("checkpoints");
+    byte[] newNote = Files.readAllBytes(cps.resolve("rekor-lab-114.checkpoint"));
+    Checkpoint c = Checkpoint.parse(SignedNote.parse(newNote).body());
+    ObjectNode logInfo = M.createObjectNode();
+    logInfo.put("rootHash", c.rootHex()).put("treeSize", c.size()).put("signedTreeHead",
+        new String(newNote, StandardCharsets.UTF_8)).put("treeID", "1024112541920910");
+    logInfo.putArray("inactiveShards");
+    ObjectNode proof = M.createObjectNode();
+    proof.put("rootHash", c.rootHex());
+    proof.set("hashes", M.readTree(Files.readAllBytes(cps.resolve("rekor-lab-105-114.proof.json"))).get("hashes"));
+    Path li = tmp.resolve("log-info.json");
+    Path pr = tmp.resolve("proof.json");
+    Files.write(li, M.writeValueAsBytes(logInfo));
+    Files.write(pr, M.writeValueAsBytes(proof));
+    // the appliance holds 105 and says so
+    Path home = tmp.resolve("home");
+    Path req = tmp.resolve("request.json");
+    assertEquals(0, airlock(T0, "--home", home.toString(), "init", "--root", "trust-root/demo/root.json").code());
+    assertEquals(0, airlock(T0, "--home", home.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
+    assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "import",
+        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+    assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "request", "-o", req.toString()).code());
+
+    // Rekor's responses need no --from-size: the request says where the proof starts
+    Path out = tmp.resolve("m");
+    RepoLab.Run r = airlock(T0, "pack", "-o", out.toString(), "--request", req.toString(), "--checkpoints",
+        li.toString(), pr.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("proof 105 -> 114"), r.out());
+    RepoLab.Run imp = airlock(T0, "--home", home.toString(), "checkpoint", "import",
+        out.resolve("checkpoints").toFile().listFiles()[0].toString(),
+        out.resolve("checkpoints").toFile().listFiles()[1].toString());
+    assertEquals(0, imp.code(), imp.toString());
+
+    // a newer checkpoint without a proof from the held size is refused before anything is written
+    Path noProof = tmp.resolve("no-proof");
+    RepoLab.Run unproven = airlock(T0, "pack", "-o", noProof.toString(), "--request", req.toString(),
+        "--checkpoints", cps.resolve("rekor-lab-114.checkpoint").toString());
+    assertEquals(2, unproven.code(), unproven.toString());
+    assertTrue(unproven.err().contains("consistency proof from 105"), unproven.err());
+    assertFalse(Files.exists(noProof));
+
+    // a checkpoint older than what the appliance holds is refused too
+    Files.writeString(req, Files.readString(req).replace("\"treeSize\" : 105", "\"treeSize\" : 120"));
+    Path old = tmp.resolve("old");
+    RepoLab.Run older = airlock(T0, "pack", "-o", old.toString(), "--request", req.toString(), "--checkpoints",
+        li.toString(), pr.toString());
+    assertEquals(2, older.code(), older.toString());
+    assertTrue(older.err().contains("older than or equal to) the size 120 the appliance holds"), older.err());
+    assertFalse(Files.exists(old));
+
+    // a file that is no request is named
+    RepoLab.Run notReq = airlock(T0, "pack", "-o", tmp.resolve("x").toString(), "--request", li.toString(),
+        "--checkpoints", li.toString());
+    assertEquals(2, notReq.code(), notReq.toString());
+    assertTrue(notReq.err().contains("log-info.json: not a checkpoint request"), notReq.err());
+  }
 }
