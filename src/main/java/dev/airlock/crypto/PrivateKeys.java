@@ -228,6 +228,17 @@ public final class PrivateKeys {
 
   /** RFC 8018 section 6.2.2 (PBES2 decryption) over RFC 5958 EncryptedPrivateKeyInfo. */
   static byte[] decryptPkcs8(byte[] der, byte[] password) throws KeyFileException {
+    return decryptPkcs8(der, password, false);
+  }
+
+  /**
+   * {@link #decryptPkcs8(byte[], byte[])}, optionally also with PBKDF2's default PRF, HMAC-SHA-1
+   * (what OpenSSL 1.0's {@code pkcs8 -topk8 -v2} wrote): the publisher reads TUF role keys that
+   * trust administrators made years ago; cosign key files never use it.
+   *
+   * @return the PKCS#8 DER of the private key
+   */
+  public static byte[] decryptPkcs8(byte[] der, byte[] password, boolean acceptHmacSha1) throws KeyFileException {
     EncryptedPrivateKeyInfo info;
     PBES2Parameters pbes2;
     try {
@@ -261,7 +272,7 @@ public final class PrivateKeys {
     if (iv.length != 16) {
       throw new KeyFileException(Problem.MALFORMED, "AES-CBC IV of " + iv.length + " bytes");
     }
-    byte[] key = deriveKey(pbes2.getKeyDerivationFunc(), password, keyLen);
+    byte[] key = deriveKey(pbes2.getKeyDerivationFunc(), password, keyLen, acceptHmacSha1);
     try {
       return aesCbc(false, key, iv, info.getEncryptedData());
     } catch (InvalidCipherTextException | RuntimeException e) {
@@ -273,7 +284,8 @@ public final class PrivateKeys {
     }
   }
 
-  private static byte[] deriveKey(KeyDerivationFunc kdf, byte[] password, int keyLen) throws KeyFileException {
+  private static byte[] deriveKey(KeyDerivationFunc kdf, byte[] password, int keyLen, boolean acceptHmacSha1)
+      throws KeyFileException {
     ASN1ObjectIdentifier alg = kdf.getAlgorithm();
     if (PKCSObjectIdentifiers.id_PBKDF2.equals(alg)) {
       PBKDF2Params p;
@@ -290,6 +302,8 @@ public final class PrivateKeys {
         prf = new SHA384Digest();
       } else if (PKCSObjectIdentifiers.id_hmacWithSHA512.equals(prfOid)) {
         prf = new SHA512Digest();
+      } else if (acceptHmacSha1 && PKCSObjectIdentifiers.id_hmacWithSHA1.equals(prfOid)) {
+        prf = new org.bouncycastle.crypto.digests.SHA1Digest();
       } else {
         throw new KeyFileException(Problem.UNSUPPORTED, "PBKDF2 PRF " + prfOid + " is not HMAC-SHA-256/384/512"
             + (p.isDefaultPrf() ? " (HMAC-SHA-1 is refused)" : ""));
