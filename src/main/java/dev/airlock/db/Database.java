@@ -17,20 +17,60 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The appliance's H2 database ({@code airlock.mv.db}): schema migrations and transactions.
  *
- * <p>Several airlock processes share one home (a {@code verify} while an {@code import} runs), and
- * embedded H2 admits one process at a time. So a process opens the database only for short units
- * of work and closes it again; a process that finds it in use retries until {@code busyTimeout},
- * then fails with {@link Reason#DATABASE_BUSY} (exit 3). Long I/O (copying blobs, reading media)
- * happens outside any transaction.
+ * <p><b>Several processes, one database.</b> Several airlock processes share one home: CLI
+ * commands, each a short-lived JVM, and {@code airlock serve}, which keeps the database open for
+ * its whole life ({@link #holdOpen}). H2 runs in auto-server mode ({@code AUTO_SERVER=TRUE}): the
+ * first process to open the file opens it embedded, takes the {@code airlock.lock.db} lock file
+ * and serves the database to every other process over TCP; the others find the server's address
+ * and key in the lock file and connect as clients. This is the one local channel of DESIGN.md
+ * section 7, and it is held to it: the listener binds 127.0.0.1 only ({@code h2.bindAddress}, set
+ * in this class's static initialiser, before any H2 class reads it; the class refuses to load if
+ * H2 read another value first); a client must present the lock file's random id (128 bits from
+ * {@code SecureRandom} plus the opening time) as the TCP server's {@code -key}, or the server
+ * refuses the connection; the lock file is readable by its owner only (H2 creates it with the
+ * umask's mode, {@link #connect} narrows it to 0600) inside the 0700 home. {@code ss -ltnp} shows
+ * one {@code 127.0.0.1:<random port>} listener of the java process that has the database open.
+ *
+ * <p><b>Writers are serialised.</b> Before auto-server, the file lock admitted one process at a
+ * time, so every transaction ran alone. Now transactions of different processes run concurrently
+ * under MVCC, so every {@link #transaction} first locks the audit head row ({@code SELECT ... FROM
+ * audit_head WHERE id = 1 FOR UPDATE}): the global write lock. Read-modify-write sequences (trust
+ * updates, imports, {@code policy set}, audit appends, which all move the audit head anyway) stay
+ * serialised as before; a writer waits up to {@code busyTimeout} for it, then fails with
+ * {@link Reason#DATABASE_BUSY} (exit 3). {@link #readTransaction} takes no lock and runs beside a
+ * writer; its connection is a user with SELECT rights only, so it cannot write.
+ *
+ * <p><b>The state version.</b> A one-row counter (migration V8) that every {@link #transaction}
+ * increments before it commits, under the write lock, so it changes exactly when some state may
+ * have changed; {@link #auditTransaction} (serve's own audit events) does not move it. A process
+ * that caches what it derived from the state (serve: the installed policy, the trust snapshot,
+ * decisions) reads {@link #stateVersion} before it answers and re-derives only when the version
+ * moved. Because {@code policy set} (like every state change) commits its bump before it exits, a
+ * serve that reads the version at the start of a request decides that request under the new
+ * policy.
+ *
+ * <p><b>Short units of work.</b> Without a holder, a process opens the database for one unit of
+ * work and closes it again. If it served other processes meanwhile, it waits (up to
+ * {@code busyTimeout}) for their sessions to end before it lets go of the database, because its
+ * JVM's exit would close their connections mid-transaction. A client whose server went away all
+ * the same (a killed serve) gets {@link Reason#DATABASE_BUSY}: the transaction was rolled back.
+ * Long I/O (copying blobs, reading media) happens outside any transaction.
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
  * applied version is kept in {@code schema_version}. Each stage owns its own migration numbers.
+ * A process that finds migrations pending applies them with the database in exclusive mode, so
+ * that two processes of a new release never apply the same migration twice.
  *
  * <p>This package is the appliance's one persistence adapter (DESIGN.md section 1): the stages
  * declare repository interfaces with domain types only; the H2 implementations here are the only
@@ -41,13 +81,39 @@ public final class Database {
   /** Migrations in order. Each stage appends its file here; numbers are never reused. */
   static final List<String> MIGRATIONS =
       List.of("V1__audit.sql", "V2__trust.sql", "V3__checkpoints.sql", "V4__images.sql",
-          "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql");
+          "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql", "V8__state_version.sql");
+
+  /** The only address the auto-server listens on. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  static {
+    // DESIGN.md section 7: the CLI-to-database channel listens on loopback only. H2 reads this
+    // property once, when org.h2.engine.SysProperties is initialised; this class is the only main
+    // code that touches H2, so setting it here comes first. connect() refuses to open the database
+    // if H2 was initialised earlier with another value (it would listen on every interface).
+    System.setProperty("h2.bindAddress", LOOPBACK);
+  }
+
+  /** The database user with every right (creates the schema, writes). */
+  private static final String WRITER = "airlock";
+  /** The database user of {@link #readTransaction}: SELECT only (migration V8). */
+  private static final String READER = "airlock_reader";
 
   private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
-  /** H2 error "Database may be already in use" (another process holds the file lock). */
+  /** H2 error "Database may be already in use": another process opens or holds the lock file. */
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-  /** H2 lock timeout inside one process (row lock held by another transaction). */
+  /** H2's FileLock errors while another process takes the lock file ("Lock file recently modified"). */
+  private static final int H2_ERROR_OPENING_DATABASE = 8000;
+  /** The database is in exclusive mode (another process applies migrations). */
+  private static final int H2_EXCLUSIVE_MODE = 90135;
+  /** The process serving the database went away (its server stopped, its JVM exited or died). */
+  private static final int H2_CONNECTION_BROKEN = 90067;
+  /** The serving process is closing the database (its JVM is shutting down). */
+  private static final int H2_DATABASE_CLOSING = 90121;
+  /** H2 lock timeout: the write lock (or a row lock) is held by another transaction. */
   private static final int H2_LOCK_TIMEOUT = 50200;
+  /** H2 error for a write by {@link #READER}. */
+  private static final int H2_NOT_ENOUGH_RIGHTS = 90096;
 
   private final Home home;
   private final Duration busyTimeout;
@@ -105,21 +171,84 @@ public final class Database {
     T run(Transaction tx) throws IOException;
   }
 
+  /** What a unit of work may do, and what it takes and moves (see the class comment). */
+  private enum Mode {
+    /** Takes the write lock, bumps the state version: every state change. */
+    WRITE(true, true),
+    /** Takes the write lock, leaves the state version: serve's own audit events. */
+    AUDIT(true, false),
+    /** No lock, no bump, SELECT-only user. */
+    READ(false, false),
+    /** No lock, no bump: migrations (which run in exclusive mode instead). */
+    MIGRATE(false, false);
+
+    final boolean lock;
+    final boolean bump;
+
+    Mode(boolean lock, boolean bump) {
+      this.lock = lock;
+      this.bump = bump;
+    }
+  }
+
   /**
-   * Runs {@code work} in one transaction on a fresh connection: commit if it returns, roll back if
-   * it throws. The database is closed afterwards so that other processes can open it.
+   * Runs {@code work} in one transaction: commit if it returns, roll back if it throws. The
+   * transaction first takes the global write lock (waiting up to {@code busyTimeout} for another
+   * process's or thread's writer, then {@link Reason#DATABASE_BUSY}), so transactions run one at a
+   * time as they did when the file lock admitted one process, and it increments the state version
+   * before it commits (see {@link #stateVersion}). Use it for every unit of work that changes
+   * state, and for reads that must see no writer between them and a following write.
    */
   public <T> T transaction(Work<T> work) {
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
+    return run(Mode.WRITE, work);
+  }
+
+  /**
+   * {@link #transaction} for work whose only writes are audit events that derived state does not
+   * depend on (serve's batched audit appends of its manifest pulls, admission reviews and
+   * verifies): it takes the write lock, so the hash chain stays serialised with every other
+   * writer, but leaves the state version as it is, so serve's own events do not invalidate serve's
+   * caches.
+   */
+  public <T> T auditTransaction(Work<T> work) {
+    return run(Mode.AUDIT, work);
+  }
+
+  /**
+   * Runs read-only {@code work} in one transaction without the write lock, so it runs concurrently
+   * with writers and with other readers (serve's per-request decisions). Each statement sees the
+   * state last committed before it (H2's default READ COMMITTED); read {@link #stateVersion} in
+   * the same work to know which state that was. The work MUST NOT write: the connection belongs
+   * to a database user with SELECT rights only, and a write fails with
+   * {@link Reason#DATABASE_CORRUPT} ("not enough rights"), rolling back nothing of value.
+   */
+  public <T> T readTransaction(Work<T> work) {
+    return run(Mode.READ, work);
+  }
+
+  private <T> T run(Mode mode, Work<T> work) {
+    try (Connection c = connect(mode == Mode.READ ? READER : WRITER)) {
       try {
+        c.setAutoCommit(false);
+        if (mode.lock) {
+          takeWriteLock(c);
+        }
         T result = work.run(new Transaction(c));
+        if (mode.bump) {
+          bumpStateVersion(c);
+        }
         c.commit();
-        runAfterCommit(c);
+        if (mode.lock) {
+          runAfterCommit(c);
+        }
         return result;
       } catch (SQLException | IOException | RuntimeException e) {
         rollbackQuietly(c);
         throw e;
+      } finally {
+        if (holders.get() == 0) {
+          waitForClients(c);
+        }
       }
     } catch (SQLException e) {
       throw translate(e);
@@ -129,6 +258,55 @@ public final class Database {
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The global write lock: the audit head row, locked until commit or rollback. Every state
+   * change appends to the audit log and so would lock this row anyway; taking it first, before
+   * the work reads anything, makes the whole read-modify-write sequence atomic with respect to
+   * every other writer, in this process or another (H2 row locks are held by the database that
+   * serves all of them). The wait is the busy timeout.
+   */
+  private void takeWriteLock(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET LOCK_TIMEOUT " + Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+      try (ResultSet rs = s.executeQuery("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE")) {
+        if (!rs.next()) {
+          throw new SQLException("audit_head row missing");
+        }
+      }
+    }
+  }
+
+  private static void bumpStateVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (s.executeUpdate("UPDATE state_version SET version = version + 1 WHERE id = 1") != 1) {
+        throw new SQLException("state_version row missing");
+      }
+    }
+  }
+
+  /**
+   * The state version: a counter that every committed {@link #transaction} has incremented (and
+   * {@link #auditTransaction}, {@link #readTransaction} and migrations have not). Equal values mean
+   * no state change committed in between, in any process; so a long-running process may keep
+   * whatever it derived from the state while the value stays the same. One primary-key read, on
+   * a short connection (cheap while a {@link #holdOpen holder} keeps the database open in this
+   * process; {@link Holder#stateVersion} reuses the holder's own connection).
+   */
+  public long stateVersion() {
+    return readTransaction(tx -> Sql.call(tx.connection(), Database::stateVersion));
+  }
+
+  /** {@link #stateVersion()} on a connection (in or outside a transaction). */
+  static long stateVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM state_version WHERE id = 1")) {
+      if (!rs.next()) {
+        throw new SQLException("state_version row missing");
+      }
+      return rs.getLong(1);
     }
   }
 
@@ -153,10 +331,11 @@ public final class Database {
   }
 
   /**
-   * Work run after every successful commit while this process still holds the database (so no
-   * other process interleaves). The appliance layer installs the audit stage's checkpoint
-   * refresher here ({@code appliance.StateViews}), with the transaction's audit repository. A
-   * failing hook does not undo the committed work.
+   * Work run after every successful commit of a writer ({@link #transaction},
+   * {@link #auditTransaction}), in a second transaction that holds the write lock again, so no
+   * other writer of any process interleaves. The appliance layer installs the audit stage's
+   * checkpoint refresher here ({@code appliance.StateViews}), with the transaction's audit
+   * repository. A failing hook does not undo the committed work.
    */
   @FunctionalInterface
   public interface AfterCommit {
@@ -176,9 +355,14 @@ public final class Database {
       return;
     }
     try {
+      // the hook writes files of the home (the signed audit checkpoint) from the audit head: hold
+      // the write lock while it does, as the file lock used to
+      takeWriteLock(c);
       hook.run(home, new Transaction(c));
-    } catch (IOException | RuntimeException e) {
+      c.commit();
+    } catch (SQLException | IOException | RuntimeException e) {
       // the change and its audit event are committed; the hook only refreshes derived state
+      rollbackQuietly(c);
     }
   }
 
@@ -191,31 +375,75 @@ public final class Database {
   }
 
   private AirlockException translate(SQLException e) {
-    if (e.getErrorCode() == H2_LOCK_TIMEOUT) {
+    int code = codeOf(e);
+    if (code == H2_LOCK_TIMEOUT) {
       return AirlockException.cannotDecide(Reason.DATABASE_BUSY,
           home.databaseFile() + ": busy (other airlock processes are using it); try again", e);
+    }
+    if (code == H2_CONNECTION_BROKEN || code == H2_DATABASE_CLOSING) {
+      // the process that served the database exited or was killed during this unit of work; H2
+      // rolled it back when that session closed (a COMMIT whose answer was lost may have landed:
+      // the audit log shows which)
+      return AirlockException.cannotDecide(Reason.DATABASE_BUSY,
+          home.databaseFile() + ": busy (the airlock process serving the database went away); try again", e);
     }
     return AirlockException.cannotDecide(Reason.DATABASE_CORRUPT,
         home.databaseFile() + ": database error: " + e.getMessage(), e);
   }
 
-  private String url() {
-    // FILE_LOCK=FS: an OS lock, released by the kernel if the process dies (no stale lock files).
+  /** The first H2 error code in the cause chain that means something to this class, else the top one. */
+  private static int codeOf(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getErrorCode() != 0) {
+        return s.getErrorCode();
+      }
+    }
+    return e.getErrorCode();
+  }
+
+  private String url(String user) {
+    // AUTO_SERVER=TRUE: see the class comment. H2 2.3 refuses it with FILE_LOCK=FS (a process
+    // can only serve others if they can read its address and key from a lock file) and with
+    // DB_CLOSE_ON_EXIT=FALSE (the default TRUE closes the database, and its server, in a shutdown
+    // hook). So FILE_LOCK=FILE: the lock file airlock.lock.db, kept alive by a watchdog thread of
+    // the holder; a process killed while holding it leaves the file behind, and the next opener
+    // finds nobody answering at the address in it, rewrites it, waits 2 s for a living holder to
+    // object, and takes it over (H2 FileLock.lockFile; the retry in connect() covers the wait).
     // WRITE_DELAY=0: a commit reaches the file before the command reports success (H2's default
     // delays writes by up to 500 ms, which a killed process loses). MAX_COMPACT_TIME=0: no chunk
     // compaction when the database closes; a process killed during that compaction came back with
     // an older committed state (seen 1-5 times in 50 kills by CheckpointCrashTest, 0 in 100 after).
+    // LOCK_TIMEOUT: the wait for a row lock, replaced by the busy timeout for the write lock.
+    // WRITE_DELAY is persistent and needs admin rights: the writer's URL sets it (every writer
+    // open, migrations first, has stored 0), the reader's cannot.
     return "jdbc:h2:file:" + home.databaseBase()
-        + ";FILE_LOCK=FS;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=0";
+        + ";AUTO_SERVER=TRUE;FILE_LOCK=FILE;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0"
+        + (user.equals(WRITER) ? ";WRITE_DELAY=0" : "");
   }
 
-  /** Opens a connection, waiting while another process has the database open. */
+  /** Opens a connection as the writer user. */
   Connection connect() throws SQLException {
+    return connect(WRITER);
+  }
+
+  /**
+   * Opens a connection, embedded if no process has the database open, else through the auto-server
+   * of the process that has; waits while another process opens, closes, takes over a stale lock
+   * file or migrates the database.
+   */
+  private Connection connect(String user) throws SQLException {
+    if (!LOOPBACK.equals(org.h2.engine.SysProperties.BIND_ADDRESS)) {
+      throw new IllegalStateException("H2 was initialised with h2.bindAddress="
+          + org.h2.engine.SysProperties.BIND_ADDRESS + " before " + Database.class.getName()
+          + " set it; airlock's database listens on " + LOOPBACK + " only");
+    }
     long deadline = System.nanoTime() + busyTimeout.toNanos();
     long sleepMillis = 10;
     while (true) {
       try {
-        return DriverManager.getConnection(url(), "airlock", "");
+        Connection c = DriverManager.getConnection(url(user), user, "");
+        ownerOnlyLockFile();
+        return c;
       } catch (SQLException e) {
         if (!isInUse(e)) {
           throw e;
@@ -234,54 +462,223 @@ public final class Database {
     }
   }
 
+  /**
+   * The lock file carries the auto-server's key, the per-home secret of the local channel: owner
+   * only (H2 creates it with the process umask's mode; the home itself is 0700, so this is the
+   * second fence).
+   */
+  private void ownerOnlyLockFile() {
+    Path lock = home.root().resolve("airlock.lock.db");
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(lock);
+      if (!perms.equals(OWNER_ONLY) && Files.isWritable(lock)) {
+        Files.setPosixFilePermissions(lock, OWNER_ONLY);
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // gone already (the holder closed) or owned by another account's process: nothing to narrow
+    }
+  }
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
   private static boolean isInUse(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException s && s.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-        return true;
+      if (t instanceof SQLException s) {
+        int code = s.getErrorCode();
+        if (code == H2_DATABASE_ALREADY_OPEN || code == H2_ERROR_OPENING_DATABASE
+            || code == H2_EXCLUSIVE_MODE || code == H2_CONNECTION_BROKEN || code == H2_DATABASE_CLOSING) {
+          return true;
+        }
       }
     }
     return false;
   }
 
+  /**
+   * If this process has the database open embedded and serves it to other processes, waits (up to
+   * the busy timeout) until their sessions have ended: this JVM's exit closes the database, and
+   * with it their connections, mid-transaction. Called when a unit of work ends without a holder.
+   */
+  private void waitForClients(Connection c) {
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    try {
+      while (remoteSessions(c) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException | RuntimeException e) {
+      // the connection is closed next; nothing to wait for
+    }
+  }
+
+  /** Sessions of other processes on the database this process serves; 0 if it is a client. */
+  static int remoteSessions(Connection c) throws SQLException {
+    org.h2.engine.Session session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+    if (!(session instanceof org.h2.engine.SessionLocal local)) {
+      return 0; // this process is a client of another process's server
+    }
+    int n = 0;
+    for (org.h2.engine.SessionLocal s : local.getDatabase().getSessions(false)) {
+      if (s.getNetworkConnectionInfo() != null && !s.isClosed()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether this connection opened the database embedded in this process (it serves the others). */
+  static boolean servesOthers(Connection c) throws SQLException {
+    return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal;
+  }
+
+  /** Holders open in this process; while one is, units of work need not wait for clients. */
+  private static final java.util.concurrent.atomic.AtomicInteger holders =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The connection a long-running process keeps open: {@link #holdOpen}. */
+  public final class Holder implements AutoCloseable {
+    private final Connection c;
+    private boolean closed;
+
+    private Holder(Connection c) {
+      this.c = c;
+    }
+
+    /** {@link Database#stateVersion()} on the held connection (no new session). */
+    public synchronized long stateVersion() {
+      try {
+        return Database.stateVersion(c);
+      } catch (SQLException e) {
+        throw translate(e);
+      }
+    }
+
+    /**
+     * Lets go of the database: waits (up to the busy timeout) for the sessions of other processes
+     * it serves to end, then closes the connection; the database closes if no other connection of
+     * this process is open, and the next process to connect opens it (and serves it) instead.
+     */
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      waitForClients(c);
+      holders.decrementAndGet();
+      try {
+        c.close();
+      } catch (SQLException e) {
+        // closing anyway; nothing of ours is uncommitted on this connection
+      }
+    }
+  }
+
+  /**
+   * Keeps the database open in this process until the returned holder is closed: for a
+   * long-running process ({@code airlock serve}). While it is open the database is embedded in
+   * this process, so this process's own units of work get a connection without opening the file,
+   * and every other process (each CLI command) reaches the database through this process's
+   * auto-server instead of waiting for it. Waits up to the busy timeout until this process is
+   * the one that has the database open (if a CLI command had it, until that command lets go), so
+   * that the holder never depends on a short-lived process staying alive.
+   *
+   * @throws AirlockException {@link Reason#DATABASE_BUSY} when another process kept the database
+   */
+  public Holder holdOpen() {
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    try {
+      while (true) {
+        Connection c = connect(WRITER);
+        if (servesOthers(c)) {
+          c.setAutoCommit(true);
+          holders.incrementAndGet();
+          return new Holder(c);
+        }
+        c.close();
+        if (System.nanoTime() > deadline) {
+          throw new SQLException("database busy: another process keeps it open", "HYT00", H2_LOCK_TIMEOUT);
+        }
+        Thread.sleep(20);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw AirlockException.cannotDecide(Reason.DATABASE_BUSY,
+          home.databaseFile() + ": interrupted while waiting for the database", e);
+    }
+  }
+
+  /**
+   * Applies pending migrations. Another process may have the database open (it is served to this
+   * one), and two processes of a new release may start at once; so migrations are applied with
+   * the database in exclusive mode (other sessions wait, new ones are refused and retried by
+   * {@link #connect}), after reading the version again inside it. DDL commits in H2, so a unit of
+   * work's write lock could not cover a migration.
+   */
   private void migrate() {
-    transaction(
-        tx -> {
-          Connection c = tx.connection();
-          try {
+    run(Mode.MIGRATE,
+        tx -> Sql.call(tx.connection(), c -> {
+          if (appliedMigrations(c) >= MIGRATIONS.size()) {
+            return null;
+          }
           try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
-                + "name VARCHAR(200) NOT NULL)");
+            s.execute("SET EXCLUSIVE 1");
           }
-          int current = 0;
-          try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            rs.next();
-            current = rs.getInt(1);
-          }
-          for (int i = current; i < MIGRATIONS.size(); i++) {
-            String name = MIGRATIONS.get(i);
-            for (String sql : statements(load(name))) {
-              try (Statement s = c.createStatement()) {
-                s.execute(sql);
+          try {
+            try (Statement s = c.createStatement()) {
+              s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, "
+                  + "name VARCHAR(200) NOT NULL)");
+            }
+            for (int i = appliedMigrations(c); i < MIGRATIONS.size(); i++) {
+              String name = MIGRATIONS.get(i);
+              for (String sql : statements(load(name))) {
+                try (Statement s = c.createStatement()) {
+                  s.execute(sql);
+                }
+              }
+              try (PreparedStatement p =
+                  c.prepareStatement("INSERT INTO schema_version(version, name) VALUES (?, ?)")) {
+                p.setInt(1, i + 1);
+                p.setString(2, name);
+                p.executeUpdate();
               }
             }
-            try (PreparedStatement p =
-                c.prepareStatement("INSERT INTO schema_version(version, name) VALUES (?, ?)")) {
-              p.setInt(1, i + 1);
-              p.setString(2, name);
-              p.executeUpdate();
+            c.commit();
+          } catch (IOException e) {
+            throw new SQLException("cannot read a migration: " + e.getMessage(), e);
+          } finally {
+            try (Statement s = c.createStatement()) {
+              s.execute("SET EXCLUSIVE 0");
             }
           }
           return null;
-          } catch (SQLException e) {
-            throw new DatabaseFailure(e);
-          }
-        });
+        }));
+  }
+
+  /** The number of applied migrations (0 for a new file). */
+  private static int appliedMigrations(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
+            + "WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'SCHEMA_VERSION'")) {
+      rs.next();
+      if (rs.getInt(1) == 0) {
+        return 0;
+      }
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   /** The schema version of this database (number of applied migrations). */
   public int schemaVersion() {
-    return transaction(
+    return readTransaction(
         tx -> Sql.call(tx.connection(), c -> {
           try (Statement s = c.createStatement();
               ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {

@@ -1,0 +1,198 @@
+package dev.airlock.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database shared by a long-running serve and CLI commands (db.Database class comment): the
+ * auto-server listens on loopback only behind an owner-only lock file, writers are serialised by
+ * the write lock, readers are not and cannot write, and the state version moves with every state
+ * change and with nothing else.
+ */
+class DatabaseSharingTest {
+  @TempDir Path dir;
+  Home home;
+  ExecutorService pool;
+
+  @BeforeEach
+  void newHome() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("home"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    home = Home.at(root);
+    Database.create(home);
+    pool = Executors.newCachedThreadPool();
+  }
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  private static void exec(Transaction tx, String sql) {
+    Sql.run(tx.connection(), c -> {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(sql);
+      }
+    });
+  }
+
+  @Test
+  void theAutoServerListensOnLoopbackOnlyAndItsKeyIsOwnerOnly() throws Exception {
+    Set<String> before = ownListeners();
+    try (Database.Holder held = Database.open(home).holdOpen()) {
+      Set<String> during = ownListeners();
+      during.removeAll(before);
+      // /proc/net/tcp(6): local address as little-endian hex; 0100007F is 127.0.0.1, the JDK's
+      // dual-stack socket shows it IPv4-mapped (::ffff:127.0.0.1) in tcp6; 0.0.0.0 / :: would be all
+      assertFalse(during.isEmpty(), "the holder serves the database: a new listener of this process");
+      for (String l : during) {
+        assertTrue(l.startsWith("0100007F:") || l.startsWith("0000000000000000FFFF00000100007F:"),
+            "listener not on 127.0.0.1: " + l + " (all: " + during + ")");
+      }
+      Path lock = home.root().resolve("airlock.lock.db");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
+      String text = Files.readString(lock);
+      assertTrue(text.contains("server=localhost\\:"), text);
+      assertTrue(text.matches("(?s).*\\nid=[0-9a-f]{40,}\\n.*"), "a random key: " + text);
+      assertTrue(held.stateVersion() >= 0);
+    }
+    assertFalse(Files.exists(home.root().resolve("airlock.lock.db")), "lock file removed on close");
+    Set<String> after = ownListeners();
+    after.removeAll(before);
+    assertTrue(after.isEmpty(), "listener closed with the database: " + after);
+  }
+
+  /** Local addresses of this process's listening TCP sockets, from /proc/net/tcp and tcp6. */
+  static Set<String> ownListeners() throws Exception {
+    Set<String> inodes = new HashSet<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (java.io.IOException e) {
+          // closed meanwhile
+        }
+      }
+    }
+    Set<String> out = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; 0A = LISTEN
+        if (f[3].equals("0A") && inodes.contains(f[9])) {
+          out.add(f[1]);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theStateVersionMovesWithEveryTransactionAndWithNothingElse() {
+    Database db = Database.open(home);
+    long v0 = db.stateVersion();
+    db.transaction(tx -> tx.audit().head(false));
+    assertEquals(v0 + 1, db.stateVersion(), "every transaction bumps (it may have changed state)");
+    db.readTransaction(tx -> tx.audit().head(false));
+    assertEquals(v0 + 1, db.stateVersion(), "a read does not");
+    db.auditTransaction(tx -> tx.audit().append(new dev.airlock.audit.AuditEvent(
+        java.time.Instant.parse("2026-12-06T10:00:00Z"), "serve", "host", "serve", "verify", "x", "admit",
+        List.of(), null)));
+    assertEquals(v0 + 1, db.stateVersion(), "serve's own audit events do not");
+    assertThrows(AirlockException.class, () -> db.transaction(tx -> {
+      exec(tx, "UPDATE appliance SET id = id");
+      throw new java.io.IOException("the work failed");
+    }));
+    assertEquals(v0 + 1, db.stateVersion(), "a rolled-back transaction does not");
+    try (Database.Holder held = db.holdOpen()) {
+      assertEquals(v0 + 1, held.stateVersion());
+      db.transaction(tx -> null);
+      assertEquals(v0 + 2, held.stateVersion(), "the holder's connection sees the commit");
+      assertEquals(v0 + 2, db.stateVersion());
+    }
+  }
+
+  @Test
+  void aReadTransactionCannotWrite() {
+    Database db = Database.open(home);
+    long v0 = db.stateVersion();
+    long seq = db.readTransaction(tx -> tx.audit().head(false).seq());
+    for (String write : List.of("UPDATE state_version SET version = version + 1",
+        "DELETE FROM audit_event", "INSERT INTO audit_checkpoint VALUES (1, 'aa', 'n', 't')",
+        "CREATE TABLE sneaky (id INT)", "DROP TABLE audit_event")) {
+      AirlockException e = assertThrows(AirlockException.class, () -> db.readTransaction(tx -> {
+        exec(tx, write);
+        return null;
+      }), write);
+      assertEquals(Reason.DATABASE_CORRUPT, e.reason());
+      assertTrue(e.getMessage().contains("rights"), e.getMessage());
+    }
+    assertEquals(v0, db.stateVersion());
+    assertEquals(seq, (long) db.readTransaction(tx -> tx.audit().head(false).seq()));
+  }
+
+  @Test
+  void writersWaitForTheWriteLockAndReadersDoNot() throws Exception {
+    Database db = Database.open(home);
+    Database impatient = Database.open(home, Duration.ofSeconds(1));
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<?> writer = pool.submit(() -> db.transaction(tx -> {
+      exec(tx, "UPDATE appliance SET highest_verified_time = highest_verified_time");
+      locked.countDown();
+      try {
+        assertTrue(release.await(60, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      return null;
+    }));
+    assertTrue(locked.await(60, TimeUnit.SECONDS));
+    long v = db.stateVersion();
+    // a reader runs beside the writer and sees the last committed state
+    assertEquals(0L, (long) pool.submit(() -> db.readTransaction(tx -> tx.audit().head(false).seq()))
+        .get(10, TimeUnit.SECONDS));
+    AirlockException busy = assertThrows(AirlockException.class, () -> impatient.transaction(tx -> null));
+    assertEquals(Reason.DATABASE_BUSY, busy.reason(), busy.getMessage());
+    assertThrows(AirlockException.class, () -> impatient.auditTransaction(tx -> null));
+    // a patient writer gets the lock as soon as the first commits, and runs after it
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    Future<?> second = pool.submit(() -> db.transaction(tx -> order.add("second")));
+    Thread.sleep(300);
+    assertFalse(second.isDone(), "the second writer waits");
+    order.add("first commits");
+    release.countDown();
+    writer.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+    assertEquals(List.of("first commits", "second"), order);
+    assertEquals(v + 2, db.stateVersion());
+  }
+}
