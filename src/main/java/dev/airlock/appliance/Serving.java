@@ -59,14 +59,14 @@ public final class Serving implements ServeBackend, AutoCloseable {
   private final BlobStore blobs;
   private final Clock clock;
   private final ServeAudit audit;
-  private final AutoCloseable hold;
+  private final Database.Holder hold;
   private final Object rebuild = new Object();
   private volatile ServeView view;
 
   private final AuditContext process;
   private volatile String listening;
 
-  private Serving(Database db, BlobStore blobs, Clock clock, ServeAudit audit, AutoCloseable hold,
+  private Serving(Database db, BlobStore blobs, Clock clock, ServeAudit audit, Database.Holder hold,
       AuditContext process) {
     this.process = process;
     this.db = db;
@@ -84,7 +84,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
    */
   public static Serving open(Home home, AuditContext who) {
     Database db = Database.open(home);
-    AutoCloseable hold = db.holdOpen();
+    Database.Holder hold = db.holdOpen();
     return new Serving(db, BlobStore.at(home), who.systemClock(), new ServeAudit(db, who), hold, who);
   }
 
@@ -114,11 +114,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
       }
       listening = null;
     }
-    try {
-      hold.close();
-    } catch (Exception e) {
-      // the database closes with the process anyway
-    }
+    hold.close();
   }
 
   // ---------------------------------------------------------------- registry
@@ -344,7 +340,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
 
   /** The current view: rebuilt when the state version moved. */
   private ServeView view() {
-    long version = db.stateVersion();
+    long version = hold.stateVersion(); // one primary-key read on the held connection
     ServeView v = view;
     if (v != null && v.version == version) {
       return v;

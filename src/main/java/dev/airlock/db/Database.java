@@ -718,21 +718,4 @@ public final class Database {
     }
     return out;
   }
-
-  // TEMPORARY until the serve-db branch lands: same names, no concurrency or version tracking.
-  public <T> T readTransaction(Work<T> work) {
-    return transaction(work);
-  }
-
-  public <T> T auditTransaction(Work<T> work) {
-    return transaction(work);
-  }
-
-  public long stateVersion() {
-    return System.nanoTime();
-  }
-
-  public AutoCloseable holdOpen() {
-    return () -> { };
-  }
 }
