@@ -61,6 +61,8 @@ public final class FakeServeBackend implements ServeBackend {
   public volatile Readiness readiness = new Readiness(true, null, Optional.of(Instant.parse("2027-06-01T00:00:00Z")));
   /** Every call, as {@code method(args)} strings, in order. */
   public final List<String> calls = new CopyOnWriteArrayList<>();
+  /** How long {@link #manifest} takes (a slow store), for the graceful-stop test. */
+  public volatile long manifestDelayMillis;
   public volatile Client lastClient;
   public volatile List<String> lastAdmissionImages;
   public volatile String lastAdmissionSubject;
@@ -138,6 +140,13 @@ public final class FakeServeBackend implements ServeBackend {
   public Answer<Manifest> manifest(String name, String ns, String reference, Client client) {
     calls.add("manifest(" + name + "," + ns + "," + reference + ")");
     lastClient = client;
+    if (manifestDelayMillis > 0) {
+      try {
+        Thread.sleep(manifestDelayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Optional<Answer<Manifest>> g = gate(name, ns, ErrorCode.MANIFEST_UNKNOWN);
     if (g.isPresent()) {
       return g.get();
