@@ -45,7 +45,10 @@ class ArchitectureTest {
       Map.entry("publish", Set.of("trust", "tlog", "oci", "crypto", "media", "store", "policy")),
       // the edge: one appliance service per command, stage value types for rendering; never db
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit", "appliance", "publish")));
+          "policy", "audit", "appliance", "publish")),
+      // the serve edge (DESIGN.md 9): the appliance's ServeBackend, crypto for the TLS key and
+      // certificate PEM files; never db
+      Map.entry("http", Set.of("core", "appliance", "crypto")));
 
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
@@ -117,6 +120,21 @@ class ArchitectureTest {
     ArchRuleDefinition.noClasses().that()
         .resideOutsideOfPackages("dev.airlock.cli..", "dev.airlock.http..")
         .should().dependOnClassesThat().resideInAPackage("picocli..")
+        .check(CLASSES);
+  }
+
+  /**
+   * STYLE.md "the HTTP server only in {@code http}": Jetty is the listener of {@code airlock serve}
+   * and nothing else; {@code http} reaches the decision through {@code appliance}, never the store's
+   * database directly.
+   */
+  @Test
+  void onlyHttpTouchesJettyAndHttpNeverDb() {
+    ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("dev.airlock.http..")
+        .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+        .check(CLASSES);
+    ArchRuleDefinition.noClasses().that().resideInAPackage("dev.airlock.http..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.airlock.db..", "java.sql..", "org.h2..")
         .check(CLASSES);
   }
 

@@ -26,10 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * jar) so that a class the offline paths need but the classpath lacks fails here, not in the field.
  */
 class RuntimeClasspathTest {
-  /** HTTP and RPC client libraries by artifact file name (Maven artifactId-version.jar). */
+  /**
+   * HTTP and RPC client libraries by artifact file name (Maven artifactId-version.jar). jetty-http
+   * is not one: it is the HTTP parser and field model of {@code airlock serve}'s Jetty server
+   * (jetty-server depends on it); Jetty's client is jetty-client, banned here.
+   */
   static final Pattern NETWORK_CLIENT = Pattern.compile(
       "(google-http-client.*|google-oauth-client.*|google-api-client.*|httpclient.*|httpcore.*|httpasyncclient.*"
-          + "|httpclient5.*|httpcore5.*|okhttp.*|okio.*|retrofit.*|grpc-.*|netty-.*|jetty-client.*|jetty-http.*"
+          + "|httpclient5.*|httpcore5.*|okhttp.*|okio.*|retrofit.*|grpc-.*|netty-.*|jetty-client.*|jetty-http-spi.*|jetty-http2-client.*"
           + "|async-http-client.*|jersey-client.*|resteasy-client.*|feign-.*|unirest-.*|apache-mime4j.*"
           + "|opencensus-.*|reactor-netty.*|vertx-.*|websocket-.*|tyrus-.*|java-websocket.*)\\.jar");
 

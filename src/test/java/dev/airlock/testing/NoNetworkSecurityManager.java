@@ -2,6 +2,7 @@ package dev.airlock.testing;
 
 import java.net.SocketPermission;
 import java.security.Permission;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A security manager that refuses every network operation (connect, listen, accept, resolve) and
@@ -11,24 +12,24 @@ import java.security.Permission;
  * and every other library stay refused, loopback included. Installed for every test JVM by {@link NoNetworkListener} and passed to
  * CLI subprocesses started by tests, so an accidental network call fails the test
  * (DESIGN.md section 7: "Tests run with the network blocked").
+ *
+ * <p>The one exception is {@link #allowLoopback()}: the {@code airlock serve} tests listen on and
+ * connect to 127.0.0.1 over real sockets. While such a scope is open, socket permissions for a
+ * loopback address (and Jetty's {@code listen} check, which names {@code localhost}) are granted;
+ * every other host is still refused.
  */
 @SuppressWarnings("removal")
 public final class NoNetworkSecurityManager extends SecurityManager {
+  private static final AtomicInteger LOOPBACK_SCOPES = new AtomicInteger();
+
   @Override
   public void checkPermission(Permission perm) {
-    if (perm instanceof SocketPermission && !(isLoopback(perm.getName()) && calledByH2())) {
+    if (perm instanceof SocketPermission) {
+      if (isLoopback(perm.getName()) && (LOOPBACK_SCOPES.get() > 0 || calledByH2())) {
+        return;
+      }
       throw new SecurityException("network access is blocked in airlock tests: " + perm);
     }
-  }
-
-  /** "host", "host:port" or "host:lo-hi" names 127.0.0.0/8 or localhost. */
-  static boolean isLoopback(String name) {
-    String host = name;
-    int colon = name.lastIndexOf(':');
-    if (colon >= 0 && !name.endsWith("]")) {
-      host = name.substring(0, colon);
-    }
-    return host.equals("localhost") || host.startsWith("127.");
   }
 
   private boolean calledByH2() {
@@ -50,5 +51,25 @@ public final class NoNetworkSecurityManager extends SecurityManager {
     if (!(System.getSecurityManager() instanceof NoNetworkSecurityManager)) {
       System.setSecurityManager(new NoNetworkSecurityManager());
     }
+  }
+
+  /** Allows loopback sockets until the returned scope is closed (tests of the serve listener only). */
+  public static AutoCloseable allowLoopback() {
+    LOOPBACK_SCOPES.incrementAndGet();
+    return LOOPBACK_SCOPES::decrementAndGet;
+  }
+
+  /** {@code host[:ports]} of a SocketPermission names a loopback address. */
+  static boolean isLoopback(String name) {
+    String host;
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      host = end < 0 ? name : name.substring(1, end);
+    } else {
+      int colon = name.indexOf(':');
+      host = colon < 0 ? name : name.substring(0, colon);
+    }
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
+        || host.equals("0:0:0:0:0:0:0:1");
   }
 }
