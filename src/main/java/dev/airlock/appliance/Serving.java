@@ -457,9 +457,12 @@ public final class Serving implements ServeBackend, AutoCloseable {
       if (d.releasable()) {
         message = null;
       } else if (!v.admitted()) {
-        message = v.checks().stream().filter(Check::failed)
+        // the failed checks behind the verdict's reasons (not every check that failed on the way)
+        List<String> lines = v.checks().stream().filter(Check::failed)
+            .filter(c -> c.reason() == null || v.reasons().contains(c.reason()))
             .map(c -> c.id() + ": " + (c.detail() != null ? c.detail() : c.reason() == null ? "failed" : c.reason().name()))
-            .findFirst().orElse("denied by the installed policy");
+            .distinct().limit(3).toList();
+        message = lines.isEmpty() ? "denied by the installed policy" : String.join("; ", lines);
       } else {
         message = "admitted only with warnings under an enforcing policy: " + String.join("; ", v.warnings());
       }

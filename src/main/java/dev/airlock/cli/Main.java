@@ -48,6 +48,7 @@ public final class Main {
     m.put("verify-bundle", VerifyBundleCommand::new);
     m.put("export", ExportCommand::new);
     m.put("audit", AuditCommand::new);
+    m.put("serve", ServeCommand::new);
     m.put("keygen", KeygenCommand::new);
     m.put("sign", SignCommand::new);
     m.put("repo", RepoCommand::new);

@@ -1,0 +1,101 @@
+package dev.airlock.cli;
+
+import dev.airlock.appliance.Serving;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Reason;
+import dev.airlock.http.ServeOptions;
+import dev.airlock.http.ServeServer;
+import dev.airlock.http.ServeSetupException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve the hospital network: a read-only OCI registry of the images admitted now, a "
+        + "Kubernetes admission endpoint (POST /admission) and a verify API (GET /api/v1/verify?image=REF). "
+        + "Every answer is decided now under the installed trust and policy; CLI commands keep working "
+        + "beside it and take effect for the next request. Runs until stopped (SIGTERM, Ctrl-C)."})
+final class ServeCommand extends BaseCommand {
+  @Option(names = "--listen", paramLabel = "HOST:PORT", required = true,
+      description = "Address to listen on, e.g. 10.0.5.20:5443, [::1]:5443 or 127.0.0.1:0 (a free port).")
+  String listen;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain (PEM), leaf first.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PEM, unencrypted PKCS#8).")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "PEM",
+      description = "Require client certificates issued by these CA certificates (PEM).")
+  Path clientCa;
+
+  @Option(names = "--insecure-http",
+      description = "Plain HTTP instead of TLS; only on a loopback address unless --force-insecure-http-on-network.")
+  boolean insecureHttp;
+
+  @Option(names = "--force-insecure-http-on-network",
+      description = "Allow --insecure-http on a non-loopback address (traffic and admission answers unprotected).")
+  boolean forceOnNetwork;
+
+  @Override
+  protected ExitCode execute() throws Exception {
+    ServeOptions options = options();
+    Serving backend = Serving.open(home(), auditContext());
+    ServeServer server;
+    try {
+      server = ServeServer.start(backend, options, System.err);
+    } catch (ServeSetupException e) {
+      backend.close();
+      throw AirlockException.usage(e.getMessage());
+    }
+    Thread stop = new Thread(() -> {
+      server.close();
+      backend.close();
+    }, "airlock-serve-stop");
+    Runtime.getRuntime().addShutdownHook(stop);
+    String address = server.scheme() + "://" + hostForUrl(options.host()) + ":" + server.port();
+    backend.started(address, options.tls() != null, options.tls() != null && options.tls().clientCa() != null);
+    note("airlock serve: listening on " + address + " (home " + home().root() + ")");
+    server.join();
+    return ExitCode.OK;
+  }
+
+  private ServeOptions options() {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0 || colon == listen.length() - 1) {
+      throw AirlockException.usage("--listen " + listen + ": expected HOST:PORT, e.g. 10.0.5.20:5443");
+    }
+    String host = listen.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw AirlockException.usage("--listen " + listen + ": the port must be a number from 0 to 65535");
+    }
+    if (insecureHttp) {
+      if (tlsCert != null || tlsKey != null || clientCa != null) {
+        throw AirlockException.usage("--insecure-http cannot be combined with --tls-cert, --tls-key or --client-ca");
+      }
+      return ServeOptions.insecureHttp(host, port, forceOnNetwork);
+    }
+    if (forceOnNetwork) {
+      throw AirlockException.usage("--force-insecure-http-on-network only applies with --insecure-http");
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw AirlockException.usage("serve needs --tls-cert PEM and --tls-key PEM (or --insecure-http on a "
+          + "loopback address, for tests)");
+    }
+    return ServeOptions.tls(host, port, tlsCert, tlsKey, clientCa);
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+}
