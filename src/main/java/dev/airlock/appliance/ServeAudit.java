@@ -35,8 +35,13 @@ final class ServeAudit implements AutoCloseable {
   private record Pending(ServeBackend.Client client, String action, String subject, String outcome,
       List<String> reasons, JsonNode detail, CompletableFuture<Void> done) {}
 
+  /** The signed audit checkpoint follows serve's events at most this often. */
+  private static final long CHECKPOINT_EVERY_NANOS = 1_000_000_000L;
+
   private final Database db;
   private final AuditContext process;
+  private long lastCheckpoint = System.nanoTime();
+  private boolean checkpointDue;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
   private final Thread writer;
   private volatile boolean closed;
@@ -83,6 +88,7 @@ final class ServeAudit implements AutoCloseable {
     while (!closed || !queue.isEmpty()) {
       try {
         Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        refreshCheckpoint(first == null);
         if (first == null) {
           continue;
         }
@@ -109,10 +115,32 @@ final class ServeAudit implements AutoCloseable {
         }
         return tx.audit().appendAll(events);
       });
+      checkpointDue = true;
       batch.forEach(p -> p.done().complete(null));
     } catch (RuntimeException e) {
       batch.forEach(p -> p.done().completeExceptionally(e));
     }
+  }
+
+  /**
+   * Signs a fresh audit checkpoint into the home ({@code audit.AuditCheckpoint}, as every CLI
+   * commit does) once a second while events arrive, and when they stop: the checkpoint lags the
+   * log by at most a second instead of costing a signature per commit.
+   */
+  private void refreshCheckpoint(boolean idle) {
+    if (!checkpointDue || !idle && System.nanoTime() - lastCheckpoint < CHECKPOINT_EVERY_NANOS) {
+      return;
+    }
+    try {
+      db.auditTransaction(tx -> {
+        dev.airlock.audit.AuditCheckpoint.refresh(db.home(), tx.audit());
+        return null;
+      });
+    } catch (RuntimeException e) {
+      // the events are committed; the next refresh (or the next CLI commit) signs them
+    }
+    checkpointDue = false;
+    lastCheckpoint = System.nanoTime();
   }
 
   /** The client is the actor of a request's event; the process's account and host stay. */
@@ -130,5 +158,6 @@ final class ServeAudit implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    refreshCheckpoint(true);
   }
 }

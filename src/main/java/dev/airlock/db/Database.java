@@ -208,7 +208,9 @@ public final class Database {
    * depend on (serve's batched audit appends of its manifest pulls, admission reviews and
    * verifies): it takes the write lock, so the hash chain stays serialised with every other
    * writer, but leaves the state version as it is, so serve's own events do not invalidate serve's
-   * caches.
+   * caches. The after-commit hook (the signed audit checkpoint) does not run: at thousands of
+   * events a second its signature per commit would cost more than the events; the caller refreshes
+   * the checkpoint at its own pace ({@code appliance.ServeAudit}: at most once a second).
    */
   public <T> T auditTransaction(Work<T> work) {
     return run(Mode.AUDIT, work);
@@ -238,7 +240,7 @@ public final class Database {
           bumpStateVersion(c);
         }
         c.commit();
-        if (mode.lock) {
+        if (mode == Mode.WRITE) {
           runAfterCommit(c);
         }
         return result;
