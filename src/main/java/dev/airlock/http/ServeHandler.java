@@ -19,9 +19,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
@@ -34,6 +37,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The routes of {@code airlock serve} (DESIGN.md section 9): each one parses the request, makes one
@@ -55,12 +59,14 @@ final class ServeHandler extends Handler.Abstract {
   private final ServeBackend backend;
   private final Metrics metrics;
   private final int maxAdmissionBodyBytes;
+  private final Duration requestReadTimeout;
   private final PrintStream err;
 
-  ServeHandler(ServeBackend backend, Metrics metrics, int maxAdmissionBodyBytes, PrintStream err) {
+  ServeHandler(ServeBackend backend, Metrics metrics, ServeOptions.Limits limits, PrintStream err) {
     this.backend = backend;
     this.metrics = metrics;
-    this.maxAdmissionBodyBytes = maxAdmissionBodyBytes;
+    this.maxAdmissionBodyBytes = limits.maxAdmissionBodyBytes();
+    this.requestReadTimeout = limits.requestReadTimeout();
     this.err = err;
   }
 
@@ -413,8 +419,21 @@ final class ServeHandler extends Handler.Abstract {
       return;
     }
     byte[] body;
+    // Jetty's idle timeout restarts with every byte, and its minimum data rate is not enforced by
+    // the core server: a body trickled in a byte a second would hold this thread for as long as the
+    // client likes. The whole body must arrive within the request-read timeout, or the connection
+    // is closed (the blocked read then fails and nothing is answered).
+    Scheduler.Task deadline = request.getComponents().getScheduler().schedule(
+        () -> request.getConnectionMetaData().getConnection().getEndPoint()
+            .close(new TimeoutException("admission body not received in time")),
+        requestReadTimeout.toNanos(), TimeUnit.NANOSECONDS);
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(maxAdmissionBodyBytes + 1);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    } finally {
+      deadline.cancel();
     }
     if (body.length > maxAdmissionBodyBytes) {
       error(response, callback, 413, "REQUEST_TOO_LARGE", "the AdmissionReview is larger than "

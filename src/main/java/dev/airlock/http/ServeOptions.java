@@ -44,7 +44,8 @@ public record ServeOptions(String host, int port, Tls tls, boolean insecureHttp,
    *     request limit is 3 MiB)
    * @param idleTimeout a connection that sends or accepts nothing for this long is closed
    * @param requestReadTimeout a request line and headers (and a TLS handshake) must arrive within
-   *     this long once begun, however slowly the bytes trickle in (slowloris)
+   *     this long once begun, and an admission body within this long once its headers are read,
+   *     however slowly the bytes trickle in (slowloris)
    * @param maxThreads the bounded request thread pool (Jetty's acceptor and selector included)
    * @param maxQueuedRequests requests waiting for a thread beyond which connections are refused
    * @param stopTimeout how long {@link ServeServer#close()} waits for requests in flight

@@ -87,8 +87,7 @@ public final class ServeServer implements AutoCloseable {
     connector.addBean(new RequestReadDeadline(server.getScheduler(), limits.requestReadTimeout()));
     server.addConnector(connector);
 
-    server.setHandler(new GracefulHandler(new ServeHandler(backend, new Metrics(), limits.maxAdmissionBodyBytes(),
-        err)));
+    server.setHandler(new GracefulHandler(new ServeHandler(backend, new Metrics(), limits, err)));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(limits.stopTimeout().toMillis());
   }
