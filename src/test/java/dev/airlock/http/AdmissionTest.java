@@ -161,6 +161,16 @@ class AdmissionTest {
   }
 
   @Test
+  void aPodWithoutSpecIsAllowedWithoutAskingTheBackend() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode review =
+        (com.fasterxml.jackson.databind.node.ObjectNode) ServeHarness.JSON.readTree(fixture("pod-create.json"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) review.path("request").path("object")).remove("spec");
+    byte[] body = ServeHarness.JSON.writeValueAsBytes(review);
+    assertTrue(response(post(body), uidOf(body)).path("allowed").asBoolean());
+    assertEquals(null, backend.lastAdmissionImages);
+  }
+
+  @Test
   void unknownApiVersionIs400() {
     HttpResponse<byte[]> r = post(fixture("pod-v1beta1.json"));
     assertEquals(400, r.statusCode());
