@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -53,8 +51,6 @@ final class ServeHandler extends Handler.Abstract {
   static final String JSON = "application/json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   static final String VERDICT = "application/vnd.airlock.verdict.v1+json";
-  /** RFC 9110 section 14.1.2: one range of the forms a-b, a- and -n (a multi-range request gets the whole blob). */
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
 
   private final ServeBackend backend;
   private final Metrics metrics;
@@ -267,46 +263,19 @@ final class ServeHandler extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.ETAG, "\"" + digest + "\"");
     response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-    long offset = 0;
-    long length = size;
+    ByteRange range = ByteRange.of(request.getHeaders().get(HttpHeader.RANGE), size);
+    if (range == ByteRange.UNSATISFIABLE) {
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
+      error(response, callback, 416, "BLOB_UNKNOWN", "range not satisfiable: the blob is " + size + " bytes", null,
+          head);
+      return;
+    }
+    long offset = range == null ? 0 : range.first();
+    long length = range == null ? size : range.length();
     int status = 200;
-    String range = request.getHeaders().get(HttpHeader.RANGE);
-    Matcher m = range == null ? null : RANGE.matcher(range.trim());
-    if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-      long first;
-      long last;
-      if (m.group(1).isEmpty()) {
-        // suffix range: the last n bytes
-        long n = Long.parseLong(m.group(2));
-        first = Math.max(0, size - n);
-        last = size - 1;
-        if (n == 0) {
-          first = size;
-        }
-      } else {
-        first = Long.parseLong(m.group(1));
-        last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-        if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
-          // RFC 9110 section 14.1.1: last < first is an invalid range, ignored
-          first = 0;
-          last = size - 1;
-          status = -1;
-        }
-      }
-      if (status != -1) {
-        if (first >= size) {
-          response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-          error(response, callback, 416, "BLOB_UNKNOWN", "range not satisfiable: the blob is " + size + " bytes",
-              null, head);
-          return;
-        }
-        status = 206;
-        offset = first;
-        length = last - first + 1;
-        response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
-      } else {
-        status = 200;
-      }
+    if (range != null) {
+      status = 206;
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
     }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
