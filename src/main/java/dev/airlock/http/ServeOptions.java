@@ -139,7 +139,8 @@ public record ServeOptions(String host, int port, Tls tls, boolean insecureHttp,
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
       } else if (host.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("--listen " + hostPort + ": an IPv6 address goes in brackets, e.g. [::1]:8443");
+        throw new IllegalArgumentException("--listen " + hostPort
+            + ": an IPv6 address goes in brackets, e.g. [::1]:8443");
       }
       int port;
       try {
