@@ -128,7 +128,7 @@ class AdmissionTest {
     JsonNode resp = response(post(body), uidOf(body));
     assertFalse(resp.path("allowed").asBoolean());
     String message = resp.path("status").path("message").asText();
-    assertTrue(message.contains("vendor.example/radiology/unsigned:debug: THRESHOLD_NOT_MET, SIGNATURE_MISSING"),
+    assertTrue(message.contains("vendor.example/radiology/unsigned:debug: THRESHOLD_NOT_MET, NO_SIGNATURES"),
         message);
     assertFalse(message.contains(ADMITTED + ":v1"), "admitted images are not listed as denied: " + message);
   }
