@@ -92,6 +92,19 @@ class RequestLimitsTest {
   }
 
   @Test
+  void aPortInUseIsASetupErrorNamingTheAddress() throws Exception {
+    FakeServeBackend backend = new FakeServeBackend(dir);
+    try (ServeHarness first = ServeHarness.plain(backend)) {
+      int port = first.server.port();
+      PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      ServeSetupException e = assertThrows(ServeSetupException.class,
+          () -> ServeServer.start(backend, ServeOptions.insecureHttp("127.0.0.1", port, false), err));
+      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), e.getMessage());
+      assertEquals(200, first.get("/healthz").statusCode());
+    }
+  }
+
+  @Test
   void plainHttpIsRefusedOnANetworkAddressUnlessForced() throws Exception {
     FakeServeBackend backend = new FakeServeBackend(dir);
     PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
