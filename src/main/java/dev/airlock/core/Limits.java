@@ -15,6 +15,13 @@ public final class Limits {
   public static final int MAX_NOTE_BYTES = 64 * 1024;
   /** Most signature lines in one signed note (C2SP signed-note: must cope with at least 16). */
   public static final int MAX_NOTE_SIGNATURES = 64;
+  /** {@code airlock serve}: request line plus headers of one HTTP request (more → 431). */
+  public static final int MAX_SERVE_HEADER_BYTES = 16 * 1024;
+  /**
+   * {@code airlock serve}: one AdmissionReview body (more → 413); the Kubernetes API server's own
+   * request body limit is 3 MiB.
+   */
+  public static final int MAX_ADMISSION_BODY_BYTES = 3 * 1024 * 1024;
 
   private static final Limits DEFAULTS =
       new Limits(16 * GIB, 256 * GIB, 100_000, 16 * MIB, 512 * KIB, 64, 100, 64 * MIB, 64);

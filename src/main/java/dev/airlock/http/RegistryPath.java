@@ -68,7 +68,8 @@ record RegistryPath(Kind kind, String name, String reference) {
     Kind kind;
     String name;
     String ref = null;
-    if (rest.endsWith(TAGS) && rest.length() > TAGS.length() && Math.max(m, Math.max(b, r)) < rest.length() - TAGS.length()) {
+    // "/tags/list" can only be the last marker when it ends the path: no other marker overlaps it
+    if (rest.endsWith(TAGS) && rest.length() > TAGS.length()) {
       kind = Kind.TAGS;
       name = rest.substring(0, rest.length() - TAGS.length());
     } else if (m >= 0 && m >= b && m >= r) {

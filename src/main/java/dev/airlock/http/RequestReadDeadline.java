@@ -2,6 +2,7 @@ package dev.airlock.http;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslConnection;
@@ -72,7 +73,7 @@ final class RequestReadDeadline implements Connection.Listener {
         headerSeenSince = now;
         messagesAtStart = messages;
       } else if (now - headerSeenSince >= timeoutNanos) {
-        connection.getEndPoint().close(new java.util.concurrent.TimeoutException("request header not complete in time"));
+        connection.getEndPoint().close(new TimeoutException("request header not complete in time"));
         return;
       }
       schedule();
@@ -101,7 +102,7 @@ final class RequestReadDeadline implements Connection.Listener {
     @Override
     public void run() {
       if (!done && connection.getEndPoint().isOpen()) {
-        connection.getEndPoint().close(new java.util.concurrent.TimeoutException("TLS handshake not complete in time"));
+        connection.getEndPoint().close(new TimeoutException("TLS handshake not complete in time"));
       }
     }
   }

@@ -19,11 +19,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.security.auth.x500.X500Principal;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -34,6 +35,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The routes of {@code airlock serve} (DESIGN.md section 9): each one parses the request, makes one
@@ -49,18 +51,18 @@ final class ServeHandler extends Handler.Abstract {
   static final String JSON = "application/json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   static final String VERDICT = "application/vnd.airlock.verdict.v1+json";
-  /** RFC 9110 section 14.1.2: one range of the forms a-b, a- and -n (a multi-range request gets the whole blob). */
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{0,19})-(\\d{0,19})");
 
   private final ServeBackend backend;
   private final Metrics metrics;
   private final int maxAdmissionBodyBytes;
+  private final Duration requestReadTimeout;
   private final PrintStream err;
 
-  ServeHandler(ServeBackend backend, Metrics metrics, int maxAdmissionBodyBytes, PrintStream err) {
+  ServeHandler(ServeBackend backend, Metrics metrics, ServeOptions.Limits limits, PrintStream err) {
     this.backend = backend;
     this.metrics = metrics;
-    this.maxAdmissionBodyBytes = maxAdmissionBodyBytes;
+    this.maxAdmissionBodyBytes = limits.maxAdmissionBodyBytes();
+    this.requestReadTimeout = limits.requestReadTimeout();
     this.err = err;
   }
 
@@ -261,46 +263,19 @@ final class ServeHandler extends Handler.Abstract {
     response.getHeaders().put(HttpHeader.ETAG, "\"" + digest + "\"");
     response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
-    long offset = 0;
-    long length = size;
+    ByteRange range = ByteRange.of(request.getHeaders().get(HttpHeader.RANGE), size);
+    if (range == ByteRange.UNSATISFIABLE) {
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
+      error(response, callback, 416, "BLOB_UNKNOWN", "range not satisfiable: the blob is " + size + " bytes", null,
+          head);
+      return;
+    }
+    long offset = range == null ? 0 : range.first();
+    long length = range == null ? size : range.length();
     int status = 200;
-    String range = request.getHeaders().get(HttpHeader.RANGE);
-    Matcher m = range == null ? null : RANGE.matcher(range.trim());
-    if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-      long first;
-      long last;
-      if (m.group(1).isEmpty()) {
-        // suffix range: the last n bytes
-        long n = Long.parseLong(m.group(2));
-        first = Math.max(0, size - n);
-        last = size - 1;
-        if (n == 0) {
-          first = size;
-        }
-      } else {
-        first = Long.parseLong(m.group(1));
-        last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
-        if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
-          // RFC 9110 section 14.1.1: last < first is an invalid range, ignored
-          first = 0;
-          last = size - 1;
-          status = -1;
-        }
-      }
-      if (status != -1) {
-        if (first >= size) {
-          response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + size);
-          error(response, callback, 416, "BLOB_UNKNOWN", "range not satisfiable: the blob is " + size + " bytes",
-              null, head);
-          return;
-        }
-        status = 206;
-        offset = first;
-        length = last - first + 1;
-        response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + size);
-      } else {
-        status = 200;
-      }
+    if (range != null) {
+      status = 206;
+      response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + size);
     }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
@@ -413,8 +388,21 @@ final class ServeHandler extends Handler.Abstract {
       return;
     }
     byte[] body;
+    // Jetty's idle timeout restarts with every byte, and its minimum data rate is not enforced by
+    // the core server: a body trickled in a byte a second would hold this thread for as long as the
+    // client likes. The whole body must arrive within the request-read timeout, or the connection
+    // is closed (the blocked read then fails and nothing is answered).
+    Scheduler.Task deadline = request.getComponents().getScheduler().schedule(
+        () -> request.getConnectionMetaData().getConnection().getEndPoint()
+            .close(new TimeoutException("admission body not received in time")),
+        requestReadTimeout.toNanos(), TimeUnit.NANOSECONDS);
     try (InputStream in = Content.Source.asInputStream(request)) {
       body = in.readNBytes(maxAdmissionBodyBytes + 1);
+    } catch (IOException e) {
+      callback.failed(e);
+      return;
+    } finally {
+      deadline.cancel();
     }
     if (body.length > maxAdmissionBodyBytes) {
       error(response, callback, 413, "REQUEST_TOO_LARGE", "the AdmissionReview is larger than "

@@ -37,14 +37,16 @@ public record ServeOptions(String host, int port, Tls tls, boolean insecureHttp,
   }
 
   /**
-   * Resource limits against slow or oversized clients.
+   * Resource limits against slow or oversized clients; the size defaults live with every other
+   * input limit in {@link dev.airlock.core.Limits} (STYLE.md rule 12).
    *
    * @param maxRequestHeaderBytes request line plus headers; larger → 431
    * @param maxAdmissionBodyBytes an AdmissionReview body; larger → 413 (the API server's own
    *     request limit is 3 MiB)
    * @param idleTimeout a connection that sends or accepts nothing for this long is closed
    * @param requestReadTimeout a request line and headers (and a TLS handshake) must arrive within
-   *     this long once begun, however slowly the bytes trickle in (slowloris)
+   *     this long once begun, and an admission body within this long once its headers are read,
+   *     however slowly the bytes trickle in (slowloris)
    * @param maxThreads the bounded request thread pool (Jetty's acceptor and selector included)
    * @param maxQueuedRequests requests waiting for a thread beyond which connections are refused
    * @param stopTimeout how long {@link ServeServer#close()} waits for requests in flight
@@ -111,14 +113,45 @@ public record ServeOptions(String host, int port, Tls tls, boolean insecureHttp,
    * 16 KiB of headers, 3 MiB admission bodies, 30 s idle, 10 s to send a request header, 64
    * threads with 256 queued requests, 10 s to finish requests in flight on stop.
    */
-  public static final Limits DEFAULT_LIMITS = new Limits(16 * 1024, 3 * 1024 * 1024, Duration.ofSeconds(30),
-      Duration.ofSeconds(10), 64, 256, Duration.ofSeconds(10));
+  public static final Limits DEFAULT_LIMITS = new Limits(dev.airlock.core.Limits.MAX_SERVE_HEADER_BYTES,
+      dev.airlock.core.Limits.MAX_ADMISSION_BODY_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(10), 64, 256,
+      Duration.ofSeconds(10));
 
   public ServeOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(limits, "limits");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+  }
+
+  /**
+   * {@code --listen HOST:PORT} split: {@code 127.0.0.1:8443}, {@code [::1]:8443},
+   * {@code airlock.local:8443}, {@code :8443} (every interface).
+   */
+  public record Listen(String host, int port) {
+    public static Listen parse(String hostPort) {
+      int colon = hostPort.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("--listen " + hostPort + ": expected HOST:PORT, e.g. 127.0.0.1:8443");
+      }
+      String host = hostPort.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      } else if (host.indexOf(':') >= 0) {
+        throw new IllegalArgumentException("--listen " + hostPort
+            + ": an IPv6 address goes in brackets, e.g. [::1]:8443");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("--listen " + hostPort + ": the port must be a number from 0 to 65535");
+      }
+      return new Listen(host, port);
     }
   }
 

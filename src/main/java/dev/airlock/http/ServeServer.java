@@ -26,11 +26,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>How the CLI starts it (flags of DESIGN.md section 9):
  * <pre>{@code
- * ServeOptions o = insecureHttp
- *     ? ServeOptions.insecureHttp(host, port, forceInsecureHttpOnNetwork)   // --insecure-http [--force-insecure-http-on-network]
- *     : ServeOptions.tls(host, port, tlsCert, tlsKey, clientCaOrNull);      // --tls-cert --tls-key [--client-ca]
- * try (ServeServer s = ServeServer.start(backend, o, err)) {                 // ServeSetupException: usage error, message for the operator
- *   s.join();                                                                // until close() (e.g. from a shutdown hook)
+ * ServeOptions.Listen at = ServeOptions.Listen.parse(listen);             // --listen HOST:PORT
+ * ServeOptions o = insecureHttp                                           // --insecure-http
+ *     ? ServeOptions.insecureHttp(at.host(), at.port(), forceOnNetwork)   // --force-insecure-http-on-network
+ *     : ServeOptions.tls(at.host(), at.port(), cert, key, clientCaOrNull); // --tls-cert --tls-key [--client-ca]
+ * // ServeSetupException: refused or unreadable options, a message for the operator (usage, exit 2)
+ * try (ServeServer s = ServeServer.start(backend, o, err)) {
+ *   s.join();                                                             // until close(), e.g. a shutdown hook
  * }
  * }</pre>
  *
@@ -87,8 +89,7 @@ public final class ServeServer implements AutoCloseable {
     connector.addBean(new RequestReadDeadline(server.getScheduler(), limits.requestReadTimeout()));
     server.addConnector(connector);
 
-    server.setHandler(new GracefulHandler(new ServeHandler(backend, new Metrics(), limits.maxAdmissionBodyBytes(),
-        err)));
+    server.setHandler(new GracefulHandler(new ServeHandler(backend, new Metrics(), limits, err)));
     server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(limits.stopTimeout().toMillis());
   }

@@ -128,7 +128,7 @@ class AdmissionTest {
     JsonNode resp = response(post(body), uidOf(body));
     assertFalse(resp.path("allowed").asBoolean());
     String message = resp.path("status").path("message").asText();
-    assertTrue(message.contains("vendor.example/radiology/unsigned:debug: THRESHOLD_NOT_MET, SIGNATURE_MISSING"),
+    assertTrue(message.contains("vendor.example/radiology/unsigned:debug: THRESHOLD_NOT_MET, NO_SIGNATURES"),
         message);
     assertFalse(message.contains(ADMITTED + ":v1"), "admitted images are not listed as denied: " + message);
   }
@@ -158,6 +158,16 @@ class AdmissionTest {
       assertTrue(resp.path("allowed").asBoolean(), f);
       assertEquals(null, backend.lastAdmissionImages, f + ": nothing to run, nothing to decide");
     }
+  }
+
+  @Test
+  void aPodWithoutSpecIsAllowedWithoutAskingTheBackend() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode review =
+        (com.fasterxml.jackson.databind.node.ObjectNode) ServeHarness.JSON.readTree(fixture("pod-create.json"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) review.path("request").path("object")).remove("spec");
+    byte[] body = ServeHarness.JSON.writeValueAsBytes(review);
+    assertTrue(response(post(body), uidOf(body)).path("allowed").asBoolean());
+    assertEquals(null, backend.lastAdmissionImages);
   }
 
   @Test

@@ -38,7 +38,7 @@ public final class FakeServeBackend implements ServeBackend {
   public static final String UNDECIDABLE = "vendor.example/radiology/expired";
   /** The backend throws: the edge answers 500 without the exception. */
   public static final String BROKEN = "vendor.example/radiology/broken";
-  public static final List<String> DENY_REASONS = List.of("THRESHOLD_NOT_MET", "SIGNATURE_MISSING");
+  public static final List<String> DENY_REASONS = List.of("THRESHOLD_NOT_MET", "NO_SIGNATURES");
   public static final String CANNOT_DECIDE_REASON = "TUF_EXPIRED";
   public static final String ARTIFACT_SBOM = "application/spdx+json";
   public static final String ARTIFACT_SIG = "application/vnd.dev.cosign.artifact.sig.v1+json";
@@ -119,7 +119,7 @@ public final class FakeServeBackend implements ServeBackend {
     return ns == null ? name : ns + "/" + name;
   }
 
-  private <T> Optional<Answer<T>> gate(String name, String ns, ErrorCode unknown) {
+  private <T> Optional<Answer<T>> gate(String name, String ns) {
     String full = full(name, ns);
     if (full.equals(BROKEN)) {
       throw new IllegalStateException("store unreadable: java.io.IOException at dev.airlock.store.Secret");
@@ -147,7 +147,7 @@ public final class FakeServeBackend implements ServeBackend {
         Thread.currentThread().interrupt();
       }
     }
-    Optional<Answer<Manifest>> g = gate(name, ns, ErrorCode.MANIFEST_UNKNOWN);
+    Optional<Answer<Manifest>> g = gate(name, ns);
     if (g.isPresent()) {
       return g.get();
     }
@@ -166,7 +166,7 @@ public final class FakeServeBackend implements ServeBackend {
   @Override
   public Answer<Blob> blob(String name, String ns, String digest) {
     calls.add("blob(" + name + "," + ns + "," + digest + ")");
-    Optional<Answer<Blob>> g = gate(name, ns, ErrorCode.BLOB_UNKNOWN);
+    Optional<Answer<Blob>> g = gate(name, ns);
     if (g.isPresent()) {
       return g.get();
     }
@@ -184,14 +184,14 @@ public final class FakeServeBackend implements ServeBackend {
   @Override
   public Answer<Tags> tags(String name, String ns) {
     calls.add("tags(" + name + "," + ns + ")");
-    Optional<Answer<Tags>> g = gate(name, ns, ErrorCode.NAME_UNKNOWN);
+    Optional<Answer<Tags>> g = gate(name, ns);
     return g.orElseGet(() -> new Answer.Found<>(new Tags(name, List.copyOf(tags.keySet()))));
   }
 
   @Override
   public Answer<Manifest> referrers(String name, String ns, String digest, String artifactType) {
     calls.add("referrers(" + name + "," + ns + "," + digest + "," + artifactType + ")");
-    Optional<Answer<Manifest>> g = gate(name, ns, ErrorCode.MANIFEST_UNKNOWN);
+    Optional<Answer<Manifest>> g = gate(name, ns);
     if (g.isPresent()) {
       return g.get();
     }
@@ -254,7 +254,7 @@ public final class FakeServeBackend implements ServeBackend {
       } else if (image.startsWith(ADMITTED)) {
         out.add(new ImageDecision(image, manifests.get(0).digest(), true, List.of(), "admitted"));
       } else {
-        out.add(new ImageDecision(image, null, false, List.of("IMAGE_UNKNOWN"), "not in the appliance's store"));
+        out.add(new ImageDecision(image, null, false, List.of("IMAGE_NOT_STORED"), "not in the appliance's store"));
       }
     }
     return out;

@@ -8,13 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,39 +38,38 @@ class RequestLimitsTest {
     }
   }
 
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+  /** The idle timeout (60 s) never fires on a byte a second: only the request-read deadline can. */
+  static final ServeOptions.Limits SLOW_LIMITS = ServeOptions.DEFAULT_LIMITS.withRequestReadTimeout(READ_TIMEOUT)
+      .withIdleTimeout(Duration.ofSeconds(60));
+
+  static void assertDroppedInTime(long seconds) {
+    assertTrue(seconds >= 0, "the slow client was never disconnected");
+    assertTrue(seconds >= READ_TIMEOUT.toSeconds() - 1 && seconds <= READ_TIMEOUT.toSeconds() + 3,
+        "disconnected after " + seconds + " s, timeout " + READ_TIMEOUT);
+  }
+
   @Test
   void aSlowlorisClientIsDisconnectedWithinTheRequestReadTimeout() throws Exception {
-    Duration timeout = Duration.ofSeconds(3);
-    ServeOptions.Limits limits = ServeOptions.DEFAULT_LIMITS.withRequestReadTimeout(timeout)
-        .withIdleTimeout(Duration.ofSeconds(60));
-    try (ServeHarness serve = ServeHarness.plain(new FakeServeBackend(dir), limits);
-        Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", serve.server.port()), 5000);
-      s.setSoTimeout(1000);
-      OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
+    try (ServeHarness serve = ServeHarness.plain(new FakeServeBackend(dir), SLOW_LIMITS)) {
       byte[] header = ("GET /v2/ HTTP/1.1\r\nHost: airlock.test\r\nX-Slow: " + "a".repeat(100))
           .getBytes(StandardCharsets.US_ASCII);
-      long start = System.nanoTime();
-      boolean closed = false;
-      // one header byte a second: the idle timeout (60 s) never fires
-      for (int i = 0; i < header.length && !closed; i++) {
-        try {
-          out.write(header[i]);
-          out.flush();
-          closed = in.read() == -1;
-        } catch (SocketTimeoutException e) {
-          // nothing from the server yet: keep trickling
-        } catch (IOException e) {
-          closed = true;
-        }
-      }
-      long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
-      assertTrue(closed, "the slow client was never disconnected");
-      assertTrue(seconds >= timeout.toSeconds() - 1 && seconds <= timeout.toSeconds() + 3,
-          "disconnected after " + seconds + " s, timeout " + timeout);
+      assertDroppedInTime(serve.secondsUntilDropped(new byte[0], header));
       // and the server still answers others
       assertEquals(200, serve.get("/healthz").statusCode());
+    }
+  }
+
+  @Test
+  void aSlowAdmissionBodyIsDisconnectedWithinTheRequestReadTimeout() throws Exception {
+    FakeServeBackend backend = new FakeServeBackend(dir);
+    try (ServeHarness serve = ServeHarness.plain(backend, SLOW_LIMITS)) {
+      byte[] headers = ("POST /admission HTTP/1.1\r\nHost: airlock.test\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] body = " ".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+      assertDroppedInTime(serve.secondsUntilDropped(headers, body));
+      assertTrue(backend.calls("admission").isEmpty());
+      assertTrue(serve.err().isEmpty(), "a dropped slow client is no internal error: " + serve.err());
     }
   }
 
@@ -95,6 +88,19 @@ class RequestLimitsTest {
       assertEquals(200, slow.get().statusCode());
     } finally {
       serve.close();
+    }
+  }
+
+  @Test
+  void aPortInUseIsASetupErrorNamingTheAddress() throws Exception {
+    FakeServeBackend backend = new FakeServeBackend(dir);
+    try (ServeHarness first = ServeHarness.plain(backend)) {
+      int port = first.server.port();
+      PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      ServeSetupException e = assertThrows(ServeSetupException.class,
+          () -> ServeServer.start(backend, ServeOptions.insecureHttp("127.0.0.1", port, false), err));
+      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), e.getMessage());
+      assertEquals(200, first.get("/healthz").statusCode());
     }
   }
 

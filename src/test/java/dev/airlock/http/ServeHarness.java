@@ -124,6 +124,40 @@ final class ServeHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code prefix} at once, then one byte of {@code trickle} a second, until the server closes
+   * the connection or {@code trickle} runs out.
+   *
+   * @return seconds from the first byte until the server closed the connection, or -1 if it did not
+   */
+  long secondsUntilDropped(byte[] prefix, byte[] trickle) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      long start = System.nanoTime();
+      out.write(prefix);
+      out.flush();
+      for (byte b : trickle) {
+        try {
+          out.write(b);
+          out.flush();
+          if (in.read() == -1) {
+            return Duration.ofNanos(System.nanoTime() - start).toSeconds();
+          }
+        } catch (java.net.SocketTimeoutException e) {
+          // nothing from the server yet: keep trickling
+        } catch (IOException e) {
+          return Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A raw GET with {@code Connection: close}. */
   String rawGet(String path) {
     return raw("GET " + path + " HTTP/1.1\r\nHost: airlock.test\r\nConnection: close\r\n\r\n");

@@ -85,7 +85,7 @@ class ServiceEndpointsTest {
 
   @Test
   void healthzIsAlwaysOk() {
-    backend.readiness = new ServeBackend.Readiness(false, "NO_POLICY: no policy is installed", Optional.empty());
+    backend.readiness = new ServeBackend.Readiness(false, "POLICY_NOT_INSTALLED: no policy is installed", Optional.empty());
     HttpResponse<byte[]> r = serve.get("/healthz");
     assertEquals(200, r.statusCode());
     assertEquals("ok\n", text(r));
@@ -131,7 +131,7 @@ class ServiceEndpointsTest {
         m);
     assertTrue(m.contains("airlock_decisions_total{endpoint=\"manifests\",outcome=\"cannot_decide\",reason=\"TUF_EXPIRED\"} "),
         m);
-    assertTrue(m.contains("airlock_decisions_total{endpoint=\"verify\",outcome=\"deny\",reason=\"SIGNATURE_MISSING\"} "),
+    assertTrue(m.contains("airlock_decisions_total{endpoint=\"verify\",outcome=\"deny\",reason=\"NO_SIGNATURES\"} "),
         m);
     assertTrue(m.contains("airlock_bytes_served_total " + backend.layer.length + "\n"), m);
     assertTrue(m.contains("airlock_trust_expiry_timestamp_seconds "

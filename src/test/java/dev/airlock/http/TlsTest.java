@@ -193,6 +193,17 @@ class TlsTest {
   }
 
   @Test
+  void aSlowTlsHandshakeIsDisconnectedWithinTheRequestReadTimeout() throws Exception {
+    ServeOptions o = options(server, ca).withLimits(RequestLimitsTest.SLOW_LIMITS);
+    try (ServeHarness serve = ServeHarness.with(backend, o, client(client))) {
+      // a TLS record header announcing a 512-byte ClientHello, whose bytes then trickle in
+      byte[] record = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+      RequestLimitsTest.assertDroppedInTime(serve.secondsUntilDropped(record, new byte[30]));
+      assertEquals(200, serve.get("/healthz").statusCode());
+    }
+  }
+
+  @Test
   void unreadableTlsFilesAreAClearSetupError() throws Exception {
     PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     ServeOptions good = options(server, null);
