@@ -2,7 +2,6 @@ package dev.airlock.cli;
 
 import dev.airlock.appliance.Serving;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Reason;
 import dev.airlock.http.ServeOptions;
 import dev.airlock.http.ServeServer;
 import dev.airlock.http.ServeSetupException;
@@ -62,23 +61,14 @@ final class ServeCommand extends BaseCommand {
   }
 
   private ServeOptions options() {
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0 || colon == listen.length() - 1) {
-      throw AirlockException.usage("--listen " + listen + ": expected HOST:PORT, e.g. 10.0.5.20:5443");
-    }
-    String host = listen.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
+    ServeOptions.Listen l;
     try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      port = -1;
+      l = ServeOptions.Listen.parse(listen);
+    } catch (IllegalArgumentException e) {
+      throw AirlockException.usage(e.getMessage());
     }
-    if (port < 0 || port > 65535) {
-      throw AirlockException.usage("--listen " + listen + ": the port must be a number from 0 to 65535");
-    }
+    String host = l.host();
+    int port = l.port();
     if (insecureHttp) {
       if (tlsCert != null || tlsKey != null || clientCa != null) {
         throw AirlockException.usage("--insecure-http cannot be combined with --tls-cert, --tls-key or --client-ca");
