@@ -28,7 +28,6 @@ public final class CheckpointCrashChild {
   private CheckpointCrashChild() {}
 
   public static void main(String[] args) throws Exception {
-    dev.airlock.testing.NoNetworkSecurityManager.install();
     Path home = Path.of(args[0]);
     Path files = Path.of(args[1]);
     int n = Integer.parseInt(args[2]);

@@ -107,7 +107,7 @@ class CheckpointCrashTest {
 
   private Process child(Path home, Path files) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Djava.security.manager=allow", "-Xmx256m",
+    return new ProcessBuilder(java, "-Xmx256m",
         // quick start-up: 50 child JVMs on a shared 2-core build machine
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp",
         System.getProperty("java.class.path"), CheckpointCrashChild.class.getName(), home.toString(),

@@ -25,8 +25,7 @@ class ConcurrencyTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    // the subprocess has no network either (the class-name form; only one java.security.manager wins)
-    cmd.add("-Djava.security.manager=dev.airlock.testing.NoNetworkSecurityManager");
+    // the subprocess inherits the test JVM's network namespace (scripts/test-jvm): loopback only
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
     for (String a : args) {

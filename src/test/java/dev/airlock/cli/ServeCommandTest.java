@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.airlock.testing.ApplianceLab;
-import dev.airlock.testing.NoNetworkSecurityManager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -46,14 +45,13 @@ class ServeCommandTest {
 
   @Test
   void aServeProcessAnswersAndItsStartAndStopAreAudited() throws Exception {
-    try (ApplianceLab l = new ApplianceLab(); AutoCloseable loopback = NoNetworkSecurityManager.allowLoopback()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("p", ApplianceLab.ONE_VENDOR_KEY)).code());
       ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("x", List.of(ApplianceLab.SEG + ":4.0"), logged(l.vendor));
       assertEquals(0, l.run("import", m.path().toString()).code());
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), "-Djava.security.manager=dev.airlock.testing.NoNetworkSecurityManager",
-          "-Dairlock.test.allowLoopback=true", "dev.airlock.cli.Main", "--home", l.home.toString(), "--operator", "ops",
+          System.getProperty("java.class.path"), "dev.airlock.cli.Main", "--home", l.home.toString(), "--operator", "ops",
           "serve", "--listen", "127.0.0.1:0", "--insecure-http").redirectErrorStream(true).start();
       try {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

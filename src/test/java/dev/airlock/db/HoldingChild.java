@@ -17,7 +17,6 @@ public final class HoldingChild {
   private HoldingChild() {}
 
   public static void main(String[] args) throws Exception {
-    dev.airlock.testing.NoNetworkSecurityManager.install();
     Database db = Database.open(Home.at(Path.of(args[0])));
     try (Database.Holder held = db.holdOpen()) {
       System.out.println("READY " + held.stateVersion());

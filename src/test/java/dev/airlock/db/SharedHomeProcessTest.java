@@ -34,7 +34,7 @@ class SharedHomeProcessTest {
   /** A child JVM of the test classpath. */
   static Process java(Path log, Class<?> main, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.security.manager=allow", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(cmd);

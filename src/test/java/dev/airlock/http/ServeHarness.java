@@ -3,7 +3,6 @@ package dev.airlock.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.appliance.ServeBackend;
-import dev.airlock.testing.NoNetworkSecurityManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +20,8 @@ import java.time.Duration;
 
 /**
  * A started {@link ServeServer} on 127.0.0.1 (a free port) with an HTTP client for it: the tests'
- * only way in is a real socket. Loopback sockets are allowed for the harness's lifetime
- * ({@link NoNetworkSecurityManager#allowLoopback()}); every other host stays blocked.
+ * only way in is a real socket (the test JVM's network namespace has loopback and nothing else:
+ * scripts/test-jvm).
  */
 final class ServeHarness implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -31,17 +30,9 @@ final class ServeHarness implements AutoCloseable {
   final HttpClient http;
   final URI base;
   final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-  private final AutoCloseable loopback;
 
   private ServeHarness(ServeBackend backend, ServeOptions options, HttpClient http) throws ServeSetupException {
-    loopback = NoNetworkSecurityManager.allowLoopback();
-    ServeServer s;
-    try {
-      s = ServeServer.start(backend, options, new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-    } catch (ServeSetupException | RuntimeException e) {
-      closeLoopback();
-      throw e;
-    }
+    ServeServer s = ServeServer.start(backend, options, new PrintStream(errBytes, true, StandardCharsets.UTF_8));
     server = s;
     this.http = http;
     base = URI.create(s.scheme() + "://127.0.0.1:" + s.port());
@@ -172,20 +163,8 @@ final class ServeHarness implements AutoCloseable {
     return i < 0 ? "" : response.substring(i + 4);
   }
 
-  private void closeLoopback() {
-    try {
-      loopback.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
   public void close() {
-    try {
-      server.close();
-    } finally {
-      closeLoopback();
-    }
+    server.close();
   }
 }

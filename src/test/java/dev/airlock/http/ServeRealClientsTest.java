@@ -13,7 +13,6 @@ import dev.airlock.core.Home;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.oci.Descriptor;
 import dev.airlock.testing.ApplianceLab;
-import dev.airlock.testing.NoNetworkSecurityManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -121,7 +120,7 @@ class ServeRealClientsTest {
   @Test
   void skopeoReadsTheStoredBytesOfAnAdmittedImageOverTlsAndIsRefusedADeniedOne() throws Exception {
     skopeoPresent();
-    try (ApplianceLab l = new ApplianceLab(); AutoCloseable loopback = NoNetworkSecurityManager.allowLoopback()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("hospital", HOSPITAL)).code());
       ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       Descriptor img = m.image("x", List.of(SEG + ":4.0", EXP + ":1"), logged(l.dev));
@@ -187,7 +186,6 @@ class ServeRealClientsTest {
   static Process cli(Path log, ApplianceLab l, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
-        "-Djava.security.manager=dev.airlock.testing.NoNetworkSecurityManager",
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "dev.airlock.cli.Main", "--home", l.home.toString(),
         "--operator", "concurrency-test"));
     cmd.addAll(List.of(args));
@@ -203,7 +201,7 @@ class ServeRealClientsTest {
    */
   @Test
   void sixteenPullsWhileImportAndPolicySetRunInOtherProcesses() throws Exception {
-    try (ApplianceLab l = new ApplianceLab(); AutoCloseable loopback = NoNetworkSecurityManager.allowLoopback()) {
+    try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", DEV_FOR_ALL)).code());
       ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
       m.image("x", List.of(SEG + ":4.0", EXP + ":1"), logged(l.dev));

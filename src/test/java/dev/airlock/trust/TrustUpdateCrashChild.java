@@ -22,7 +22,6 @@ public final class TrustUpdateCrashChild {
   private TrustUpdateCrashChild() {}
 
   public static void main(String[] args) throws Exception {
-    dev.airlock.testing.NoNetworkSecurityManager.install();
     Path home = Path.of(args[0]);
     Instant now = Instant.parse(args[2]);
     Database.open(Home.at(home)).transaction(t -> t.trust().currentInfo());

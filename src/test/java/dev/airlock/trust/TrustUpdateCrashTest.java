@@ -214,7 +214,7 @@ class TrustUpdateCrashTest {
 
   private Process child(Path home, Path medium) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Djava.security.manager=allow", "-Xmx256m",
+    return new ProcessBuilder(java, "-Xmx256m",
         // quick start-up: 50 child JVMs on a shared 2-core build machine
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp",
         System.getProperty("java.class.path"), TrustUpdateCrashChild.class.getName(), home.toString(),
