@@ -146,6 +146,66 @@ final class TarExtractor {
   }
 
   /**
+   * Tar side: counts the zero bytes at the end of what the tar reader consumed since {@link
+   * #startHeader}, to see whether the archive ended with its end-of-archive marker. Skips are
+   * read through so that they are counted too.
+   */
+  private static final class Trailer extends FilterInputStream {
+    private final byte[] scratch = new byte[8192];
+    long zeroRun;
+
+    Trailer(InputStream in) {
+      super(in);
+    }
+
+    void startHeader() {
+      zeroRun = 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b == 0) {
+        zeroRun++;
+      } else if (b > 0) {
+        zeroRun = 0;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        int i = off + n;
+        while (i > off && b[i - 1] == 0) {
+          i--;
+        }
+        zeroRun = i == off ? zeroRun + n : off + n - i;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long done = 0;
+      while (done < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false; // a reset would undo bytes already counted
+    }
+  }
+
+  /**
    * Unpacks {@code archive} into {@code target} (created, must be inside the staging area).
    *
    * @param label how the archive is named in messages (its path on the medium)
@@ -179,15 +239,21 @@ final class TarExtractor {
     Path root = target.toRealPath();
     Set<String> seen = new HashSet<>();
     String current = "(archive header)";
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER),
+    Trailer trailer = new Trailer(
+        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER));
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(trailer,
         // US-ASCII: with it, commons-compress reports header names with non-ASCII bytes (which
         // with UTF-8 it would silently read as Latin-1) instead of decoding them. Unicode names
         // arrive through PAX records, which are UTF-8 (POSIX pax "path"); U+FFFD marks bad ones.
         "US-ASCII")) {
       TarArchiveEntry e;
       byte[] buf = new byte[BUFFER];
-      while ((e = tar.getNextEntry()) != null) {
+      while (true) {
+        trailer.startHeader();
+        e = tar.getNextEntry();
+        if (e == null) {
+          break;
+        }
         current = e.getName();
         if (e.isGlobalPaxHeader()) {
           continue;
@@ -255,6 +321,15 @@ final class TarExtractor {
               + written + " of " + declared + " bytes: the archive is truncated");
         }
         totalBytes += declared;
+      }
+      // POSIX.1-2017 pax, "ustar Interchange Format": "At the end of the archive file there shall
+      // be two 512-octet logical records filled with binary zeros". commons-compress also ends the
+      // archive at a short record or at the end of the input, so an archive cut between or inside
+      // headers would lose its later entries without a word (DESIGN.md 7: no truncated archives).
+      // Counted since the last header read: the previous entry's padding adds at most 511 zeros.
+      if (trailer.zeroRun < 1024) {
+        throw new MediumException(Reason.MEDIUM_TRUNCATED, label + ": the archive ends without its end-of-archive"
+            + " marker (two zero blocks) after '" + safe(current) + "': it is truncated");
       }
     } catch (MediumException e) {
       throw e;
