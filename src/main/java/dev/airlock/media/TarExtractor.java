@@ -146,42 +146,52 @@ final class TarExtractor {
   }
 
   /**
-   * Tar side: counts the zero bytes at the end of what the tar reader consumed since {@link
-   * #startHeader}, to see whether the archive ended with its end-of-archive marker. Skips are
-   * read through so that they are counted too.
+   * Tar side: knows the offset of every byte the tar reader consumed, and where the first non-zero
+   * byte at or after the record boundary following the last entry is, to see whether the archive
+   * ended with its end-of-archive marker. Skips are read through so that they are seen too.
    */
   private static final class Trailer extends FilterInputStream {
     private final byte[] scratch = new byte[8192];
-    long zeroRun;
+    private long pos;
+    private long markerStart;
+    private long firstNonZero = -1;
 
     Trailer(InputStream in) {
       super(in);
     }
 
+    /** The tar reader is about to look for the next header; the current entry is consumed. */
     void startHeader() {
-      zeroRun = 0;
+      markerStart = (pos + 511) / 512 * 512; // the current entry's padding ends at a record boundary
+      firstNonZero = -1;
+    }
+
+    /** Whether the two records at the boundary were consumed and are zeros. */
+    boolean endedWithMarker() {
+      long end = markerStart + 1024;
+      return pos >= end && (firstNonZero < 0 || firstNonZero >= end);
     }
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
-      if (b == 0) {
-        zeroRun++;
-      } else if (b > 0) {
-        zeroRun = 0;
-      }
-      return b;
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n <= 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
-        int i = off + n;
-        while (i > off && b[i - 1] == 0) {
-          i--;
+        if (firstNonZero < 0) {
+          for (int i = (int) Math.max(off, off + markerStart - pos); i < off + n; i++) {
+            if (b[i] != 0) {
+              firstNonZero = pos + i - off;
+              break;
+            }
+          }
         }
-        zeroRun = i == off ? zeroRun + n : off + n - i;
+        pos += n;
       }
       return n;
     }
@@ -201,7 +211,7 @@ final class TarExtractor {
 
     @Override
     public boolean markSupported() {
-      return false; // a reset would undo bytes already counted
+      return false; // a reset would undo bytes already seen
     }
   }
 
@@ -246,9 +256,14 @@ final class TarExtractor {
         // with UTF-8 it would silently read as Latin-1) instead of decoding them. Unicode names
         // arrive through PAX records, which are UTF-8 (POSIX pax "path"); U+FFFD marks bad ones.
         "US-ASCII")) {
-      TarArchiveEntry e;
+      TarArchiveEntry e = null;
       byte[] buf = new byte[BUFFER];
       while (true) {
+        if (e != null) {
+          while (tar.read(buf, 0, buf.length) > 0) {
+            // the rest of an entry not written out (a folder reads as empty)
+          }
+        }
         trailer.startHeader();
         e = tar.getNextEntry();
         if (e == null) {
@@ -326,8 +341,9 @@ final class TarExtractor {
       // be two 512-octet logical records filled with binary zeros". commons-compress also ends the
       // archive at a short record or at the end of the input, so an archive cut between or inside
       // headers would lose its later entries without a word (DESIGN.md 7: no truncated archives).
-      // Counted since the last header read: the previous entry's padding adds at most 511 zeros.
-      if (trailer.zeroRun < 1024) {
+      // The two records must be the first ones after the last entry: a lone zero block followed by
+      // more headers would hide those entries as well.
+      if (!trailer.endedWithMarker()) {
         throw new MediumException(Reason.MEDIUM_TRUNCATED, label + ": the archive ends without its end-of-archive"
             + " marker (two zero blocks) after '" + safe(current) + "': it is truncated");
       }

@@ -125,6 +125,13 @@ class HostileMediaTest {
           byte[] full = plain(t -> HostileTars.file(t, "images/a", DATA));
           return Arrays.copyOf(full, 1024 + 512);
         }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
+        new Case("tar with a lone zero block before an entry", () -> {
+          byte[] a = plain(t -> HostileTars.file(t, "images/a", DATA));
+          byte[] b = plain(t -> HostileTars.file(t, "images/b", DATA));
+          byte[] out = Arrays.copyOf(a, 1024 + 512 + b.length);
+          System.arraycopy(b, 0, out, 1024 + 512, b.length);
+          return out;
+        }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
         new Case("truncated gzip", () -> {
           byte[] full = HostileTars.tar(Tars.Compression.GZIP, t -> HostileTars.file(t, "blob",
               new java.util.Random(1).ints(20000, 0, 256).collect(java.io.ByteArrayOutputStream::new,
