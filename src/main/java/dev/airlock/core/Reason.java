@@ -117,7 +117,7 @@ public enum Reason {
 
   // ---- media, OCI, content store -------------------------------------------------------------
   MEDIUM_UNREADABLE("The medium cannot be read (missing, I/O error)."),
-  MEDIUM_TRUNCATED("The archive ends before its last entry is complete."),
+  MEDIUM_TRUNCATED("The archive ends before its last entry is complete or without its end-of-archive marker."),
   ARCHIVE_PATH_ESCAPE("An archive entry has an absolute path or '..' component."),
   ARCHIVE_LINK("An archive entry is a symbolic or hard link."),
   ARCHIVE_SPECIAL_FILE("An archive entry is a device, FIFO, sparse file or of unknown type."),

@@ -146,6 +146,76 @@ final class TarExtractor {
   }
 
   /**
+   * Tar side: knows the offset of every byte the tar reader consumed, and where the first non-zero
+   * byte at or after the record boundary following the last entry is, to see whether the archive
+   * ended with its end-of-archive marker. Skips are read through so that they are seen too.
+   */
+  private static final class Trailer extends FilterInputStream {
+    private final byte[] scratch = new byte[8192];
+    private long pos;
+    private long markerStart;
+    private long firstNonZero = -1;
+
+    Trailer(InputStream in) {
+      super(in);
+    }
+
+    /** The tar reader is about to look for the next header; the current entry is consumed. */
+    void startHeader() {
+      markerStart = (pos + 511) / 512 * 512; // the current entry's padding ends at a record boundary
+      firstNonZero = -1;
+    }
+
+    /** Whether the two records at the boundary were consumed and are zeros. */
+    boolean endedWithMarker() {
+      long end = markerStart + 1024;
+      return pos >= end && (firstNonZero < 0 || firstNonZero >= end);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        if (firstNonZero < 0) {
+          for (int i = (int) Math.max(off, off + markerStart - pos); i < off + n; i++) {
+            if (b[i] != 0) {
+              firstNonZero = pos + i - off;
+              break;
+            }
+          }
+        }
+        pos += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long done = 0;
+      while (done < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false; // a reset would undo bytes already seen
+    }
+  }
+
+  /**
    * Unpacks {@code archive} into {@code target} (created, must be inside the staging area).
    *
    * @param label how the archive is named in messages (its path on the medium)
@@ -179,15 +249,26 @@ final class TarExtractor {
     Path root = target.toRealPath();
     Set<String> seen = new HashSet<>();
     String current = "(archive header)";
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(
-        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER),
+    Trailer trailer = new Trailer(
+        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER));
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(trailer,
         // US-ASCII: with it, commons-compress reports header names with non-ASCII bytes (which
         // with UTF-8 it would silently read as Latin-1) instead of decoding them. Unicode names
         // arrive through PAX records, which are UTF-8 (POSIX pax "path"); U+FFFD marks bad ones.
         "US-ASCII")) {
-      TarArchiveEntry e;
+      TarArchiveEntry e = null;
       byte[] buf = new byte[BUFFER];
-      while ((e = tar.getNextEntry()) != null) {
+      while (true) {
+        if (e != null) {
+          while (tar.read(buf, 0, buf.length) > 0) {
+            // the rest of an entry not written out (a folder reads as empty)
+          }
+        }
+        trailer.startHeader();
+        e = tar.getNextEntry();
+        if (e == null) {
+          break;
+        }
         current = e.getName();
         if (e.isGlobalPaxHeader()) {
           continue;
@@ -255,6 +336,16 @@ final class TarExtractor {
               + written + " of " + declared + " bytes: the archive is truncated");
         }
         totalBytes += declared;
+      }
+      // POSIX.1-2017 pax, "ustar Interchange Format": "At the end of the archive file there shall
+      // be two 512-octet logical records filled with binary zeros". commons-compress also ends the
+      // archive at a short record or at the end of the input, so an archive cut between or inside
+      // headers would lose its later entries without a word (DESIGN.md 7: no truncated archives).
+      // The two records must be the first ones after the last entry: a lone zero block followed by
+      // more headers would hide those entries as well.
+      if (!trailer.endedWithMarker()) {
+        throw new MediumException(Reason.MEDIUM_TRUNCATED, label + ": the archive ends without its end-of-archive"
+            + " marker (two zero blocks) after '" + safe(current) + "': it is truncated");
       }
     } catch (MediumException e) {
       throw e;

@@ -97,6 +97,10 @@ public final class SignedNote {
     if (name.indexOf('+') >= 0) {
       throw malformed("line " + lineNo + ": key name contains '+': " + shorten(name));
     }
+    // signed-note.md: a key name is "well-formed UTF-8 containing neither Unicode spaces nor plus"
+    if (name.chars().anyMatch(c -> Character.isSpaceChar(c) || Character.isWhitespace(c))) {
+      throw malformed("line " + lineNo + ": key name contains a Unicode space: " + shorten(name));
+    }
     byte[] raw;
     try {
       raw = Base64.getDecoder().decode(b64);

@@ -105,6 +105,33 @@ class HostileMediaTest {
           byte[] full = plain(t -> HostileTars.file(t, "images/blob", new byte[5000]));
           return Arrays.copyOf(full, 512 + 2048);
         }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
+        // found while writing TarFuzzTest's oracle: a cut inside the second header, or right after the first entry,
+        // was accepted with the first entry alone (commons-compress ends at a short record)
+        new Case("tar cut inside a header", () -> {
+          byte[] full = plain(t -> {
+            HostileTars.file(t, "images/a", DATA);
+            HostileTars.file(t, "images/b", DATA);
+          });
+          return Arrays.copyOf(full, 1024 + 100);
+        }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
+        new Case("tar cut between entries", () -> {
+          byte[] full = plain(t -> {
+            HostileTars.file(t, "images/a", DATA);
+            HostileTars.file(t, "images/b", DATA);
+          });
+          return Arrays.copyOf(full, 1024);
+        }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
+        new Case("tar with one end-of-archive block", () -> {
+          byte[] full = plain(t -> HostileTars.file(t, "images/a", DATA));
+          return Arrays.copyOf(full, 1024 + 512);
+        }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
+        new Case("tar with a lone zero block before an entry", () -> {
+          byte[] a = plain(t -> HostileTars.file(t, "images/a", DATA));
+          byte[] b = plain(t -> HostileTars.file(t, "images/b", DATA));
+          byte[] out = Arrays.copyOf(a, 1024 + 512 + b.length);
+          System.arraycopy(b, 0, out, 1024 + 512, b.length);
+          return out;
+        }, Limits.defaults(), Reason.MEDIUM_TRUNCATED, AirlockException.Kind.CANNOT_DECIDE),
         new Case("truncated gzip", () -> {
           byte[] full = HostileTars.tar(Tars.Compression.GZIP, t -> HostileTars.file(t, "blob",
               new java.util.Random(1).ints(20000, 0, 256).collect(java.io.ByteArrayOutputStream::new,

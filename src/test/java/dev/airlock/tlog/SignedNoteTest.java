@@ -113,6 +113,8 @@ class SignedNoteTest {
       "\n3\nNmQuc8JUCrEh46a/lUWwokmCzYMOsT080Z3jzmwCHsE=\n\n" + line, // empty origin
       body.replace("HsE=", "HsE") + "\n" + line, // root not canonical base64
       body.replace("NmQuc8JUCrEh46a/lUWwokmCzYMOsT080Z3jzmwCHsE=", "AAAA") + "\n" + line, // root not 32 bytes
+      body + "\n" + line.replace("log2026.example", "log2026\u00a0example"), // Unicode space in key name
+      body + "\n" + line.replace("log2026.example", "log2026\u2003example"),
     };
     for (String note : bad) {
       ProofException e = assertThrows(ProofException.class,
