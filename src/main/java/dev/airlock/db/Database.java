@@ -291,7 +291,14 @@ public final class Database {
    * The state version: a counter that every committed {@link #transaction} has incremented (and
    * {@link #auditTransaction}, {@link #readTransaction} and migrations have not). Equal values mean
    * no state change committed in between, in any process; so a long-running process may keep
-   * whatever it derived from the state while the value stays the same. One primary-key read, on
+   * whatever it derived from the state while the value stays the same, provided it read the
+   * version before it read that state (see {@link Transaction#stateVersion}). Which writes bump:
+   * every {@link #transaction} and {@link #jdbcTransaction} that commits, whether or not it changed
+   * a row (imports, {@code policy set}, trust and checkpoint installs, alarms, and also the CLI's
+   * own audited reads such as {@code verify}); not {@link #auditTransaction},
+   * {@link #readTransaction}, migrations or the after-commit hook. The bump commits with the
+   * change, so when {@code policy set} exits 0 the new version is visible to every process.
+   * One primary-key read, on
    * a short connection (cheap while a {@link #holdOpen holder} keeps the database open in this
    * process; {@link Holder#stateVersion} reuses the holder's own connection).
    */
