@@ -35,12 +35,13 @@ import java.util.Set;
  * and serves the database to every other process over TCP; the others find the server's address
  * and key in the lock file and connect as clients. This is the one local channel of DESIGN.md
  * section 7, and it is held to it: the listener binds 127.0.0.1 only ({@code h2.bindAddress}, set
- * in this class's static initialiser, before any H2 class reads it; the class refuses to load if
- * H2 read another value first); a client must present the lock file's random id (128 bits from
+ * in this class's static initialiser, before any H2 class reads it; {@link #connect} refuses to
+ * open the database if H2 read another value first); a client must present the lock file's random id (128 bits from
  * {@code SecureRandom} plus the opening time) as the TCP server's {@code -key}, or the server
  * refuses the connection; the lock file is readable by its owner only (H2 creates it with the
  * umask's mode, {@link #connect} narrows it to 0600) inside the 0700 home. {@code ss -ltnp} shows
- * one {@code 127.0.0.1:<random port>} listener of the java process that has the database open.
+ * one {@code [::ffff:127.0.0.1]:<random port>} listener (127.0.0.1, IPv4-mapped by the JDK) of the
+ * java process that has the database open.
  *
  * <p><b>Writers are serialised.</b> Before auto-server, the file lock admitted one process at a
  * time, so every transaction ran alone. Now transactions of different processes run concurrently
@@ -65,6 +66,9 @@ import java.util.Set;
  * {@code busyTimeout}) for their sessions to end before it lets go of the database, because its
  * JVM's exit would close their connections mid-transaction. A client whose server went away all
  * the same (a killed serve) gets {@link Reason#DATABASE_BUSY}: the transaction was rolled back.
+ * A process killed while it has the database open leaves {@code airlock.lock.db} behind; the next
+ * process finds nobody answering at the address in it and takes it over after about 2-4 s (H2's
+ * FILE lock method, see {@link #url}), inside the busy timeout.
  * Long I/O (copying blobs, reading media) happens outside any transaction.
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
@@ -408,6 +412,7 @@ public final class Database {
     return e.getErrorCode();
   }
 
+  /** The JDBC URL for {@code user}; its settings are explained inside. */
   private String url(String user) {
     // AUTO_SERVER=TRUE: see the class comment. H2 2.3 refuses it with FILE_LOCK=FS (a process
     // can only serve others if they can read its address and key from a lock file) and with
