@@ -35,12 +35,13 @@ import java.util.Set;
  * and serves the database to every other process over TCP; the others find the server's address
  * and key in the lock file and connect as clients. This is the one local channel of DESIGN.md
  * section 7, and it is held to it: the listener binds 127.0.0.1 only ({@code h2.bindAddress}, set
- * in this class's static initialiser, before any H2 class reads it; the class refuses to load if
- * H2 read another value first); a client must present the lock file's random id (128 bits from
+ * in this class's static initialiser, before any H2 class reads it; {@link #connect} refuses to
+ * open the database if H2 read another value first); a client must present the lock file's random id (128 bits from
  * {@code SecureRandom} plus the opening time) as the TCP server's {@code -key}, or the server
  * refuses the connection; the lock file is readable by its owner only (H2 creates it with the
  * umask's mode, {@link #connect} narrows it to 0600) inside the 0700 home. {@code ss -ltnp} shows
- * one {@code 127.0.0.1:<random port>} listener of the java process that has the database open.
+ * one {@code [::ffff:127.0.0.1]:<random port>} listener (127.0.0.1, IPv4-mapped by the JDK) of the
+ * java process that has the database open.
  *
  * <p><b>Writers are serialised.</b> Before auto-server, the file lock admitted one process at a
  * time, so every transaction ran alone. Now transactions of different processes run concurrently
@@ -65,6 +66,9 @@ import java.util.Set;
  * {@code busyTimeout}) for their sessions to end before it lets go of the database, because its
  * JVM's exit would close their connections mid-transaction. A client whose server went away all
  * the same (a killed serve) gets {@link Reason#DATABASE_BUSY}: the transaction was rolled back.
+ * A process killed while it has the database open leaves {@code airlock.lock.db} behind; the next
+ * process finds nobody answering at the address in it and takes it over after about 2-4 s (H2's
+ * FILE lock method, see {@link #url}), inside the busy timeout.
  * Long I/O (copying blobs, reading media) happens outside any transaction.
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
@@ -293,7 +297,14 @@ public final class Database {
    * The state version: a counter that every committed {@link #transaction} has incremented (and
    * {@link #auditTransaction}, {@link #readTransaction} and migrations have not). Equal values mean
    * no state change committed in between, in any process; so a long-running process may keep
-   * whatever it derived from the state while the value stays the same. One primary-key read, on
+   * whatever it derived from the state while the value stays the same, provided it read the
+   * version before it read that state (see {@link Transaction#stateVersion}). Which writes bump:
+   * every {@link #transaction} and {@link #jdbcTransaction} that commits, whether or not it changed
+   * a row (imports, {@code policy set}, trust and checkpoint installs, alarms, and also the CLI's
+   * own audited reads such as {@code verify}); not {@link #auditTransaction},
+   * {@link #readTransaction}, migrations or the after-commit hook. The bump commits with the
+   * change, so when {@code policy set} exits 0 the new version is visible to every process.
+   * One primary-key read, on
    * a short connection (cheap while a {@link #holdOpen holder} keeps the database open in this
    * process; {@link Holder#stateVersion} reuses the holder's own connection).
    */
@@ -403,6 +414,7 @@ public final class Database {
     return e.getErrorCode();
   }
 
+  /** The JDBC URL for {@code user}; its settings are explained inside. */
   private String url(String user) {
     // AUTO_SERVER=TRUE: see the class comment. H2 2.3 refuses it with FILE_LOCK=FS (a process
     // can only serve others if they can read its address and key from a lock file) and with
@@ -432,6 +444,13 @@ public final class Database {
    * Opens a connection, embedded if no process has the database open, else through the auto-server
    * of the process that has; waits while another process opens, closes, takes over a stale lock
    * file or migrates the database.
+   *
+   * <p>Known H2 2.3.232 limit: when an embedded open fails after the auto-server started (a
+   * corrupt file: {@code DATABASE_CORRUPT}), H2 stops that server only for "already open"
+   * (org.h2.engine.Database's constructor), so it keeps listening on 127.0.0.1, behind the key of
+   * a lock file that no longer exists, until the JVM exits; a CLI command exits right after that
+   * failure (exit 3), and serve does not start. Seen in tests as a leftover listener of the test
+   * JVM after InitCommandTest's corrupted-database case.
    */
   private Connection connect(String user) throws SQLException {
     if (!LOOPBACK.equals(org.h2.engine.SysProperties.BIND_ADDRESS)) {

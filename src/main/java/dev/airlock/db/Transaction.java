@@ -12,8 +12,9 @@ import java.sql.Connection;
 import java.time.Clock;
 
 /**
- * One open transaction of {@link Database#transaction}: the repositories of every stage, all on
- * the same connection, so that what one unit of work changes commits or rolls back together
+ * One open transaction of {@link Database#transaction} (or of {@link Database#readTransaction} and
+ * {@link Database#auditTransaction}, see there for what each may do): the repositories of every
+ * stage, all on the same connection, so that what one unit of work changes commits or rolls back together
  * (DESIGN.md section 3: trust, checkpoints and images change atomically). Only the appliance layer
  * holds a transaction; stages receive the repository interfaces they declared.
  */
@@ -50,6 +51,16 @@ public final class Transaction {
 
   public TrustRepository trust() {
     return new H2Trust(c);
+  }
+
+  /**
+   * The state version ({@link Database#stateVersion()}) as this transaction sees it. A cache that
+   * derives from state MUST read the version before the state it derives from (each statement sees
+   * the last commit before it, so a change committed in between then only makes the next read of
+   * the version differ, and the cache re-derives once more than needed, never once too few).
+   */
+  public long stateVersion() {
+    return Sql.call(c, Database::stateVersion);
   }
 
   /** The appliance's trusted "now" in this transaction (see {@link TrustedClock#trustedNow}). */

@@ -79,6 +79,22 @@ class DatabaseSharingTest {
       assertTrue(text.contains("server=localhost\\:"), text);
       assertTrue(text.matches("(?s).*\\nid=[0-9a-f]{40,}\\n.*"), "a random key: " + text);
       assertTrue(held.stateVersion() >= 0);
+      // the per-home secret: the server serves this database only to a client naming the key
+      java.util.Properties p = new java.util.Properties();
+      try (var r = Files.newBufferedReader(lock)) {
+        p.load(r);
+      }
+      String server = p.getProperty("server");
+      String key = p.getProperty("id");
+      java.sql.SQLException refused = assertThrows(java.sql.SQLException.class,
+          () -> java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + key.replace('a', 'b')
+              .replace('0', '1'), "airlock", "").close());
+      assertEquals(28000, refused.getErrorCode(), refused.getMessage());
+      assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
+          "jdbc:h2:tcp://" + server + "/" + home.databaseBase(), "airlock", "").close(), "the path is no key");
+      try (var c = java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + key, "airlock", "")) {
+        assertEquals(held.stateVersion(), Database.stateVersion(c), "the key opens this home's database");
+      }
     }
     assertFalse(Files.exists(home.root().resolve("airlock.lock.db")), "lock file removed on close");
     Set<String> after = ownListeners();
