@@ -53,6 +53,7 @@ public final class Main {
     m.put("repo", RepoCommand::new);
     m.put("pack", PackCommand::new);
     m.put("medium", MediumCommand::new);
+    m.put("store", StoreCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 
