@@ -197,7 +197,7 @@ final class AuditHtml {
     int width = 320;
     int barMax = 200;
     StringBuilder sb = new StringBuilder();
-    sb.append("<svg id=\"chart\" role=\"img\" aria-label=\"events by kind\" xmlns=\"http://www.w3.org/2000/svg\""
+    sb.append("<svg id=\"chart\" role=\"img\" aria-label=\"events by kind\""
         + " width=\"").append(width).append("\" height=\"").append(rowH * counts.size() + 4).append("\" viewBox=\"0 0 ")
         .append(width).append(' ').append(rowH * counts.size() + 4).append("\">");
     int y = 2;
