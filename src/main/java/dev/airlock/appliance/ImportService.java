@@ -72,7 +72,13 @@ public final class ImportService {
 
   /** What the edge shows while importing: notes, and progress of the blob copy. */
   public interface Listener {
+    /** A warning or a rejected part of the medium: always shown. */
     void note(String line);
+
+    /** What the import is doing now: chatter that {@code --quiet} suppresses. */
+    default void info(String line) {
+      note(line);
+    }
 
     /** A progress sink for {@code total} bytes; called from the copy threads. */
     LongConsumer progress(long total);
@@ -188,7 +194,7 @@ public final class ImportService {
         Clock clock = Clock.fixed(time.now(), ZoneOffset.UTC);
         // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
         if (medium.tufDir().isPresent()) {
-          listener.note("airlock: verifying TUF repository " + medium.tufDir().get());
+          listener.info("airlock: verifying TUF repository " + medium.tufDir().get());
           dryRun(() -> dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
               (tx, r) -> {
                 // a policy target that does not parse refuses the medium: find out before copying
