@@ -70,6 +70,28 @@ class HousekeepingCliTest {
       assertTrue(gcEvents.get(0).contains("sha256:" + hex), gcEvents.get(0));
       Run verify = l.run("audit", "verify");
       assertEquals(0, verify.code(), verify.toString());
+
+      // beside an import (another process holding the home's write lock) gc waits, then gives up
+      // without touching anything: exit 3, DATABASE_BUSY
+      Files.write(l.home.resolve("blobs/sha256").resolve(hex), orphan);
+      String before = System.getProperty("airlock.writeLockTimeoutSeconds");
+      System.setProperty("airlock.writeLockTimeoutSeconds", "1");
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+          dev.airlock.core.Home.at(l.home).writeLock(), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock held = ch.lock()) {
+        Run busy = l.run("--json", "store", "gc");
+        assertEquals(3, busy.code(), busy.toString());
+        assertTrue(busy.out().contains("DATABASE_BUSY"), busy.toString());
+        assertTrue(held.isValid());
+      } finally {
+        if (before == null) {
+          System.clearProperty("airlock.writeLockTimeoutSeconds");
+        } else {
+          System.setProperty("airlock.writeLockTimeoutSeconds", before);
+        }
+      }
+      assertTrue(Files.exists(l.home.resolve("blobs/sha256").resolve(hex)), "nothing removed while locked");
     }
   }
 }
