@@ -62,10 +62,11 @@ abstract class CosignVerifyCommand extends BaseCommand {
       ExitCode code;
       try {
         VerifyService.Result r = VerifyService.verify(home(), request, auditContext());
+        String human = human(image, r); // before code(): verify-attestation's code depends on what it found
         code = code(r);
         if (!quiet() || code != ExitCode.OK) {
           // --quiet keeps the reasons of a denial: they are what the caller must act on
-          err().print(human(image, r));
+          err().print(human);
           err().flush();
         }
         if (format.equals("verdict")) {

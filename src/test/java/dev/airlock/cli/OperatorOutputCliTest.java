@@ -59,6 +59,22 @@ class OperatorOutputCliTest {
     }
   }
 
+  /** Human verify text: one line per distinct signer; the certificate line only when a certificate signed. */
+  @Test
+  void verifyNamesEachSignerOnceAndCertificatesOnlyForCertificates() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", ApplianceLab.ONE_VENDOR_KEY)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      // two co-signature layers by the same key: one signer
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor), logged(l.vendor));
+      assertEquals(0, l.run("import", m.path().toString()).code());
+      Run r = l.run("verify", SEG + ":4.0");
+      assertEquals(0, r.code(), r.toString());
+      assertEquals(1, r.err().lines().filter(x -> x.startsWith("  * vendor: key")).count(), r.err());
+      assertFalse(r.err().contains("Certificates were verified"), "no certificate signed: " + r.err());
+    }
+  }
+
   @Test
   void quietSuppressesChatterButNotResultsOrErrors() {
     try (ApplianceLab l = new ApplianceLab()) {
