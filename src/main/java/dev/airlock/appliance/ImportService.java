@@ -298,14 +298,20 @@ public final class ImportService {
       }
     }
 
+    /** An image folder of the medium whose entry point (index.json, manifest.json) is unusable. */
+    private record Unusable(String source, String reason, String message) {}
+
+    private final List<Unusable> unusable = new ArrayList<>();
+
     private List<ImportedImage> copyImages(Medium medium, Set<String> added) throws IOException {
       List<ImageCandidate> found = new ArrayList<>();
       for (ImageSource s : medium.images()) {
         try {
           found.addAll(s.scan(options.limits()));
         } catch (AirlockException e) {
-          // an unusable layout (index.json, manifest.json) rejects that source only
-          listener.note("airlock: " + e.getMessage());
+          // an unusable layout (index.json, manifest.json) rejects that source only; it is listed
+          // in the report as a rejected image with its folder and reason, not only mentioned
+          unusable.add(new Unusable(s.name(), e.reason().name(), e.getMessage()));
         }
       }
       long total = 0;
@@ -383,6 +389,17 @@ public final class ImportService {
       }
       ArrayNode images = report.putArray("images");
       ArrayNode rejected = report.putArray("rejected");
+      for (Unusable u : unusable) {
+        ObjectNode j = rejected.addObject();
+        j.put("source", u.source());
+        j.put("reason", u.reason());
+        j.put("message", u.message());
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("source", u.source());
+        d.put("message", u.message());
+        tx.audit().append(who.event(time, "image.reject", u.source(), "rejected", List.of(u.reason()), d));
+        rows.add(new Row(u.source(), "-", "rejected", u.reason()));
+      }
       BlobStore store = blobs;
       for (ImportedImage ii : copied) {
         ImageCandidate c = ii.candidate();

@@ -75,6 +75,36 @@ class OperatorOutputCliTest {
     }
   }
 
+  /** An image folder whose index.json is malformed or missing is a rejected row, with no parser wording. */
+  @Test
+  void unusableImageFoldersAreListedAsRejected() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", ApplianceLab.ONE_VENDOR_KEY)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      java.nio.file.Path broken = m.path().resolve("images/broken");
+      java.nio.file.Files.createDirectories(broken);
+      java.nio.file.Files.writeString(broken.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+      java.nio.file.Files.writeString(broken.resolve("index.json"), "{not json");
+      java.nio.file.Path missing = m.path().resolve("images/missing");
+      java.nio.file.Files.createDirectories(missing);
+      java.nio.file.Files.writeString(missing.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+      Run r = l.run("import", m.path().toString());
+      assertEquals(0, r.code(), r.toString());
+      List<String> rejected = r.out().lines().filter(x -> x.contains("  rejected  ")).toList();
+      assertEquals(2, rejected.size(), r.out());
+      assertTrue(rejected.stream().anyMatch(x -> x.startsWith("images/broken ")), r.out());
+      assertTrue(rejected.stream().anyMatch(x -> x.startsWith("images/missing ")), r.out());
+      assertTrue(r.out().contains(SEG + ":4.0"), "the good image is imported: " + r.out());
+      for (String leak : List.of("Unexpected character", "code 110", "double-quote", "Exception", "jackson")) {
+        assertFalse(r.all().contains(leak), leak + " leaks: " + r);
+      }
+      Run json = l.run("--json", "import", m.path().toString());
+      assertTrue(json.out().contains("\"source\":\"images/broken\""), json.out());
+      assertTrue(json.out().contains("not valid JSON (unexpected text at line 1, column 2)"), json.out());
+    }
+  }
+
   @Test
   void quietSuppressesChatterButNotResultsOrErrors() {
     try (ApplianceLab l = new ApplianceLab()) {
