@@ -105,6 +105,32 @@ class OperatorOutputCliTest {
     }
   }
 
+  /** An auditor handed the wrong file, or the files the wrong way round, is told so. */
+  @Test
+  void auditVerifySaysOnlyJsonlIsEvidenceAndNamesSwappedFiles() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", ApplianceLab.ONE_VENDOR_KEY)).code());
+      String key = l.home.resolve("audit.pub").toString();
+      String old = l.dir.resolve("old.jsonl").toString();
+      String csv = l.dir.resolve("a.csv").toString();
+      String html = l.dir.resolve("a.html").toString();
+      String now = l.dir.resolve("new.jsonl").toString();
+      assertEquals(0, l.run("audit", "export", "-o", old).code());
+      assertEquals(0, l.run("audit", "export", "-o", csv, "--format", "csv").code());
+      assertEquals(0, l.run("audit", "export", "-o", html, "--format", "html").code());
+      assertEquals(0, l.run("audit", "export", "-o", now).code());
+      for (String[] f : List.of(new String[] {csv, "a CSV"}, new String[] {html, "an HTML"})) {
+        Run r = l.run("audit", "verify", f[0], "--key", key);
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains(f[1] + " export") && r.err().contains("Only a JSONL export is verified"), r.err());
+      }
+      Run swapped = l.run("audit", "verify", old, "--key", key, "--previous", now);
+      assertEquals(1, swapped.code(), swapped.toString());
+      assertTrue(swapped.err().contains("if the files are swapped"), swapped.err());
+      assertEquals(0, l.run("audit", "verify", now, "--key", key, "--previous", old).code());
+    }
+  }
+
   @Test
   void quietSuppressesChatterButNotResultsOrErrors() {
     try (ApplianceLab l = new ApplianceLab()) {
