@@ -21,8 +21,8 @@ import java.util.SortedMap;
 
 /**
  * Housekeeping of the content store (DESIGN.md 4, {@code store gc}): removes the blobs no stored
- * image references, e.g. what a killed import published before its database commit, or what a
- * removed image leaves behind.
+ * image references, e.g. what a killed import published before its database commit (and, once
+ * {@code images remove} exists, what a removed image leaves behind).
  *
  * <p>Safe beside an import: it holds the home's write lock, which an import holds from its first
  * blob to its commit, so no blob of an import in progress is ever taken for garbage. Crash-safe:

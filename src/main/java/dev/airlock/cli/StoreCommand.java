@@ -16,7 +16,7 @@ final class StoreCommand implements Runnable {
   }
 
   @Command(name = "gc", mixinStandardHelpOptions = true,
-      description = {"Remove the blobs no stored image references (left by an interrupted import or a removed image). "
+      description = {"Remove the blobs no stored image references (left by an interrupted import). "
           + "Holds the home's write lock, so it is safe beside an import; audited as one store.gc event, "
           + "recorded before any file is deleted."})
   static final class Gc extends BaseCommand {
