@@ -5,6 +5,10 @@ import dev.airlock.policy.Authority;
 import dev.airlock.policy.IdentityMatcher;
 import dev.airlock.trust.ValidityWindow;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * cosign's verification flags (DESIGN.md 4). With an installed policy they are an additional
@@ -13,8 +17,40 @@ import java.nio.file.Path;
  * requirement, never to the policy's authorities.
  */
 public record CosignFlags(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp,
-    boolean insecureIgnoreTlog, boolean useSignedTimestamps, boolean insecureIgnoreSct) {
+    boolean insecureIgnoreTlog, boolean useSignedTimestamps, boolean insecureIgnoreSct,
+    Map<String, String> certificateExtensions) {
   public static final CosignFlags NONE = new CosignFlags(null, null, null, null, null, false, false, false);
+
+  /**
+   * cosign's {@code --certificate-github-workflow-*} flags and the Fulcio certificate extensions
+   * they name (sigstore/cosign pkg/cosign/certextensions.go; Fulcio docs/oid-info.md): the flag's
+   * value must equal the extension's raw value, as cosign's {@code validateCertExtensions} in
+   * pkg/cosign/verify.go compares {@code CheckOpts.CertGithubWorkflow*}. Ordered as cosign checks them.
+   */
+  public static final Map<String, String> GITHUB_WORKFLOW_FLAGS = githubWorkflowFlags();
+
+  private static Map<String, String> githubWorkflowFlags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("--certificate-github-workflow-trigger", "1.3.6.1.4.1.57264.1.2");
+    m.put("--certificate-github-workflow-sha", "1.3.6.1.4.1.57264.1.3");
+    m.put("--certificate-github-workflow-name", "1.3.6.1.4.1.57264.1.4");
+    m.put("--certificate-github-workflow-repository", "1.3.6.1.4.1.57264.1.5");
+    m.put("--certificate-github-workflow-ref", "1.3.6.1.4.1.57264.1.6");
+    return Collections.unmodifiableMap(m);
+  }
+
+  public CosignFlags {
+    // by OID, in OID order: the description hashed into a flags-only policy digest is stable
+    certificateExtensions = certificateExtensions == null ? Map.of()
+        : Collections.unmodifiableMap(new TreeMap<>(certificateExtensions));
+  }
+
+  /** Without certificate-extension requirements (the callers that predate them). */
+  public CosignFlags(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp,
+      boolean insecureIgnoreTlog, boolean useSignedTimestamps, boolean insecureIgnoreSct) {
+    this(key, identity, identityRegexp, issuer, issuerRegexp, insecureIgnoreTlog, useSignedTimestamps,
+        insecureIgnoreSct, Map.of());
+  }
 
   /** Without {@code --insecure-ignore-sct} (the callers that predate it). */
   public CosignFlags(Path key, String identity, String identityRegexp, String issuer, String issuerRegexp,
@@ -24,15 +60,26 @@ public record CosignFlags(Path key, String identity, String identityRegexp, Stri
   /** The name of the flag-derived authority in verdicts. */
   public static final String AUTHORITY = "cosign-flags";
 
-  /** True when a requirement was given (a key or an identity); relaxing flags alone require nothing. */
+  /**
+   * True when a requirement was given (a key, an identity or a certificate extension); relaxing
+   * flags alone require nothing.
+   */
   public boolean requires() {
-    return key != null || identity != null || identityRegexp != null || issuer != null || issuerRegexp != null;
+    return key != null || !certificateExtensions.isEmpty() || identity != null || identityRegexp != null || issuer != null || issuerRegexp != null;
   }
 
   /** The flag-derived authority, or null without a requirement; usage errors name the flag. */
   public Authority authority() {
     if (!requires()) {
       return null;
+    }
+    if (!certificateExtensions.isEmpty()) {
+      // cosign checks these extensions on a Fulcio certificate only; with a key there is none, and
+      // a requirement that cannot apply must not be silently dropped
+      if (key != null) {
+        throw AirlockException.usage("--certificate-github-workflow-* apply to certificates (keyless signatures)"
+            + " and cannot be combined with --key");
+      }
     }
     if (key != null) {
       if (identity != null || identityRegexp != null || issuer != null || issuerRegexp != null) {
@@ -49,7 +96,8 @@ public record CosignFlags(Path key, String identity, String identityRegexp, Stri
   String describe() {
     return "cosign flags: key=" + key + " identity=" + identity + " identityRegexp=" + identityRegexp
         + " issuer=" + issuer + " issuerRegexp=" + issuerRegexp + " insecureIgnoreTlog=" + insecureIgnoreTlog
-        + " useSignedTimestamps=" + useSignedTimestamps + (insecureIgnoreSct ? " insecureIgnoreSct=true" : "");
+        + " useSignedTimestamps=" + useSignedTimestamps + (insecureIgnoreSct ? " insecureIgnoreSct=true" : "")
+        + (certificateExtensions.isEmpty() ? "" : " certificateExtensions=" + certificateExtensions);
   }
 
   private static IdentityMatcher one(String exact, String regexp, String flag) {

@@ -72,7 +72,13 @@ public final class ImportService {
 
   /** What the edge shows while importing: notes, and progress of the blob copy. */
   public interface Listener {
+    /** A warning or a rejected part of the medium: always shown. */
     void note(String line);
+
+    /** What the import is doing now: chatter that {@code --quiet} suppresses. */
+    default void info(String line) {
+      note(line);
+    }
 
     /** A progress sink for {@code total} bytes; called from the copy threads. */
     LongConsumer progress(long total);
@@ -188,7 +194,7 @@ public final class ImportService {
         Clock clock = Clock.fixed(time.now(), ZoneOffset.UTC);
         // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
         if (medium.tufDir().isPresent()) {
-          listener.note("airlock: verifying TUF repository " + medium.tufDir().get());
+          listener.info("airlock: verifying TUF repository " + medium.tufDir().get());
           dryRun(() -> dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
               (tx, r) -> {
                 // a policy target that does not parse refuses the medium: find out before copying
@@ -292,14 +298,20 @@ public final class ImportService {
       }
     }
 
+    /** An image folder of the medium whose entry point (index.json, manifest.json) is unusable. */
+    private record Unusable(String source, String reason, String message) {}
+
+    private final List<Unusable> unusable = new ArrayList<>();
+
     private List<ImportedImage> copyImages(Medium medium, Set<String> added) throws IOException {
       List<ImageCandidate> found = new ArrayList<>();
       for (ImageSource s : medium.images()) {
         try {
           found.addAll(s.scan(options.limits()));
         } catch (AirlockException e) {
-          // an unusable layout (index.json, manifest.json) rejects that source only
-          listener.note("airlock: " + e.getMessage());
+          // an unusable layout (index.json, manifest.json) rejects that source only; it is listed
+          // in the report as a rejected image with its folder and reason, not only mentioned
+          unusable.add(new Unusable(s.name(), e.reason().name(), e.getMessage()));
         }
       }
       long total = 0;
@@ -377,6 +389,17 @@ public final class ImportService {
       }
       ArrayNode images = report.putArray("images");
       ArrayNode rejected = report.putArray("rejected");
+      for (Unusable u : unusable) {
+        ObjectNode j = rejected.addObject();
+        j.put("source", u.source());
+        j.put("reason", u.reason());
+        j.put("message", u.message());
+        ObjectNode d = JsonNodeFactory.instance.objectNode();
+        d.put("source", u.source());
+        d.put("message", u.message());
+        tx.audit().append(who.event(time, "image.reject", u.source(), "rejected", List.of(u.reason()), d));
+        rows.add(new Row(u.source(), "-", "rejected", u.reason()));
+      }
       BlobStore store = blobs;
       for (ImportedImage ii : copied) {
         ImageCandidate c = ii.candidate();

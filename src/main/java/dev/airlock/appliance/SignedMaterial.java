@@ -150,6 +150,9 @@ public final class SignedMaterial {
       if (authority instanceof Authority.Key k) {
         sv = otherSigner(sv, content, k);
       }
+      if (authority == flagAuthority) {
+        sv = certificateExtensions(sv, v.certificateExtensions());
+      }
       for (BundleVerification.TreeHead h : v.treeHeads()) {
         for (Check c : heads.checks(h)) {
           sv = sv.withCheck(c);
@@ -197,6 +200,29 @@ public final class SignedMaterial {
           return new SignatureVerdict(sv.authority(), sv.kind(), sv.identity(), sv.issuer(), sv.signedAt(),
               sv.timeSource(), checks);
         }
+      }
+      return sv;
+    }
+
+    /**
+     * cosign's {@code --certificate-github-workflow-*}: each given value must equal the leaf
+     * certificate's Fulcio extension (raw value, compared exactly as cosign's
+     * {@code validateCertExtensions} in pkg/cosign/verify.go does). One check per flag, recorded
+     * pass or fail, so the verdict shows what was required. Only the flag-derived authority gets
+     * them: they add to the policy and never replace it (DESIGN.md 4).
+     */
+    private SignatureVerdict certificateExtensions(SignatureVerdict sv, java.util.Map<String, String> actual) {
+      for (java.util.Map.Entry<String, String> f : CosignFlags.GITHUB_WORKFLOW_FLAGS.entrySet()) {
+        String want = flags.certificateExtensions().get(f.getValue());
+        if (want == null) {
+          continue;
+        }
+        String id = "certificate.extension." + f.getKey().substring("--certificate-".length());
+        String got = actual.get(f.getValue());
+        sv = sv.withCheck(want.equals(got) ? Check.pass(id, f.getValue() + " = " + got)
+            : new Check(id, dev.airlock.verify.Outcome.FAIL, Reason.IDENTITY_MISMATCH, want,
+                got == null ? "(extension " + f.getValue() + " absent)" : got,
+                "the certificate's " + f.getValue() + " extension differs from " + f.getKey()));
       }
       return sv;
     }

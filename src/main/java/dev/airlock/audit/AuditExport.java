@@ -146,7 +146,7 @@ public final class AuditExport {
         switch (format) {
           case JSONL -> writeJsonl(w, cp, applianceId, pub, priv, since, until, now, selected, tree, consistency);
           case CSV -> writeCsv(w, selected);
-          case HTML -> writeHtml(w, cp, applianceId, pub, since, until, now, selected);
+          case HTML -> AuditHtml.write(w, cp, applianceId, pub, since, until, now, selected);
           default -> throw new IllegalStateException();
         }
       }
@@ -345,49 +345,6 @@ public final class AuditExport {
       v = "'" + v;
     }
     return "\"" + v.replace("\"", "\"\"") + "\"";
-  }
-
-  private static void writeHtml(Writer w, AuditCheckpoint cp, String applianceId, PublicKey pub,
-      Instant since, Instant until, Instant now, List<AuditLog.StoredEvent> events) throws IOException {
-    w.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-        + "<title>airlock audit log " + esc(applianceId) + "</title>\n"
-        + "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:0.85em}"
-        + "th,td{border:1px solid #999;padding:0.2em 0.4em;vertical-align:top;text-align:left}"
-        + "th{background:#eee;position:sticky;top:0}tr.deny td,tr.failed td,tr.refused td{background:#fdd}"
-        + "pre{white-space:pre-wrap;margin:0}code{word-break:break-all}</style></head><body>\n");
-    w.write("<h1>airlock audit log</h1>\n<dl>");
-    w.write("<dt>Appliance</dt><dd><code>" + esc(applianceId) + "</code></dd>");
-    w.write("<dt>Exported at</dt><dd>" + esc(now.toString()) + "</dd>");
-    w.write("<dt>Selection</dt><dd>" + esc(since == null ? "beginning" : since.toString()) + " to "
-        + esc(until == null ? "end" : until.toString()) + ": " + events.size() + " of " + cp.size() + " events</dd>");
-    w.write("<dt>Signed checkpoint</dt><dd><pre>" + esc(cp.note()) + "</pre></dd>");
-    w.write("<dt>Audit public key</dt><dd><pre>" + esc(Keys.toPem(pub)) + "</pre></dd></dl>\n");
-    w.write("<p>This page is for reading. The evidence format is the JSONL export, checked with "
-        + "<code>airlock audit verify EXPORT --key audit.pub</code>.</p>\n");
-    w.write("<p>Format v1 events (written before airlock recorded account, sudo user and reason) show "
-        + "&ldquo;&mdash;&rdquo; in those columns; a v2 event shows &ldquo;(none)&rdquo; where the value was not "
-        + "recorded.</p>\n");
-    w.write("<table><thead><tr><th>#</th><th>v</th><th>time (UTC)</th><th>operator</th><th>account</th>"
-        + "<th>sudo user</th><th>host</th><th>command</th><th>action</th><th>subject</th><th>outcome</th>"
-        + "<th>reasons</th><th>reason given</th><th>detail</th><th>hash</th></tr></thead><tbody>\n");
-    for (AuditLog.StoredEvent e : events) {
-      w.write("<tr class=\"" + esc(e.outcome()) + "\"><td>" + e.seq() + "</td><td>" + e.version() + "</td><td>"
-          + esc(e.time()) + "</td><td>" + esc(e.operator()) + "</td><td>" + htmlOptional(e, e.account())
-          + "</td><td>" + htmlOptional(e, e.sudoUser()) + "</td><td>" + esc(e.host()) + "</td><td>"
-          + esc(e.command()) + "</td><td>" + esc(e.action()) + "</td><td><code>" + esc(e.subject())
-          + "</code></td><td>" + esc(e.outcome()) + "</td><td>" + esc(String.join(" ", e.reasons()))
-          + "</td><td>" + htmlOptional(e, e.reason()) + "</td><td><pre>" + esc(Json.writePretty(e.detail()))
-          + "</pre></td><td><code>" + esc(e.hash().substring(0, 16)) + "…</code></td></tr>\n");
-    }
-    w.write("</tbody></table>\n</body></html>\n");
-  }
-
-  /** A v2 field: "—" for a v1 event (the field does not exist), "(none)" when not recorded. */
-  private static String htmlOptional(AuditLog.StoredEvent e, String value) {
-    if (e.version() == AuditLog.FORMAT_V1) {
-      return "&mdash;";
-    }
-    return value == null ? "<i>(none)</i>" : esc(value);
   }
 
   static String esc(String s) {

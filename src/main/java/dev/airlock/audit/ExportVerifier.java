@@ -69,6 +69,10 @@ public final class ExportVerifier {
    * @throws AirlockException CANNOT_DECIDE when a file cannot be read
    */
   public static Report verify(Path export, PublicKey key, Path previous) {
+    readingFormat(export);
+    if (previous != null) {
+      readingFormat(previous);
+    }
     Parsed now = parse(export, key);
     if (previous == null) {
       return now.report();
@@ -81,8 +85,11 @@ public final class ExportVerifier {
     long m = old.report().treeSize();
     long n = now.report().treeSize();
     if (m > n) {
-      throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, n + 1, previous + " covers " + m + " events but the newer "
-          + export + " only " + n + ": the log shrank");
+      // most often the two files were given the wrong way round; say so, and what it would mean if not
+      throw tampered(Reason.AUDIT_CONSISTENCY_INVALID, n + 1, previous + " (given as --previous) covers " + m
+          + " events but " + export + " only " + n + ": if the files are swapped, run 'airlock audit verify "
+          + previous + " --key KEY --previous " + export + "' (--previous names the OLDER export); if not, the log"
+          + " shrank");
     }
     if (m > 0) {
       if (m == n) {
@@ -475,6 +482,28 @@ public final class ExportVerifier {
 
   private static AuditTamperedException malformed(String what, String problem) {
     return tampered(Reason.AUDIT_EXPORT_MALFORMED, 0, what + ": " + problem);
+  }
+
+  /**
+   * A CSV or HTML export is for reading: it carries no checkpoint and no proofs, so it is no
+   * evidence and cannot be verified. Said plainly, instead of a JSON parse error on its first line.
+   */
+  private static void readingFormat(Path file) {
+    byte[] head;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      head = in.readNBytes(64);
+    } catch (java.io.IOException e) {
+      return; // parse() reports an unreadable file
+    }
+    String start = new String(head, java.nio.charset.StandardCharsets.UTF_8).stripLeading()
+        .toLowerCase(java.util.Locale.ROOT);
+    String format = start.startsWith("<!doctype html") || start.startsWith("<html") ? "an HTML"
+        : start.startsWith("seq,") || start.startsWith("\"seq\",") ? "a CSV" : null;
+    if (format != null) {
+      throw tampered(Reason.AUDIT_EXPORT_MALFORMED, 0, file + " is " + format + " export, written for reading: it"
+          + " carries no signed checkpoint or proofs, so it is no evidence. Only a JSONL export is verified:"
+          + " 'airlock audit export -o FILE.jsonl', then 'airlock audit verify FILE.jsonl --key KEY'");
+    }
   }
 
   private static AuditTamperedException tampered(Reason r, long seq, String message) {

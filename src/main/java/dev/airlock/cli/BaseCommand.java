@@ -97,10 +97,25 @@ abstract class BaseCommand implements Callable<Integer> {
     out().flush();
   }
 
-  /** Human progress/notes: stderr, always (so stdout stays one JSON document with --json). */
+  /**
+   * Warnings and errors for people: stderr, always, also with {@code --quiet} (so stdout stays one
+   * JSON document with --json).
+   */
   protected void note(String line) {
     err().println(line);
     err().flush();
+  }
+
+  /** Informational chatter on stderr (what is being done, notes): suppressed by {@code --quiet}. */
+  protected void info(String line) {
+    if (!quiet()) {
+      note(line);
+    }
+  }
+
+  /** {@code --quiet}: no progress bars and no informational notes. */
+  protected boolean quiet() {
+    return globals().quiet;
   }
 
   /** The host name for audit events: {@code $HOSTNAME}, else /etc/hostname, else "unknown". */

@@ -63,9 +63,9 @@ final class CheckpointCommand implements Runnable {
         "(*.proof.json). A larger checkpoint needs a consistency proof from a stored one."
       })
   static final class Import extends BaseCommand {
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = {
-        "Checkpoints (*.checkpoint), DESIGN proof files (*.proof.json), or Rekor's own API responses",
-        "saved as JSON: GET /api/v1/log (log info) and GET /api/v1/log/proof (needs --from-size)."})
+    @Parameters(paramLabel = "FILE", arity = "1..*", description =
+        "Checkpoints (*.checkpoint), DESIGN proof files (*.proof.json), or Rekor's own API responses"
+        + " saved as JSON: GET /api/v1/log (log info) and GET /api/v1/log/proof (needs --from-size).")
     List<Path> files;
 
     @Option(names = "--origin", paramLabel = "ORIGIN",

@@ -5,7 +5,9 @@ import dev.airlock.core.AirlockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,13 +58,27 @@ final class CosignOptions {
       description = "Accepted for cosign compatibility (default true). airlock always checks that the signed payload names the image digest; --check-claims=false does not turn that off.")
   boolean checkClaims;
 
-  // cosign: the certificate's GitHub workflow extensions (OIDs 1.3.6.1.4.1.57264.1.2 to .6) must
-  // equal these values. airlock's verifier does not expose those extensions yet, and ignoring a
-  // requirement the operator asked for would admit more than asked: refused (exit 2) until it does.
-  @Option(names = {"--certificate-github-workflow-trigger", "--certificate-github-workflow-sha",
-      "--certificate-github-workflow-name", "--certificate-github-workflow-repository",
-      "--certificate-github-workflow-ref"}, paramLabel = "VALUE", hidden = true)
-  List<String> githubWorkflow = new ArrayList<>();
+  // cosign: the certificate's GitHub workflow extensions (Fulcio OIDs 1.3.6.1.4.1.57264.1.2 to .6)
+  // must equal these values (CosignFlags.GITHUB_WORKFLOW_FLAGS); a requirement besides the identity
+  @Option(names = "--certificate-github-workflow-trigger", paramLabel = "EVENT",
+      description = "The certificate's GitHub workflow trigger extension (1.3.6.1.4.1.57264.1.2) must equal this, e.g. push.")
+  String githubWorkflowTrigger;
+
+  @Option(names = "--certificate-github-workflow-sha", paramLabel = "SHA",
+      description = "The certificate's GitHub workflow commit extension (1.3.6.1.4.1.57264.1.3) must equal this.")
+  String githubWorkflowSha;
+
+  @Option(names = "--certificate-github-workflow-name", paramLabel = "NAME",
+      description = "The certificate's GitHub workflow name extension (1.3.6.1.4.1.57264.1.4) must equal this.")
+  String githubWorkflowName;
+
+  @Option(names = "--certificate-github-workflow-repository", paramLabel = "OWNER/REPO",
+      description = "The certificate's GitHub workflow repository extension (1.3.6.1.4.1.57264.1.5) must equal this.")
+  String githubWorkflowRepository;
+
+  @Option(names = "--certificate-github-workflow-ref", paramLabel = "REF",
+      description = "The certificate's GitHub workflow ref extension (1.3.6.1.4.1.57264.1.6) must equal this, e.g. refs/heads/main.")
+  String githubWorkflowRef;
 
   /** cosign's flags that reach a network service: refused, airlock is offline. */
   @Option(names = {"--rekor-url", "--fulcio-url", "--ct-log-url", "--timestamp-server-url", "--tuf-mirror",
@@ -73,15 +89,26 @@ final class CosignOptions {
   /** The flags as the appliance takes them; usage errors (exit 2) name the flag. */
   CosignFlags flags(picocli.CommandLine.ParseResult parsed) {
     refuseNetwork(parsed);
-    if (!githubWorkflow.isEmpty()) {
-      throw AirlockException.usage("--certificate-github-workflow-* is not supported yet: airlock cannot check the"
-          + " certificate's GitHub workflow extensions and will not ignore a requirement you asked for");
-    }
     if (key != null && !Files.isRegularFile(key)) {
       throw AirlockException.usage("--key: no such file: " + key);
     }
     return new CosignFlags(key, certificateIdentity, certificateIdentityRegexp, certificateOidcIssuer,
-        certificateOidcIssuerRegexp, insecureIgnoreTlog, useSignedTimestamps, insecureIgnoreSct);
+        certificateOidcIssuerRegexp, insecureIgnoreTlog, useSignedTimestamps, insecureIgnoreSct, githubWorkflow());
+  }
+
+  /** The {@code --certificate-github-workflow-*} values by Fulcio extension OID; empty values are no requirement, as in cosign. */
+  private Map<String, String> githubWorkflow() {
+    Map<String, String> m = new LinkedHashMap<>();
+    String[] values = {githubWorkflowTrigger, githubWorkflowSha, githubWorkflowName, githubWorkflowRepository,
+        githubWorkflowRef};
+    int i = 0;
+    for (String oid : CosignFlags.GITHUB_WORKFLOW_FLAGS.values()) {
+      String v = values[i++];
+      if (v != null && !v.isEmpty()) {
+        m.put(oid, v);
+      }
+    }
+    return m;
   }
 
   private void refuseNetwork(picocli.CommandLine.ParseResult parsed) {

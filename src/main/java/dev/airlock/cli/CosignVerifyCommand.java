@@ -52,7 +52,7 @@ abstract class CosignVerifyCommand extends BaseCommand {
     }
     PolicyChoice whatIf = policy != null ? PolicyChoice.fromFile(policy) : null;
     if (!cosign.checkClaims) {
-      note("airlock: note: --check-claims=false is accepted for cosign compatibility; airlock always checks"
+      info("airlock: note: --check-claims=false is accepted for cosign compatibility; airlock always checks"
           + " that the signed payload names the image digest");
     }
     ExitCode worst = ExitCode.OK;
@@ -62,9 +62,13 @@ abstract class CosignVerifyCommand extends BaseCommand {
       ExitCode code;
       try {
         VerifyService.Result r = VerifyService.verify(home(), request, auditContext());
-        err().print(human(image, r));
-        err().flush();
+        String human = human(image, r); // before code(): verify-attestation's code depends on what it found
         code = code(r);
+        if (!quiet() || code != ExitCode.OK) {
+          // --quiet keeps the reasons of a denial: they are what the caller must act on
+          err().print(human);
+          err().flush();
+        }
         if (format.equals("verdict")) {
           verdicts.add(r.document());
         }

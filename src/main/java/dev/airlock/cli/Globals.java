@@ -25,6 +25,10 @@ public final class Globals {
       description = "Why, for the audit log of a state change (21 CFR Part 11: who, what, when, why).")
   String reason;
 
+  @Option(names = "--quiet", scope = ScopeType.INHERIT,
+      description = "No progress bars and no informational notes on stderr; results, warnings and errors are still printed.")
+  boolean quiet;
+
   @Option(names = "--debug", scope = ScopeType.INHERIT,
       description = "Print stack traces on errors.")
   boolean debug;

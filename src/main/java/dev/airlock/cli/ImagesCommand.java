@@ -10,9 +10,10 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 
 @Command(name = "images", mixinStandardHelpOptions = true,
-    description = {"List stored images: each reference with its current decision, time and reasons.",
-        "A decision made under another policy, trust or checkpoint state, or past its validUntil, is",
-        "shown as 'stale' (it is decided again by verify, export and serve), never as admit."})
+    description = {"List stored images, one line per name, sorted by name: its digest, current decision, when it was "
+        + "decided and the reasons. A decision made under another policy, trust or checkpoint state, or past its "
+        + "validUntil, is shown as 'stale*' with the old decision (verify, export and serve decide again), "
+        + "never as admit."})
 final class ImagesCommand extends BaseCommand {
   @Override
   protected ExitCode execute() {
@@ -20,21 +21,54 @@ final class ImagesCommand extends BaseCommand {
     ObjectNode doc = JsonNodeFactory.instance.objectNode();
     doc.put("mediaType", "application/vnd.airlock.images.v1+json");
     ArrayNode a = doc.putArray("images");
-    StringBuilder human = new StringBuilder();
-    String fmt = "%-50s %-19s %-8s %-20s %s%n";
-    human.append(String.format(Locale.ROOT, fmt, "REFERENCE", "DIGEST", "DECISION", "DECIDED", "REASONS"));
+    record Line(String reference, String digest, ImageListing.Name name) {}
+    List<Line> lines = new java.util.ArrayList<>();
     for (ImageListing.Image i : images) {
       a.add(toJson(i));
       for (ImageListing.Name n : i.names()) {
-        human.append(String.format(Locale.ROOT, fmt, n.reference(), i.image().digest().toString().substring(0, 19),
-            n.state(), n.decidedAt() == null ? "-" : n.decidedAt().toString(), String.join(",", n.reasons())));
+        lines.add(new Line(n.reference(), i.image().digest().toString(), n));
       }
     }
+    // one line per name (a decision belongs to a name: the same image may be admitted under one
+    // name and denied under another), sorted by name so that a repository's tags stand together
+    lines.sort(java.util.Comparator.comparing(Line::reference).thenComparing(Line::digest));
+    Table t = new Table("IMAGE", "DIGEST", "DECISION", "DECIDED", "REASONS");
+    int stale = 0;
+    java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+    for (Line l : lines) {
+      ImageListing.Name n = l.name();
+      String state = n.state();
+      if ("stale".equals(state)) {
+        stale++;
+        // the marker: this decision no longer counts (verify, export and serve decide again)
+        state = "stale*" + (n.lastDecision() == null ? "" : " (was " + n.lastDecision() + ")");
+      }
+      states.merge(n.state(), 1, Integer::sum);
+      t.row(l.reference(), ImportCommand.shortDigest(l.digest()), state,
+          n.decidedAt() == null ? "-" : seconds(n.decidedAt()), String.join(", ", n.reasons()));
+    }
+    StringBuilder human = new StringBuilder();
     if (images.isEmpty()) {
       human.append("(no images stored)\n");
+    } else {
+      human.append(t.render());
+      human.append(images.size()).append(" image(s), ").append(lines.size()).append(" name(s): ");
+      human.append(String.join(", ", states.entrySet().stream().map(e -> e.getValue() + " "
+          + java.util.Map.of("admit", "admitted", "deny", "denied").getOrDefault(e.getKey(), e.getKey())).toList()));
+      human.append(".\n");
+      if (stale > 0) {
+        human.append("* stale: decided under another policy, trust or checkpoint state, or past its validUntil;"
+            + " 'airlock verify IMAGE' decides it again now.\n");
+      }
     }
     emit(doc, human.toString());
     return ExitCode.OK;
+  }
+
+  /** An instant to the second, UTC, for the table (the JSON document keeps the full value). */
+  static String seconds(java.time.Instant t) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+        .withZone(java.time.ZoneOffset.UTC).format(t);
   }
 
   static ObjectNode toJson(ImageListing.Image i) {

@@ -36,8 +36,8 @@ class ImportCommand extends BaseCommand {
   boolean checkLayers;
 
   @Option(names = "--accept-expired-timestamp",
-      description = {"Accept an expired TUF timestamp/snapshot role on the medium (as 'trust update'",
-          "--accept-expired-timestamp; root and targets expiry are still enforced). Audited."})
+      description = "Accept an expired TUF timestamp/snapshot role on the medium (as 'trust update'"
+          + " --accept-expired-timestamp; root and targets expiry are still enforced). Audited.")
   boolean acceptExpiredTimestamp;
 
   @Option(names = "--max-medium-bytes", paramLabel = "N", description = "Raise the medium size limit (default 256 GiB).")
@@ -67,8 +67,13 @@ class ImportCommand extends BaseCommand {
           }
 
           @Override
+          public void info(String line) {
+            ImportCommand.this.info(line);
+          }
+
+          @Override
           public java.util.function.LongConsumer progress(long total) {
-            progress = new Progress(!json() && System.console() != null ? err() : null, total);
+            progress = new Progress(!json() && !quiet() && System.console() != null ? err() : null, total);
             return progress::add;
           }
 
@@ -132,34 +137,48 @@ class ImportCommand extends BaseCommand {
     if (rows.isEmpty()) {
       return "No images on the medium.";
     }
-    int w0 = "IMAGE".length();
+    Table t = new Table("IMAGE", "DIGEST", "DECISION", "REASONS");
     for (ImportService.Row r : rows) {
-      w0 = Math.max(w0, r.reference().length());
+      t.row(r.reference(), shortDigest(r.digest()), r.decision(), r.reasons());
     }
-    StringBuilder sb = new StringBuilder();
-    String fmt = "%-" + w0 + "s  %-19s  %-8s  %s%n";
-    sb.append(String.format(Locale.ROOT, fmt, "IMAGE", "DIGEST", "DECISION", "REASONS"));
-    for (ImportService.Row r : rows) {
-      String d = r.digest().length() > 19 ? r.digest().substring(0, 19) : r.digest();
-      sb.append(String.format(Locale.ROOT, fmt, r.reference(), d, r.decision(), r.reasons().isEmpty() ? "-" : r.reasons()));
-    }
+    StringBuilder sb = new StringBuilder(t.render());
     long admitted = rows.stream().filter(r -> r.decision().equals("admit")).count();
     sb.append(rows.size()).append(" image(s): ").append(admitted).append(" admitted, ")
         .append(rows.size() - admitted).append(" denied or rejected.");
     return sb.toString();
   }
 
-  /** A progress line on stderr: bytes copied, rate and estimated time left (terminal only). */
-  private final class Progress {
+  /** {@code sha256:} and the first 12 hex digits, as in every table. */
+  static String shortDigest(String digest) {
+    return digest.length() > 19 ? digest.substring(0, 19) : digest;
+  }
+
+  /**
+   * A progress line on stderr (terminal only): a bar, bytes copied and the rate; the time left
+   * only after {@link #ETA_AFTER_NANOS} (a first estimate from a fraction of a second of copying is
+   * noise). Each redraw overwrites the previous one completely, and the last line replaces it with
+   * the total, so nothing of the bar is left on the screen.
+   */
+  static final class Progress {
+    static final long ETA_AFTER_NANOS = 3_000_000_000L;
     private final java.io.PrintWriter out;
     private final long total;
-    private final long start = System.nanoTime();
+    private final java.util.function.LongSupplier nanoTime;
+    private final long start;
     private long bytes;
     private long lastPrint;
+    private int shown;
 
     Progress(java.io.PrintWriter out, long total) {
+      this(out, total, System::nanoTime);
+    }
+
+    Progress(java.io.PrintWriter out, long total, java.util.function.LongSupplier nanoTime) {
       this.out = out;
       this.total = total;
+      this.nanoTime = nanoTime;
+      this.start = nanoTime.getAsLong();
+      this.lastPrint = start - 1_000_000_000L;
     }
 
     synchronized void add(long n) {
@@ -167,26 +186,37 @@ class ImportCommand extends BaseCommand {
       if (out == null) {
         return;
       }
-      long t = System.nanoTime();
+      long t = nanoTime.getAsLong();
       if (t - lastPrint < 200_000_000L) {
         return;
       }
       lastPrint = t;
-      double secs = Math.max(1e-3, (t - start) / 1e9);
-      double rate = bytes / secs;
-      long left = rate > 0 && total > bytes ? (long) ((total - bytes) / rate) : 0;
+      long elapsed = t - start;
+      double rate = bytes / Math.max(1e-3, elapsed / 1e9);
       int width = 30;
       int done = total > 0 ? (int) Math.min(width, width * bytes / total) : 0;
-      out.printf(Locale.ROOT, "\r  [%s%s] %s of %s at %s/s, %d:%02d left   ", "#".repeat(done),
-          " ".repeat(width - done), human(bytes), human(total), human((long) rate), left / 60, left % 60);
-      out.flush();
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  [%s%s] %s of %s", "#".repeat(done),
+          " ".repeat(width - done), human(bytes), human(total)));
+      if (elapsed >= ETA_AFTER_NANOS && rate > 0) {
+        long left = total > bytes ? (long) Math.ceil((total - bytes) / rate) : 0;
+        line.append(String.format(Locale.ROOT, " at %s/s, %d:%02d left", human((long) rate), left / 60, left % 60));
+      }
+      draw(line.toString());
     }
 
-    void done() {
+    synchronized void done() {
       if (out != null && bytes > 0) {
-        out.printf(Locale.ROOT, "\r  copied %s%n", human(bytes));
+        draw("  copied " + human(bytes));
+        out.println();
         out.flush();
       }
+    }
+
+    /** Overwrites the current line: the new text, then blanks over what the previous one had beyond it. */
+    private void draw(String line) {
+      out.print("\r" + line + " ".repeat(Math.max(0, shown - line.length())));
+      shown = line.length();
+      out.flush();
     }
   }
 

@@ -45,8 +45,8 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--policy", paramLabel = "FILE", description = "Install this policy file.")
   Path policy;
 
-  @Option(names = "--force", description = {"Re-initialise an existing home: the old home is moved aside",
-      "(HOME.replaced-TIME, kept with its audit log and key) and the new log's first event names it."})
+  @Option(names = "--force", description = "Re-initialise an existing home: the old home is moved aside"
+      + " (HOME.replaced-TIME, kept with its audit log and key) and the new log's first event names it.")
   boolean force;
 
   @Override
@@ -95,7 +95,7 @@ final class InitCommand extends BaseCommand {
     // and an expired pin is reported, not refused.
     PinnedRoot pinned = PinnedRoot.check(rootBytes, root.toString(), Instant.EPOCH);
     if (!now.isBefore(pinned.expires())) {
-      note("airlock: note: the pinned root (version " + pinned.version() + ") expired at " + pinned.expires()
+      info("airlock: note: the pinned root (version " + pinned.version() + ") expired at " + pinned.expires()
           + "; that is allowed for the root you pin (TUF 5.3.2), but the first medium must carry newer roots"
           + " (N+1.root.json ...) up to one that is unexpired, else its import is refused with TUF_EXPIRED");
     }

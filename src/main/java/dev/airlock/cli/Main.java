@@ -54,6 +54,7 @@ public final class Main {
     m.put("repo", RepoCommand::new);
     m.put("pack", PackCommand::new);
     m.put("medium", MediumCommand::new);
+    m.put("store", StoreCommand::new);
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -72,6 +73,39 @@ public final class Main {
     return out.isEmpty() ? SUBCOMMANDS.keySet() : out;
   }
 
+  /**
+   * Joins the lines of every command description into paragraphs, so that picocli wraps the help
+   * text at the terminal's width and the command list shows each summary whole, instead of the
+   * source's hard line breaks in mid-sentence. An empty line, or one that starts with blanks, "-"
+   * or "*", starts a new paragraph (lists and examples keep their shape).
+   */
+  static void paragraphs(CommandLine cl) {
+    picocli.CommandLine.Model.UsageMessageSpec u = cl.getCommandSpec().usageMessage();
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String line : u.description()) {
+      boolean fresh = out.isEmpty() || line.isEmpty() || out.get(out.size() - 1).isEmpty()
+          || line.startsWith(" ") || line.startsWith("-") || line.startsWith("*");
+      if (fresh) {
+        out.add(line);
+      } else {
+        out.set(out.size() - 1, out.get(out.size() - 1) + " " + line);
+      }
+    }
+    u.description(out.toArray(new String[0]));
+    if (u.header().length == 0 && !out.isEmpty()) {
+      // the parent's command list shows the header: the description's first sentence, whole; the
+      // command's own help starts with the full description, so the header section is left out
+      u.header(out.get(0).split("(?<=[.!?])(?<!e\\.g\\.)(?<!i\\.e\\.)(?<!\\.\\.\\.)\\s+(?=[A-Za-z'(-])", 2)[0]);
+      java.util.List<String> keys = new java.util.ArrayList<>(cl.getHelpSectionKeys());
+      keys.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING);
+      keys.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
+      cl.setHelpSectionKeys(keys);
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      paragraphs(sub);
+    }
+  }
+
   /** A configured picocli command line with every subcommand. */
   public static CommandLine commandLine(Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
     return commandLine(clock, env, out, err, SUBCOMMANDS.keySet());
@@ -87,6 +121,7 @@ public final class Main {
         cl.addSubcommand(e.getKey(), e.getValue().get());
       }
     }
+    paragraphs(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

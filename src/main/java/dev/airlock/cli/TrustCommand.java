@@ -51,16 +51,14 @@ final class TrustCommand implements Runnable {
     Path tufDir;
 
     @Option(names = "--accept-expired-timestamp",
-        description = {
-          "Accept an expired timestamp/snapshot role (Sigstore's expires after 7 days) while",
-          "still enforcing signatures, thresholds, versions, hashes and root expiry. Audited."
-        })
+        description = "Accept an expired timestamp/snapshot role (Sigstore's expires after 7 days) while"
+            + " still enforcing signatures, thresholds, versions, hashes and root expiry. Audited.")
     boolean acceptExpiredTimestamp;
 
     @Override
     protected ExitCode execute() {
       if (acceptExpiredTimestamp) {
-        note("airlock: --accept-expired-timestamp: an expired timestamp/snapshot role will be accepted and recorded");
+        info("airlock: --accept-expired-timestamp: an expired timestamp/snapshot role will be accepted and recorded");
       }
       TrustService.Update u = TrustService.update(home(), tufDir, acceptExpiredTimestamp, auditContext(),
           this::updateDocument);

@@ -110,8 +110,19 @@ final class VerifyCommand extends CosignVerifyCommand {
       sb.append("  - The signature was verified offline against the appliance's trusted roots and keys\n");
       sb.append("  - The signed digest is the image's digest (").append(v.digest()).append(")\n");
       sb.append("  - Existence in the transparency log was verified offline (inclusion proof or signed entry timestamp)\n");
-      sb.append("  - Certificates were verified at the signing time against trusted certificate authorities\n");
+      if (valid.stream().anyMatch(s -> "keyless".equals(s.kind()))) {
+        sb.append("  - Certificates were verified at the signing time against trusted certificate authorities\n");
+      }
+      // one line per distinct signer (co-signatures and attestations by the same signer are one
+      // signer to a reader; the verdict document keeps each of them)
+      java.util.Map<String, List<SignatureVerdict>> bySigner = new java.util.LinkedHashMap<>();
       for (SignatureVerdict s : valid) {
+        bySigner.computeIfAbsent(s.authority() + "\n" + s.kind() + "\n" + s.identity() + "\n" + s.issuer(),
+            k -> new java.util.ArrayList<>()).add(s);
+      }
+      sb.append("Signed by:\n");
+      for (List<SignatureVerdict> same : bySigner.values()) {
+        SignatureVerdict s = same.get(0);
         sb.append("  * ").append(s.authority() == null ? "-" : s.authority()).append(": ").append(s.kind());
         if (s.identity() != null) {
           sb.append(" ").append(s.identity());
@@ -119,11 +130,27 @@ final class VerifyCommand extends CosignVerifyCommand {
         if (s.issuer() != null) {
           sb.append(" (").append(s.issuer()).append(")");
         }
-        if (s.signedAt() != null) {
-          sb.append(", signed ").append(s.signedAt()).append(" [").append(s.timeSource()).append("]");
+        if (same.size() > 1) {
+          sb.append(", ").append(same.size()).append(" signatures and attestations");
         }
+        java.util.Optional<SignatureVerdict> first = same.stream().filter(x -> x.signedAt() != null)
+            .min(java.util.Comparator.comparing(SignatureVerdict::signedAt));
+        first.ifPresent(x -> sb.append(same.size() > 1 ? ", first signed " : ", signed ").append(x.signedAt())
+            .append(" [").append(x.timeSource()).append("]"));
         sb.append('\n');
       }
+    }
+    // attestations as attestations: the predicate types the policy required and found verified
+    List<String> attested = new java.util.ArrayList<>();
+    for (JsonNode c : v.toJson().path("checks")) {
+      String id = c.path("id").asText();
+      if (id.startsWith("attestation.") && "pass".equals(c.path("outcome").asText()) && c.has("detail")) {
+        attested.add(id.substring("attestation.".length()) + " (" + c.path("detail").asText() + ")");
+      }
+    }
+    if (!attested.isEmpty()) {
+      sb.append("Attestations:\n");
+      attested.forEach(a -> sb.append("  * ").append(a).append('\n'));
     }
     JsonNode j = v.toJson();
     sb.append("Policy: ").append(j.path("policy").path("name").asText("-")).append(" ")

@@ -69,10 +69,26 @@ public final class Json {
       return node;
     } catch (JsonProcessingException e) {
       throw AirlockException.denied(Reason.JSON_MALFORMED,
-          what + ": not valid JSON: " + e.getOriginalMessage());
+          what + ": not valid JSON" + where(e));
     } catch (IOException e) {
       throw AirlockException.denied(Reason.JSON_MALFORMED, what + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Where a parse failed, as a person reads it: line and column, without the parser's own wording
+   * (which names its internals, issue 16 "no library class names in any message").
+   */
+  private static String where(JsonProcessingException e) {
+    com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+    if (l == null || l.getLineNr() < 1) {
+      return "";
+    }
+    String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    String what = msg.startsWith("Unexpected end-of-input") ? "it ends too early"
+        : msg.startsWith("Duplicate field") ? "a key occurs twice"
+        : "unexpected text";
+    return " (" + what + " at line " + l.getLineNr() + ", column " + l.getColumnNr() + ")";
   }
 
   /** Reads at most the JSON limit from a stream and parses it. */

@@ -265,6 +265,23 @@ public final class BlobStore {
     };
   }
 
+  /**
+   * Every blob in the store (this folder only, not a scratch store's base) with its size, by
+   * digest. Files whose name is no sha256 hex digest are skipped: they are no blobs.
+   */
+  public java.util.SortedMap<Digest, Long> list() throws IOException {
+    java.util.SortedMap<Digest, Long> out = new java.util.TreeMap<>(java.util.Comparator.comparing(Digest::toString));
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.matches("[0-9a-f]{64}") && Files.isRegularFile(p)) {
+          out.put(Digest.parse("sha256:" + name), Files.size(p));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Deletes left-over temporary files of interrupted copies (call under the home's write lock). */
   public int sweepTemporary() throws IOException {
     int n = 0;

@@ -577,6 +577,7 @@ class AttackSuiteTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lock is held for its scope, never read
   void initForceWaitsForTheWriteLock() throws Exception {
     try (ApplianceLab l = new ApplianceLab()) {
       assertEquals(0, l.init(l.policy("lax", LAX)).code());

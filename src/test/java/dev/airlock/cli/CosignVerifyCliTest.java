@@ -159,8 +159,10 @@ class CosignVerifyCliTest {
         assertTrue(r.err().contains(flag) && r.err().contains("offline"), r.err());
         assertEquals("", r.out(), "nothing on stdout for a refused command line");
       }
-      Run gh = l.run("verify", SEG + ":4.0", "--certificate-github-workflow-repository", "vendor/seg");
+      // a certificate requirement cannot apply to a key: refused rather than silently dropped
+      Run gh = l.run("verify", SEG + ":4.0", "--key", key, "--certificate-github-workflow-repository", "vendor/seg");
       assertEquals(2, gh.code(), gh.toString());
+      assertTrue(gh.err().contains("--certificate-github-workflow"), gh.err());
       Run missing = l.run("verify", SEG + ":4.0", "--key", l.dir.resolve("no-such.pub").toString());
       assertEquals(2, missing.code(), missing.toString());
       assertTrue(missing.err().contains("--key"), missing.err());
@@ -212,5 +214,80 @@ class CosignVerifyCliTest {
       assertEquals(0, verdict.code());
       assertEquals("admit", parse(verdict.out()).path("decision").asText());
     }
+  }
+
+  /**
+   * cosign's {@code --certificate-github-workflow-*}: each value must equal the leaf's Fulcio
+   * extension 1.3.6.1.4.1.57264.1.2 to .6 (raw bytes), as cosign's {@code validateCertExtensions}
+   * (pkg/cosign/verify.go, {@code CheckOpts.CertGithubWorkflow*}) and pkg/cosign/certextensions.go
+   * compare them. A requirement added to the policy, never a replacement.
+   */
+  @Test
+  void githubWorkflowFlagsRequireTheCertificatesExtensions() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      String sha = "0123456789abcdef0123456789abcdef01234567";
+      dev.airlock.lab.Signer gh = l.lab.keyless(dev.airlock.lab.LeafSpec.uri(ApplianceLab.CI_IDENTITY)
+          .withExtensions(java.util.Map.of(2, "push", 3, sha, 4, "release", 5, "vendor/segmenter", 6,
+              "refs/tags/v4.0")));
+      Descriptor img = admittedImage(l, KEYLESS, logged(gh), List.of());
+      String[] id = {"--certificate-identity", ApplianceLab.CI_IDENTITY, "--certificate-oidc-issuer", ApplianceLab.ISSUER};
+      Run ok = l.run(cat(new String[] {"verify", SEG + ":4.0"}, id, "--certificate-github-workflow-trigger", "push",
+          "--certificate-github-workflow-sha", sha, "--certificate-github-workflow-name", "release",
+          "--certificate-github-workflow-repository", "vendor/segmenter",
+          "--certificate-github-workflow-ref", "refs/tags/v4.0"));
+      assertEquals(0, ok.code(), ok.toString());
+      assertEquals(img.digest().toString(),
+          parse(ok.out()).get(0).path("critical").path("image").path("docker-manifest-digest").asText());
+
+      Run wrong = l.run(cat(new String[] {"--json", "verify", SEG + ":4.0"}, id,
+          "--certificate-github-workflow-repository", "attacker/segmenter"));
+      assertEquals(1, wrong.code(), wrong.toString());
+      assertTrue(wrong.out().contains("certificate.extension.github-workflow-repository"), wrong.out());
+      assertTrue(wrong.out().contains("IDENTITY_MISMATCH") && wrong.out().contains("attacker/segmenter"), wrong.out());
+      // an empty value is no requirement, as in cosign (CheckOpts compares only non-empty values)
+      Run empty = l.run(cat(new String[] {"verify", SEG + ":4.0"}, id, "--certificate-github-workflow-ref", ""));
+      assertEquals(0, empty.code(), empty.toString());
+      // without an identity, cosign's keyless rule applies: usage error
+      Run noId = l.run("verify", SEG + ":4.0", "--certificate-github-workflow-trigger", "push");
+      assertEquals(2, noId.code(), noId.toString());
+      assertTrue(noId.err().contains("--certificate-identity"), noId.err());
+      // verify-attestation takes the same flags and the same decision
+      Run att = l.run(cat(new String[] {"verify-attestation", SEG + ":4.0", "--type", "spdx"}, id,
+          "--certificate-github-workflow-ref", "refs/heads/main"));
+      assertEquals(1, att.code(), att.toString());
+      assertEquals("", att.out());
+    }
+  }
+
+  @Test
+  void githubWorkflowFlagsOnACertificateWithoutThemDenyAndNeverWeakenThePolicy() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      // l.ci's certificate carries no GitHub workflow extensions: the requirement is not met
+      admittedImage(l, KEYLESS, logged(l.ci), List.of());
+      Run absent = l.run("--json", "verify", SEG + ":4.0", "--certificate-identity", ApplianceLab.CI_IDENTITY,
+          "--certificate-oidc-issuer", ApplianceLab.ISSUER, "--certificate-github-workflow-trigger", "push");
+      assertEquals(1, absent.code(), absent.toString());
+      assertTrue(absent.out().contains("absent"), absent.out());
+    }
+    try (ApplianceLab l = new ApplianceLab()) {
+      // the installed policy needs the vendor key; a keyless signature matching every flag is not enough
+      dev.airlock.lab.Signer gh = l.lab.keyless(dev.airlock.lab.LeafSpec.uri(ApplianceLab.CI_IDENTITY)
+          .withExtensions(java.util.Map.of(2, "push")));
+      assertEquals(0, l.init(l.policy("p", LAX)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(gh)), List.of());
+      assertEquals(0, l.run("import", m.path().toString()).code());
+      Run r = l.run("--json", "verify", SEG + ":4.0", "--certificate-identity", ApplianceLab.CI_IDENTITY,
+          "--certificate-oidc-issuer", ApplianceLab.ISSUER, "--certificate-github-workflow-trigger", "push");
+      assertEquals(1, r.code(), r.toString());
+      assertEquals("deny", parse(r.out()).path("decision").asText(), r.out());
+    }
+  }
+
+  private static String[] cat(String[] head, String[] mid, String... tail) {
+    List<String> all = new java.util.ArrayList<>(List.of(head));
+    all.addAll(List.of(mid));
+    all.addAll(List.of(tail));
+    return all.toArray(new String[0]);
   }
 }

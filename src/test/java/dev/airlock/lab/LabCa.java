@@ -232,8 +232,10 @@ public final class LabCa {
           new DERUTF8String(spec.issuer()).getEncoded()));
     }
     for (Map.Entry<Integer, String> x : new java.util.TreeMap<>(spec.extensions()).entrySet()) {
+      // .2 to .6 (the deprecated GitHub workflow extensions) hold raw bytes like .1; .8 onward a
+      // DER UTF8String (fulcio docs/oid-info.md)
       exts.add(new Extension(new ASN1ObjectIdentifier(FULCIO_ARC + x.getKey()), false,
-          new DERUTF8String(x.getValue()).getEncoded()));
+          x.getKey() <= 6 ? LabCrypto.utf8(x.getValue()) : new DERUTF8String(x.getValue()).getEncoded()));
     }
     return exts;
   }

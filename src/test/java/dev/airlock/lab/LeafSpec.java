@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * @param san the identity value
  * @param issuer OIDC issuer, written as extension 1.3.6.1.4.1.57264.1.8 (DER UTF8String); null for none
  * @param legacyIssuer also write deprecated 1.3.6.1.4.1.57264.1.1 (raw bytes)
- * @param extensions further Fulcio extensions by last OID arc (9..24), DER UTF8String values
+ * @param extensions further Fulcio extensions by last OID arc: 2..6 (the deprecated GitHub workflow
+ *     extensions) as raw bytes, 9..24 as DER UTF8String values
  * @param validity notAfter - notBefore (Fulcio: 10 minutes)
  * @param codeSigningEku include EKU codeSigning (false: for rejection tests)
  * @param digitalSignatureKu key usage digitalSignature (false: keyCertSign instead, for rejection tests)

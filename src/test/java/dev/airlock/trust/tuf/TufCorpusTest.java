@@ -125,7 +125,6 @@ class TufCorpusTest {
           .append(", got ").append(outcome);
       fail(id + ": expected " + c.path("expect").asText() + ", got " + outcome);
     }
-    System.out.println("tuf-chain " + id + ": " + outcome);
     if (id.endsWith("-timestamp-expired") && !id.startsWith("sigstore-java.")) {
       // the real Sigstore repositories with only the 7-day timestamp expired: accepted by name
       Path store2 = Files.createDirectories(tmp.resolve(id + "-accept"));

@@ -1,0 +1,114 @@
+package dev.airlock.appliance;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.Reason;
+import dev.airlock.core.TrustedTime;
+import dev.airlock.core.WriteLock;
+import dev.airlock.db.Database;
+import dev.airlock.oci.Digest;
+import dev.airlock.store.BlobStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * Housekeeping of the content store (DESIGN.md 4, {@code store gc}): removes the blobs no stored
+ * image references, e.g. what a killed import published before its database commit (and, once
+ * {@code images remove} exists, what a removed image leaves behind).
+ *
+ * <p>Safe beside an import: it holds the home's write lock, which an import holds from its first
+ * blob to its commit, so no blob of an import in progress is ever taken for garbage. Crash-safe:
+ * the database is never changed by the deletion; the audit event naming what is removed commits
+ * first and the files go after, so a crash leaves only unreferenced blobs, which the next
+ * {@code store gc} removes. A blob is never deleted before the commit that stops referencing it.
+ */
+public final class StoreService {
+  private StoreService() {}
+
+  /** At most this many digests are listed in the audit event; the count and bytes are always exact. */
+  static final int LISTED = 1000;
+
+  /**
+   * What {@code store gc} removed.
+   *
+   * @param removed the unreferenced blobs, by digest, with their sizes
+   * @param kept how many blobs stored images still reference
+   * @param temporary left-over temporary files of interrupted copies that were deleted
+   */
+  public record GcResult(SortedMap<Digest, Long> removed, int kept, int temporary) {
+    public GcResult {
+      removed = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(removed));
+    }
+
+    public long bytes() {
+      return removed.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public ObjectNode toJson() {
+      ObjectNode n = JsonNodeFactory.instance.objectNode();
+      n.put("mediaType", "application/vnd.airlock.store-gc.v1+json");
+      n.put("removedBlobs", removed.size());
+      n.put("removedBytes", bytes());
+      n.put("keptBlobs", kept);
+      n.put("temporaryFiles", temporary);
+      ArrayNode a = n.putArray("removed");
+      removed.keySet().forEach(d -> a.add(d.toString()));
+      return n;
+    }
+  }
+
+  /** Removes every blob no stored image references; one {@code store.gc} audit event. */
+  public static GcResult gc(Home home, AuditContext who) {
+    try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
+      BlobStore blobs = BlobStore.at(home);
+      int temporary = blobs.sweepTemporary();
+      SortedMap<Digest, Long> stored = blobs.list();
+      Database db = Database.open(home);
+      GcResult result = db.transaction(tx -> {
+        Set<String> referenced = tx.images().referencedBlobs();
+        SortedMap<Digest, Long> garbage = new java.util.TreeMap<>(stored.comparator());
+        for (Map.Entry<Digest, Long> e : stored.entrySet()) {
+          if (!referenced.contains(e.getKey().toString())) {
+            garbage.put(e.getKey(), e.getValue());
+          }
+        }
+        GcResult r = new GcResult(garbage, stored.size() - garbage.size(), temporary);
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("removedBlobs", garbage.size());
+        detail.put("removedBytes", r.bytes());
+        detail.put("keptBlobs", r.kept());
+        ArrayNode listed = detail.putArray("removed");
+        garbage.keySet().stream().limit(LISTED).forEach(d -> listed.add(d.toString()));
+        TrustedTime t = tx.trustedNow(who.systemClock());
+        tx.audit().append(who.event(t, "store.gc", "blob-store", "ok", List.of(), detail));
+        return r;
+      });
+      // after the commit (see the class comment): a crash here leaves unreferenced blobs only
+      List<String> failed = new ArrayList<>();
+      for (Digest d : result.removed().keySet()) {
+        try {
+          blobs.remove(d);
+        } catch (IOException e) {
+          failed.add(d.toString());
+        }
+      }
+      if (!failed.isEmpty()) {
+        throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, failed.size()
+            + " unreferenced blob(s) could not be deleted (the next 'airlock store gc' tries again), e.g. "
+            + failed.get(0), null);
+      }
+      return result;
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, "the content store cannot be read: "
+          + e.getMessage(), e);
+    }
+  }
+}
