@@ -43,9 +43,10 @@ class ArchitectureTest {
           "policy", "audit", "db")),
       // the publisher's use cases (DESIGN.md section 10): keygen, sign, repo, pack
       Map.entry("publish", Set.of("trust", "tlog", "oci", "crypto", "media", "store", "policy")),
-      // the edge: one appliance service per command, stage value types for rendering; never db
+      // the edge: one appliance service per command, stage value types for rendering; never db;
+      // 'serve' starts the http edge over the appliance's ServeBackend
       Map.entry("cli", Set.of("core", "crypto", "oci", "media", "store", "tlog", "trust", "verify",
-          "policy", "audit", "appliance", "publish")),
+          "policy", "audit", "appliance", "publish", "http")),
       // the serve edge (DESIGN.md 9): the appliance's ServeBackend, crypto for the TLS key and
       // certificate PEM files; never db
       Map.entry("http", Set.of("core", "appliance", "crypto")));

@@ -21,8 +21,8 @@ import java.util.SortedMap;
 
 /**
  * Housekeeping of the content store (DESIGN.md 4, {@code store gc}): removes the blobs no stored
- * image references, e.g. what a killed import published before its database commit (and, once
- * {@code images remove} exists, what a removed image leaves behind).
+ * image references, e.g. what a killed import published before its database commit; and
+ * {@code images remove}, which drops one image and the blobs only it used.
  *
  * <p>Safe beside an import: it holds the home's write lock, which an import holds from its first
  * blob to its commit, so no blob of an import in progress is ever taken for garbage. Crash-safe:
@@ -106,6 +106,78 @@ public final class StoreService {
             + failed.get(0), null);
       }
       return result;
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, "the content store cannot be read: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What {@code images remove} removed.
+   *
+   * @param blobs the blobs only this image used, deleted, with their sizes
+   * @param sharedKept blobs of this image that other stored images still use
+   */
+  public record Removed(Digest image, List<String> names, SortedMap<Digest, Long> blobs, int sharedKept) {
+    public long bytes() {
+      return blobs.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * Removes one stored image (by reference or digest) and the blobs no other stored image uses.
+   * Under the write lock (safe beside an import); the record and its {@code image.remove} event
+   * commit together and the blob files go after the commit, so a crash leaves only unreferenced
+   * blobs, which {@code store gc} removes.
+   *
+   * @throws AirlockException DENIED IMAGE_NOT_STORED when nothing is stored under {@code image}
+   */
+  public static Removed removeImage(Home home, String image, AuditContext who) {
+    try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
+      BlobStore blobs = BlobStore.at(home);
+      SortedMap<Digest, Long> stored = blobs.list();
+      Removed r = Database.open(home).transaction(tx -> {
+        dev.airlock.store.StoredImage s = tx.images().find(image).orElseThrow(() -> AirlockException.denied(
+            Reason.IMAGE_NOT_STORED, image + ": not in the appliance's store"));
+        Set<String> before = tx.images().referencedBlobs();
+        tx.images().remove(s.digest());
+        Set<String> after = tx.images().referencedBlobs();
+        SortedMap<Digest, Long> gone = new java.util.TreeMap<>(stored.comparator());
+        int shared = 0;
+        java.util.Set<String> own = new java.util.HashSet<>();
+        s.blobs().forEach(b -> own.add(b.digest().toString()));
+        for (Map.Entry<Digest, Long> e : stored.entrySet()) {
+          String d = e.getKey().toString();
+          if (!own.contains(d) || !before.contains(d)) {
+            continue;
+          }
+          if (after.contains(d)) {
+            shared++;
+          } else {
+            gone.put(e.getKey(), e.getValue());
+          }
+        }
+        ObjectNode detail = JsonNodeFactory.instance.objectNode();
+        detail.put("digest", s.digest().toString());
+        ArrayNode names = detail.putArray("names");
+        s.references().forEach(names::add);
+        detail.put("removedBlobs", gone.size());
+        detail.put("removedBytes", gone.values().stream().mapToLong(Long::longValue).sum());
+        detail.put("sharedBlobsKept", shared);
+        ArrayNode listed = detail.putArray("removed");
+        gone.keySet().stream().limit(LISTED).forEach(d -> listed.add(d.toString()));
+        tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "image.remove", image, "ok", List.of(),
+            detail));
+        return new Removed(s.digest(), s.references(), gone, shared);
+      });
+      for (Digest d : r.blobs().keySet()) {
+        try {
+          blobs.remove(d);
+        } catch (IOException e) {
+          // left as garbage for 'store gc'; the record is gone, so nothing dangles
+        }
+      }
+      return r;
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED, "the content store cannot be read: "
           + e.getMessage(), e);

@@ -13,8 +13,38 @@ import picocli.CommandLine.Command;
     description = {"List stored images, one line per name, sorted by name: its digest, current decision, when it was "
         + "decided and the reasons. A decision made under another policy, trust or checkpoint state, or past its "
         + "validUntil, is shown as 'stale*' with the old decision (verify, export and serve decide again), "
-        + "never as admit."})
+        + "never as admit."},
+    subcommands = {ImagesCommand.Remove.class})
 final class ImagesCommand extends BaseCommand {
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = {"Remove a stored image and the blobs no other stored image uses (a denied image need not "
+          + "stay forever). Holds the home's write lock, so it is safe beside an import; audited as one "
+          + "image.remove event, committed before any file is deleted."})
+  static final class Remove extends BaseCommand {
+    @picocli.CommandLine.Parameters(paramLabel = "IMAGE", description = "repo:tag, repo@sha256:... or sha256:...")
+    String image;
+
+    @Override
+    protected ExitCode execute() {
+      dev.airlock.appliance.StoreService.Removed r = dev.airlock.appliance.StoreService.removeImage(home(), image,
+          auditContext());
+      ObjectNode doc = JsonNodeFactory.instance.objectNode();
+      doc.put("mediaType", "application/vnd.airlock.image-remove.v1+json");
+      doc.put("digest", r.image().toString());
+      ArrayNode names = doc.putArray("names");
+      r.names().forEach(names::add);
+      doc.put("removedBlobs", r.blobs().size());
+      doc.put("removedBytes", r.bytes());
+      doc.put("sharedBlobsKept", r.sharedKept());
+      ArrayNode removed = doc.putArray("removed");
+      r.blobs().keySet().forEach(d -> removed.add(d.toString()));
+      emit(doc, "Removed " + r.image() + (r.names().isEmpty() ? "" : " (" + String.join(", ", r.names()) + ")")
+          + ": " + r.blobs().size() + " blob(s), " + ImportCommand.human(r.bytes()) + "; " + r.sharedKept()
+          + " blob(s) shared with other images kept.");
+      return ExitCode.OK;
+    }
+  }
+
   @Override
   protected ExitCode execute() {
     List<ImageListing.Image> images = ImageListing.list(home(), auditContext());

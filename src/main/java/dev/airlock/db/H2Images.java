@@ -359,4 +359,15 @@ final class H2Images implements ImageRepository {
     String[] p = s.split("/", 3);
     return new dev.airlock.oci.Platform(p[0], p.length > 1 ? p[1] : "", p.length > 2 ? p[2] : null, null, null);
   }
+
+  @Override
+  public boolean remove(Digest digest) {
+    return Sql.call(connection, c -> {
+      new H2Decisions(c).forget(digest.toString());
+      try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM image WHERE digest = ?")) {
+        p.setString(1, digest.toString());
+        return p.executeUpdate() == 1; // references, platforms, blobs and signatures cascade (V4)
+      }
+    });
+  }
 }

@@ -55,6 +55,15 @@ public interface ImageRepository {
   /** Every blob digest some stored image references (its manifests, configs, layers, signatures). */
   java.util.Set<String> referencedBlobs();
 
+  /**
+   * Removes a stored image record with its references, platforms, blob list, signatures and
+   * stored decisions. Blobs are not touched: the caller deletes those no other image references,
+   * after the commit.
+   *
+   * @return false if no such image was stored
+   */
+  boolean remove(Digest digest);
+
   /** Every stored image, most recently imported first. */
   List<StoredImage> list();
 }

@@ -94,4 +94,43 @@ class HousekeepingCliTest {
       assertTrue(Files.exists(l.home.resolve("blobs/sha256").resolve(hex)), "nothing removed while locked");
     }
   }
+
+  @Test
+  void imagesRemoveDropsAnImageAndTheBlobsOnlyItUsed() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", ApplianceLab.ONE_VENDOR_KEY)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      Descriptor unsigned = m.image("unsigned", List.of("vendor.example/radiology/unsigned:1.0"));
+      assertEquals(0, l.run("import", m.path().toString()).code());
+      TreeSet<String> before = l.storedBlobs();
+      assertEquals(1, l.run("verify", "vendor.example/radiology/unsigned:1.0").code());
+
+      Run r = l.run("--json", "images", "remove", "vendor.example/radiology/unsigned:1.0");
+      assertEquals(0, r.code(), r.toString());
+      JsonNode doc = ApplianceLab.JSON.readTree(r.out());
+      assertEquals(unsigned.digest().toString(), doc.path("digest").asText());
+      TreeSet<String> after = l.storedBlobs();
+      assertFalse(after.contains(unsigned.digest().hex()), "the manifest is gone");
+      TreeSet<String> gone = new TreeSet<>(before);
+      gone.removeAll(after);
+      assertEquals(doc.path("removedBlobs").asInt(), gone.size(), r.out());
+      assertTrue(gone.size() >= 3, "manifest, config and layer: " + gone);
+      // the other image is untouched and still admitted; the removed one is no longer stored
+      assertEquals(0, l.run("verify", SEG + ":4.0").code());
+      Run again = l.run("--json", "verify", "vendor.example/radiology/unsigned:1.0");
+      assertTrue(again.all().contains("IMAGE_NOT_STORED"), again.toString());
+      Run twice = l.run("images", "remove", "vendor.example/radiology/unsigned:1.0");
+      assertEquals(1, twice.code(), twice.toString());
+      assertTrue(twice.all().contains("not in the appliance's store"), twice.toString());
+      assertEquals(0, l.run("store", "gc").out().contains("Nothing to remove") ? 0 : 1, "nothing left for gc");
+
+      Path export = l.dir.resolve("audit-remove.jsonl");
+      assertEquals(0, l.run("audit", "export", "-o", export.toString()).code());
+      List<String> events = Files.readAllLines(export).stream().filter(e -> e.contains("\"image.remove\"")).toList();
+      assertEquals(1, events.size(), "one event for the removal; none for the refused second one");
+      assertTrue(events.get(0).contains(unsigned.digest().toString()), events.get(0));
+      assertEquals(0, l.run("audit", "verify").code());
+    }
+  }
 }

@@ -60,7 +60,7 @@ class LazySubcommandsTest {
   @Test
   void theSubcommandListMatchesDesign() {
     assertEquals(List.of("init", "import", "trust", "checkpoint", "policy", "images", "verify", "verify-attestation",
-        "verify-bundle", "export", "audit", "keygen", "sign", "repo", "pack", "medium", "store"),
+        "verify-bundle", "export", "audit", "serve", "keygen", "sign", "repo", "pack", "medium", "store"),
         List.copyOf(Main.SUBCOMMANDS.keySet()));
   }
 }
