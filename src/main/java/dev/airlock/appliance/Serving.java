@@ -484,7 +484,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
       }
       List<String> r = Decisions.reasonNames(verdict);
       if (r.isEmpty() && !releasable) {
-        return List.of("WARNINGS_UNDER_ENFORCE");
+        return List.of(dev.airlock.core.Reason.IMAGE_NOT_ADMITTED.name()); // admitted only with warnings under enforce
       }
       return r;
     }

@@ -233,7 +233,10 @@ public final class Database {
   }
 
   private <T> T run(Mode mode, Work<T> work) {
-    try (Connection c = connect(mode == Mode.READ ? READER : WRITER)) {
+    String user = mode == Mode.READ ? READER : WRITER;
+    try {
+      Connection c = borrow(user);
+      boolean reusable = false;
       try {
         c.setAutoCommit(false);
         if (mode.lock) {
@@ -247,6 +250,7 @@ public final class Database {
         if (mode == Mode.WRITE) {
           runAfterCommit(c);
         }
+        reusable = true;
         return result;
       } catch (SQLException | IOException | RuntimeException e) {
         rollbackQuietly(c);
@@ -255,6 +259,7 @@ public final class Database {
         if (holders.get() == 0) {
           waitForClients(c);
         }
+        giveBack(c, user, reusable);
       }
     } catch (SQLException e) {
       throw translate(e);
@@ -264,6 +269,54 @@ public final class Database {
     } catch (IOException e) {
       throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
           home.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Idle connections of this handle while it holds the database open ({@link #holdOpen}): a
+   * long-running process then reuses sessions instead of opening one per unit of work (serve's
+   * decisions and audit batches; measured by scripts/bench serve). Without a holder every unit of
+   * work opens and closes its own connection, so that the database closes for other processes.
+   */
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleWriters =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleReaders =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private volatile boolean pooling;
+
+  private Connection borrow(String user) throws SQLException {
+    if (pooling) {
+      Connection c = (user.equals(READER) ? idleReaders : idleWriters).pollFirst();
+      if (c != null) {
+        return c;
+      }
+    }
+    return connect(user);
+  }
+
+  private void giveBack(Connection c, String user, boolean reusable) throws SQLException {
+    if (reusable && pooling) {
+      (user.equals(READER) ? idleReaders : idleWriters).offerFirst(c);
+      if (pooling) {
+        return;
+      }
+      // the holder closed meanwhile: fall through and close whatever is idle
+    }
+    c.close();
+    if (!pooling) {
+      closeIdle();
+    }
+  }
+
+  private void closeIdle() {
+    for (java.util.Deque<Connection> d : List.of(idleWriters, idleReaders)) {
+      for (Connection c; (c = d.pollFirst()) != null; ) {
+        try {
+          c.close();
+        } catch (SQLException e) {
+          // closing anyway
+        }
+      }
     }
   }
 
@@ -587,6 +640,8 @@ public final class Database {
         return;
       }
       closed = true;
+      pooling = false;
+      closeIdle();
       waitForClients(c);
       holders.decrementAndGet();
       try {
@@ -616,6 +671,7 @@ public final class Database {
         if (servesOthers(c)) {
           c.setAutoCommit(true);
           holders.incrementAndGet();
+          pooling = true;
           return new Holder(c);
         }
         c.close();
