@@ -1,6 +1,5 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,19 +9,16 @@ import dev.airlock.core.Json;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.db.Database;
 import dev.airlock.oci.AttachedSignature;
-import dev.airlock.oci.Descriptor;
 import dev.airlock.oci.Digest;
 import dev.airlock.oci.ImageReference;
 import dev.airlock.store.BlobStore;
 import dev.airlock.store.StoredImage;
 import dev.airlock.verify.Check;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -122,16 +117,13 @@ public final class Serving implements ServeBackend, AutoCloseable {
   @Override
   public Answer<Manifest> manifest(String name, String ns, String reference, Client client) {
     ServeView v = view();
-    ServeView.Repo repo;
-    try {
-      repo = v.repo(name, ns);
-    } catch (AirlockException e) {
-      return refused(ErrorCode.NAME_INVALID, e.getMessage());
+    Located at = locate(v, name, ns);
+    if (at.repo() == null) {
+      // an unknown repository is audited like any pull; a malformed name is the client's error
+      return at.code() == ErrorCode.NAME_UNKNOWN
+          ? audited(client, "serve.manifest", display(name, ns, reference), at.refusal(), null) : at.refusal();
     }
-    if (repo == null) {
-      return audited(client, "serve.manifest", display(name, ns, reference), refused(ErrorCode.NAME_UNKNOWN,
-          "repository " + display(name, ns, null) + " is not known"), null);
-    }
+    ServeView.Repo repo = at.repo();
     String digest;
     StoredImage owner;
     String asked;
@@ -162,15 +154,11 @@ public final class Serving implements ServeBackend, AutoCloseable {
   @Override
   public Answer<Blob> blob(String name, String ns, String digest) {
     ServeView v = view();
-    ServeView.Repo repo;
-    try {
-      repo = v.repo(name, ns);
-    } catch (AirlockException e) {
-      return refused(ErrorCode.NAME_INVALID, e.getMessage());
+    Located at = locate(v, name, ns);
+    if (at.repo() == null) {
+      return at.refusal();
     }
-    if (repo == null) {
-      return refused(ErrorCode.NAME_UNKNOWN, "repository " + display(name, ns, null) + " is not known");
-    }
+    ServeView.Repo repo = at.repo();
     List<StoredImage> owners = repo.blobOwners.getOrDefault(digest, List.of());
     if (owners.isEmpty()) {
       return refused(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not known in " + repo.name);
@@ -192,15 +180,11 @@ public final class Serving implements ServeBackend, AutoCloseable {
   @Override
   public Answer<Tags> tags(String name, String ns) {
     ServeView v = view();
-    ServeView.Repo repo;
-    try {
-      repo = v.repo(name, ns);
-    } catch (AirlockException e) {
-      return refused(ErrorCode.NAME_INVALID, e.getMessage());
+    Located at = locate(v, name, ns);
+    if (at.repo() == null) {
+      return at.refusal();
     }
-    if (repo == null) {
-      return refused(ErrorCode.NAME_UNKNOWN, "repository " + display(name, ns, null) + " is not known");
-    }
+    ServeView.Repo repo = at.repo();
     TreeSet<String> out = new TreeSet<>();
     Outcome cannot = null;
     for (Map.Entry<String, StoredImage> e : repo.tags.entrySet()) {
@@ -226,15 +210,11 @@ public final class Serving implements ServeBackend, AutoCloseable {
   @Override
   public Answer<Manifest> referrers(String name, String ns, String digest, String artifactType) {
     ServeView v = view();
-    ServeView.Repo repo;
-    try {
-      repo = v.repo(name, ns);
-    } catch (AirlockException e) {
-      return refused(ErrorCode.NAME_INVALID, e.getMessage());
+    Located at = locate(v, name, ns);
+    if (at.repo() == null) {
+      return at.refusal();
     }
-    if (repo == null) {
-      return refused(ErrorCode.NAME_UNKNOWN, "repository " + display(name, ns, null) + " is not known");
-    }
+    ServeView.Repo repo = at.repo();
     StoredImage subject = repo.images.get(digest);
     ArrayNode manifests = JsonNodeFactory.instance.arrayNode();
     if (subject != null) {
@@ -437,6 +417,23 @@ public final class Serving implements ServeBackend, AutoCloseable {
     e.put("error", code);
     e.put("message", message);
     return e;
+  }
+
+  /** The repository a request names, or why there is none (400 NAME_INVALID, 404 NAME_UNKNOWN). */
+  private record Located(ServeView.Repo repo, ErrorCode code, String message) {
+    <T> Answer<T> refusal() {
+      return refused(code, message);
+    }
+  }
+
+  private static Located locate(ServeView v, String name, String ns) {
+    try {
+      ServeView.Repo repo = v.repo(name, ns);
+      return repo != null ? new Located(repo, null, null)
+          : new Located(null, ErrorCode.NAME_UNKNOWN, "repository " + display(name, ns, null) + " is not known");
+    } catch (AirlockException e) {
+      return new Located(null, ErrorCode.NAME_INVALID, e.getMessage());
+    }
   }
 
   private static <T> Answer<T> refused(ErrorCode code, String message) {

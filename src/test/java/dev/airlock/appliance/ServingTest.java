@@ -31,36 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class ServingTest {
   static final String SEG = ApplianceLab.SEG;
-  static final String EXP = "vendor.example/radiology/experimental/x";
+  static final String EXP = ApplianceLab.EXP;
   static final Client CLIENT = new Client("127.0.0.1", null);
 
-  static final String HOSPITAL = """
-      apiVersion: airlock/v1
-      kind: Policy
-      name: hospital
-      mode: enforce
-      authorities:
-        vendor: {key: {tuf: keys/vendor.pub}}
-        qa: {key: {tuf: keys/qa.pub}}
-        dev: {key: {tuf: keys/dev.pub}}
-      images:
-        - match: "vendor.example/radiology/segmenter"
-          signatures: {threshold: 2, from: [vendor, qa]}
-        - match: "vendor.example/radiology/experimental/**"
-          signatures: {threshold: 1, from: [dev]}
-      """;
-
-  static final String DEV_FOR_ALL = """
-      apiVersion: airlock/v1
-      kind: Policy
-      name: dev-for-all
-      mode: enforce
-      authorities:
-        dev: {key: {tuf: keys/dev.pub}}
-      images:
-        - match: "vendor.example/**"
-          signatures: {threshold: 1, from: [dev]}
-      """;
+  static final String HOSPITAL = ApplianceLab.HOSPITAL;
+  static final String DEV_FOR_ALL = ApplianceLab.ONE_DEV_KEY;
 
   /** The lab's clock, read at each call (tests move it). */
   static Clock live(ApplianceLab l) {

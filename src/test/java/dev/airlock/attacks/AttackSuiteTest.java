@@ -30,25 +30,10 @@ import org.junit.jupiter.api.Test;
  */
 class AttackSuiteTest {
   static final String SEG = ApplianceLab.SEG;
-  static final String EXP = "vendor.example/radiology/experimental/x";
+  static final String EXP = ApplianceLab.EXP;
 
   /** The hospital's policy: the segmenter needs vendor AND qa; experimental images one dev key. */
-  static final String HOSPITAL = """
-      apiVersion: airlock/v1
-      kind: Policy
-      name: hospital
-      mode: enforce
-      rejectMutableTags: true
-      authorities:
-        vendor: {key: {tuf: keys/vendor.pub}}
-        qa: {key: {tuf: keys/qa.pub}}
-        dev: {key: {tuf: keys/dev.pub}}
-      images:
-        - match: "vendor.example/radiology/segmenter"
-          signatures: {threshold: 2, from: [vendor, qa]}
-        - match: "vendor.example/radiology/experimental/**"
-          signatures: {threshold: 1, from: [dev]}
-      """;
+  static final String HOSPITAL = ApplianceLab.HOSPITAL;
 
   /** One vendor signature is enough for everything of the vendor. */
   static final String LAX = """

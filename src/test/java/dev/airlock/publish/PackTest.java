@@ -212,20 +212,13 @@ class PackTest {
   @Test
   void rekorLogInfoAndProofResponsesBecomeDesignProofFiles() throws Exception {
     Path cps = DEMO.resolve("checkpoints");
-    byte[] newNote = Files.readAllBytes(cps.resolve("rekor-lab-114.checkpoint"));
-    Checkpoint c = Checkpoint.parse(SignedNote.parse(newNote).body());
-    ObjectNode logInfo = M.createObjectNode();
-    logInfo.put("rootHash", c.rootHex()).put("treeSize", c.size()).put("signedTreeHead",
-        new String(newNote, StandardCharsets.UTF_8)).put("treeID", "1024112541920910");
-    logInfo.putArray("inactiveShards");
-    JsonNode demoProof = M.readTree(Files.readAllBytes(cps.resolve("rekor-lab-105-114.proof.json")));
-    ObjectNode proof = M.createObjectNode();
-    proof.put("rootHash", c.rootHex());
-    proof.set("hashes", demoProof.get("hashes"));
-    Path li = tmp.resolve("log-info.json");
-    Path pr = tmp.resolve("proof.json");
-    Files.write(li, M.writeValueAsBytes(logInfo));
-    Files.write(pr, M.writeValueAsBytes(proof));
+    Rekor rekor = rekorResponses();
+    byte[] newNote = rekor.newNote();
+    ObjectNode logInfo = rekor.logInfo();
+    JsonNode demoProof = rekor.demoProof();
+    ObjectNode proof = rekor.proof();
+    Path li = rekor.logInfoFile();
+    Path pr = rekor.proofFile();
 
     RepoLab.Run noSize = airlock(T0, "pack", "-o", tmp.resolve("x").toString(), "--checkpoints", li.toString(), pr.toString());
     assertEquals(2, noSize.code(), noSize.toString());
@@ -317,19 +310,9 @@ class PackTest {
   @Test
   void packTakesTheAppliancesRequestAndRefusesCheckpointsItCannotProve() throws Exception {
     Path cps = DEMO.resolve("checkpoints");
-    byte[] newNote = Files.readAllBytes(cps.resolve("rekor-lab-114.checkpoint"));
-    Checkpoint c = Checkpoint.parse(SignedNote.parse(newNote).body());
-    ObjectNode logInfo = M.createObjectNode();
-    logInfo.put("rootHash", c.rootHex()).put("treeSize", c.size()).put("signedTreeHead",
-        new String(newNote, StandardCharsets.UTF_8)).put("treeID", "1024112541920910");
-    logInfo.putArray("inactiveShards");
-    ObjectNode proof = M.createObjectNode();
-    proof.put("rootHash", c.rootHex());
-    proof.set("hashes", M.readTree(Files.readAllBytes(cps.resolve("rekor-lab-105-114.proof.json"))).get("hashes"));
-    Path li = tmp.resolve("log-info.json");
-    Path pr = tmp.resolve("proof.json");
-    Files.write(li, M.writeValueAsBytes(logInfo));
-    Files.write(pr, M.writeValueAsBytes(proof));
+    Rekor rekor = rekorResponses();
+    Path li = rekor.logInfoFile();
+    Path pr = rekor.proofFile();
     // the appliance holds 105 and says so
     Path home = tmp.resolve("home");
     Path req = tmp.resolve("request.json");
@@ -372,5 +355,28 @@ class PackTest {
         "--checkpoints", li.toString());
     assertEquals(2, notReq.code(), notReq.toString());
     assertTrue(notReq.err().contains("log-info.json: not a checkpoint request"), notReq.err());
+  }
+
+  /** Rekor v1's log-info and proof responses for the demo log's 105 -> 114 step, saved as files. */
+  record Rekor(byte[] newNote, ObjectNode logInfo, JsonNode demoProof, ObjectNode proof, Path logInfoFile,
+      Path proofFile) {}
+
+  Rekor rekorResponses() throws Exception {
+    Path cps = DEMO.resolve("checkpoints");
+    byte[] newNote = Files.readAllBytes(cps.resolve("rekor-lab-114.checkpoint"));
+    Checkpoint c = Checkpoint.parse(SignedNote.parse(newNote).body());
+    ObjectNode logInfo = M.createObjectNode();
+    logInfo.put("rootHash", c.rootHex()).put("treeSize", c.size()).put("signedTreeHead",
+        new String(newNote, StandardCharsets.UTF_8)).put("treeID", "1024112541920910");
+    logInfo.putArray("inactiveShards");
+    JsonNode demoProof = M.readTree(Files.readAllBytes(cps.resolve("rekor-lab-105-114.proof.json")));
+    ObjectNode proof = M.createObjectNode();
+    proof.put("rootHash", c.rootHex());
+    proof.set("hashes", demoProof.get("hashes"));
+    Path li = tmp.resolve("log-info.json");
+    Path pr = tmp.resolve("proof.json");
+    Files.write(li, M.writeValueAsBytes(logInfo));
+    Files.write(pr, M.writeValueAsBytes(proof));
+    return new Rekor(newNote, logInfo, demoProof, proof, li, pr);
   }
 }

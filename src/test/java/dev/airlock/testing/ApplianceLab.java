@@ -48,6 +48,37 @@ public final class ApplianceLab implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
   /** The repository the CLI tests decide most often. */
   public static final String SEG = "vendor.example/radiology/segmenter";
+  /** A second repository of the vendor, under a laxer rule than {@link #SEG} in {@link #HOSPITAL}. */
+  public static final String EXP = "vendor.example/radiology/experimental/x";
+  /** The hospital's policy: the segmenter needs vendor AND qa; experimental images one dev key. */
+  public static final String HOSPITAL = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: hospital
+      mode: enforce
+      rejectMutableTags: true
+      authorities:
+        vendor: {key: {tuf: keys/vendor.pub}}
+        qa: {key: {tuf: keys/qa.pub}}
+        dev: {key: {tuf: keys/dev.pub}}
+      images:
+        - match: "vendor.example/radiology/segmenter"
+          signatures: {threshold: 2, from: [vendor, qa]}
+        - match: "vendor.example/radiology/experimental/**"
+          signatures: {threshold: 1, from: [dev]}
+      """;
+  /** A policy in which the dev key alone admits everything of vendor.example. */
+  public static final String ONE_DEV_KEY = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: dev-for-all
+      mode: enforce
+      authorities:
+        dev: {key: {tuf: keys/dev.pub}}
+      images:
+        - match: "vendor.example/**"
+          signatures: {threshold: 1, from: [dev]}
+      """;
   /** A policy in which the vendor's key alone admits everything of vendor.example. */
   public static final String ONE_VENDOR_KEY = """
       apiVersion: airlock/v1
