@@ -27,7 +27,8 @@ public final class Version implements IVersionProvider {
 
   static String commit() {
     String c = property("commit");
-    return c == null || c.isBlank() ? "unknown commit" : c;
+    // a build without git leaves Maven's placeholder unresolved
+    return c == null || c.isBlank() || c.contains("${") ? "unknown commit" : c;
   }
 
   private static String property(String name) {
