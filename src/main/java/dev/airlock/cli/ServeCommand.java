@@ -48,15 +48,40 @@ final class ServeCommand extends BaseCommand {
       backend.close();
       throw AirlockException.usage(e.getMessage());
     }
-    Thread stop = new Thread(() -> {
-      server.close();
-      backend.close();
-    }, "airlock-serve-stop");
-    Runtime.getRuntime().addShutdownHook(stop);
+    // SIGTERM/SIGINT stop the server in order (requests finish, serve.stop is audited) before the
+    // JVM's shutdown hooks run: H2 closes the database in a hook of its own (auto-server mode does
+    // not allow DB_CLOSE_ON_EXIT=FALSE), and hooks run in no set order. The hook stays as a
+    // fallback for other exits; stopping twice is a no-op.
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        try {
+          server.close();
+          backend.close();
+        } finally {
+          stopped.countDown();
+        }
+      } else {
+        try {
+          stopped.await(60, java.util.concurrent.TimeUnit.SECONDS); // the other caller is stopping it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    for (String signal : java.util.List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+        stop.run();
+        System.exit(0);
+      });
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "airlock-serve-stop"));
     String address = server.scheme() + "://" + hostForUrl(options.host()) + ":" + server.port();
     backend.started(address, options.tls() != null, options.tls() != null && options.tls().clientCa() != null);
     note("airlock serve: listening on " + address + " (home " + home().root() + ")");
     server.join();
+    stop.run(); // returns once the stop (perhaps begun by a signal) has finished
     return ExitCode.OK;
   }
 
