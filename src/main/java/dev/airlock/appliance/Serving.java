@@ -347,13 +347,18 @@ public final class Serving implements ServeBackend, AutoCloseable {
       Decisions.Decision d = db.readTransaction(tx -> Decisions.decide(tx, Decisions.Request.of(reference), time,
           blobs, false));
       o = Outcome.of(d);
+      if (!d.stored()) {
+        // not kept: a client naming endless images that are not stored (verify API, admission)
+        // must not grow the memory of this view; the answer costs one indexed lookup anyway
+        return o;
+      }
     } catch (AirlockException e) {
       if (e.kind() != AirlockException.Kind.CANNOT_DECIDE) {
         throw e;
       }
       o = Outcome.cannot(e.reason().name(), e.getMessage());
     }
-    v.decisions.put(reference, o);
+    v.decisions.put(reference, o); // one per stored reference asked: bounded by the store
     return o;
   }
 
