@@ -35,6 +35,10 @@ class SharedHomeProcessTest {
   static Process java(Path log, Class<?> main, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // without a holder, each hand-over of the database between short processes can take H2's
+        // 2-4 s lock-file takeover; under CI's load 100 contending verifies once waited past the
+        // default 30 s busy timeout (exit 3). The test is about the chain, not about that wait.
+        "-Dairlock.busyTimeoutSeconds=180",
         "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(cmd);
