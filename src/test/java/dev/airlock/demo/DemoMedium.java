@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.lab.BundleBuilder;
-import dev.airlock.lab.CosignLegacy;
 import dev.airlock.lab.LabBundle;
 import dev.airlock.lab.LabCrypto;
 import dev.airlock.lab.LabRekor;
@@ -14,43 +13,48 @@ import dev.airlock.lab.Signer;
 import dev.airlock.lab.SigstoreLab;
 import dev.airlock.lab.Statements;
 import dev.airlock.lab.oci.OciLayoutWriter;
-import dev.airlock.lab.tuf.TufRepoBuilder;
 import dev.airlock.oci.Annotations;
 import dev.airlock.oci.Descriptor;
 import dev.airlock.oci.MediaTypes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * Writes the committed demo material (issue 6): the demo TUF root {@code trust-root/demo/}, the
- * demo medium {@code bundles/demo/} (tuf/, checkpoints/, images/) and its policy
- * {@code bundles/demo/policy.yaml}. Everything is signed by a fresh private Sigstore lab and fresh
- * TUF keys from a {@link SecureRandom} seed that is neither printed nor kept, so nobody can sign
- * anything else under this root or these identities. Test scope; run as
+ * The lab step of {@code scripts/make-demo} (issue 14): the part of the demo medium that no airlock
+ * command can make, because airlock is a verifier and a key-based publisher with no CA, no
+ * transparency log and no timestamp authority. From a private Sigstore lab ({@link SigstoreLab}: a
+ * Fulcio-like CA, a CT log, Rekor v1 and v2 logs, a TSA) it writes, into a staging folder:
+ * <ul>
+ *   <li>{@code trusted_root.json}: the lab's CA, logs and TSA, valid from {@link #LAB_EPOCH};
+ *   <li>{@code images/<folder>/}: the five OCI layouts, each image with its keyless (vendor-ci or
+ *       evil) cosign v3 signature and keyless attestations as loose referrer bundles, but
+ *       <b>no key-based signature</b>: {@code make-demo} adds those with {@code airlock sign};
+ *   <li>{@code checkpoints/}: two signed checkpoints of the lab Rekor v1 log (after the first two
+ *       images' entries, and after all of them) and the consistency proof between them.
+ * </ul>
+ * Every lab key (CA, CT log, Rekor v1 and v2, TSA, the keyless signers' ephemeral keys) and every
+ * byte of the layouts is derived from one seed, kept in {@code bundles/demo/keys/DEMO-ONLY-lab.seed},
+ * and ECDSA nonces are deterministic (RFC 6979): the same seed gives byte-identical output, so the
+ * lab part of the demo is reproducible and can be extended by anyone who has the repository. The
+ * TUF repository, the keys qa and hospital-it and their signatures are made by airlock commands
+ * in {@code scripts/make-demo}. Test scope; run as
  * {@code java -cp target/test-classes:target/classes:$(cat target/classpath.txt)
- * dev.airlock.demo.DemoMedium <repo-root>}.
+ * dev.airlock.demo.DemoMedium SEED-FILE STAGING-DIR}.
  */
 public final class DemoMedium {
-  /** Every TUF role of the demo repository expires then (the demo must keep working for years). */
+  /** Every TUF role of the demo repository expires on that day (the demo must keep working for years). */
   public static final Instant EXPIRES = Instant.parse("2036-01-01T00:00:00Z");
   /** The key authorities' validUntil (a date: to the end of that day, UTC). */
   public static final String KEYS_VALID_UNTIL = "2035-12-31";
+  /** The lab's epoch: its CA, logs and TSA are valid from then; its signatures are made then. */
+  public static final Instant LAB_EPOCH = Instant.parse("2026-11-22T00:00:00Z");
 
   public static final String ISSUER = LeafSpec.DEFAULT_ISSUER;
   public static final String VENDOR_IDENTITY = "https://ci.vendor.example/ai/release@refs/heads/main";
@@ -86,56 +90,44 @@ public final class DemoMedium {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path repoRoot;
-  private final Path medium;
-  private final SecureRandom random = new SecureRandom();
+  private final Path out;
+  private final SecureRandom random;
   private final SigstoreLab lab;
-  private final Instant generatedAt;
   private final Signer vendor;
   private final Signer evil;
-  private final Signer qa;
-  private final Signer hospitalIt;
 
-  private DemoMedium(Path repoRoot, Instant generatedAt) {
-    this.repoRoot = repoRoot;
-    this.medium = repoRoot.resolve("bundles/demo");
-    this.generatedAt = generatedAt;
-    // the lab epoch: the start of the generation day (its CA, logs and TSA are valid from then)
-    Instant epoch = generatedAt.truncatedTo(ChronoUnit.DAYS);
-    this.lab = SigstoreLab.create(random.nextLong(), epoch, false, 100);
+  private DemoMedium(Path out, long seed) {
+    this.out = out;
+    this.random = LabCrypto.seeded(seed, "demo-medium");
+    this.lab = SigstoreLab.create(seed, LAB_EPOCH, false, 100);
     this.vendor = lab.keyless(LeafSpec.uri(VENDOR_IDENTITY));
     this.evil = lab.keyless(LeafSpec.uri(EVIL_IDENTITY));
-    this.qa = lab.key(LabCrypto.KeyKind.ECDSA_P256, "qa");
-    this.hospitalIt = lab.key(LabCrypto.KeyKind.ECDSA_P256, "hospital-it");
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: DemoMedium <repo-root>");
+    if (args.length != 2) {
+      System.err.println("usage: DemoMedium SEED-FILE STAGING-DIR   (the lab step of scripts/make-demo)");
       System.exit(2);
     }
-    Path root = Path.of(args[0]).toAbsolutePath().normalize();
-    if (!Files.isRegularFile(root.resolve("pom.xml"))) {
-      System.err.println(root + ": not the airlock repository (no pom.xml)");
-      System.exit(2);
-    }
-    generate(root, Clock.systemUTC().instant());
-    System.out.println("wrote " + root.resolve("bundles/demo") + " and " + root.resolve("trust-root/demo"));
+    long seed = Long.parseUnsignedLong(Files.readString(Path.of(args[0])).strip());
+    Path out = Path.of(args[1]).toAbsolutePath().normalize();
+    lab(out, seed);
+    System.out.println("lab step: wrote " + out.resolve("trusted_root.json") + ", " + out.resolve("images")
+        + " (keyless signatures and attestations) and " + out.resolve("checkpoints"));
   }
 
-  /** Writes (replaces) trust-root/demo, bundles/demo and bundles/README.md under {@code repoRoot}. */
-  static void generate(Path repoRoot, Instant at) throws IOException {
-    new DemoMedium(repoRoot, at.truncatedTo(ChronoUnit.SECONDS)).write();
+  /** Writes trusted_root.json, images/ and checkpoints/ into {@code out} (which must not hold them). */
+  static void lab(Path out, long seed) throws IOException {
+    for (String part : List.of("trusted_root.json", "images", "checkpoints")) {
+      if (Files.exists(out.resolve(part))) {
+        throw new IOException(out.resolve(part) + " exists; the lab step writes into an empty folder");
+      }
+    }
+    new DemoMedium(out, seed).write();
   }
 
   private void write() throws IOException {
-    for (String part : List.of("tuf", "checkpoints", "images")) {
-      deleteTree(medium.resolve(part));
-    }
-    deleteTree(repoRoot.resolve("trust-root/demo"));
-    Files.createDirectories(medium);
-    Files.createDirectories(repoRoot.resolve("trust-root/demo"));
-
+    Files.createDirectories(out);
     // images first: every Rekor entry must exist before the checkpoints and the trusted root
     long olderSize = 0;
     for (Image img : Image.values()) {
@@ -145,68 +137,26 @@ public final class DemoMedium {
       }
     }
     writeCheckpoints(olderSize);
-    byte[] root = writeTuf();
-    Files.write(repoRoot.resolve("trust-root/demo/root.json"), root);
-    Files.writeString(repoRoot.resolve("trust-root/demo/README.md"), rootReadme(root));
-    Files.writeString(medium.resolve("policy.yaml"), policy());
-    Files.writeString(repoRoot.resolve("bundles/README.md"), bundlesReadme(root));
+    Files.writeString(out.resolve("trusted_root.json"), lab.trustedRoot().validFor(lab.epoch(), null).json());
   }
 
   // ---- images --------------------------------------------------------------------------------
 
   private void writeImage(Image img) {
-    OciLayoutWriter w = new OciLayoutWriter(medium.resolve("images").resolve(img.folder), random.nextLong());
+    OciLayoutWriter w = new OciLayoutWriter(out.resolve("images").resolve(img.folder), random.nextLong());
     Descriptor image = w.runnableImage(2, 2048 + random.nextInt(2048));
     String hex = image.digest().hex();
     String repo = img.repository();
     w.list(image, Map.of(Annotations.CONTAINERD_IMAGE_NAME, img.reference,
         Annotations.REF_NAME, img.reference.substring(img.reference.lastIndexOf(':') + 1)));
-    List<Signer> legacy = new ArrayList<>();
-    Signer keyless = null;
-    boolean sbom = false;
-    String worst = null;
-    switch (img) {
-      case DICOM_ANON -> legacy.add(hospitalIt);
-      case SEG -> {
-        legacy.add(qa);
-        keyless = vendor;
-        sbom = true;
-        worst = "MEDIUM";
-      }
-      case CLS -> {
-        legacy.add(qa);
-        keyless = vendor;
-        worst = "MEDIUM";
-      }
-      case DET -> {
-        legacy.add(qa);
-        keyless = vendor;
-        sbom = true;
-        worst = "CRITICAL";
-      }
-      case TRIAGE -> {
-        legacy.add(qa);
-        keyless = evil;
-      }
-      default -> throw new IllegalStateException(img.name());
-    }
-    if (!legacy.isEmpty()) {
-      List<Descriptor> layers = new ArrayList<>();
-      for (Signer s : legacy) {
-        byte[] payload = CosignLegacy.simpleSigningPayload(repo, image.digest().toString(), Map.of());
-        CosignLegacy.OciSignatureLayer l = lab.cosign().signature(s, payload, true, false);
-        Descriptor d = w.blob(l.payload(), l.mediaType());
-        layers.add(new Descriptor(d.mediaType(), d.digest(), d.size(), l.annotations(), Optional.empty(),
-            Optional.empty()));
-      }
-      Descriptor config = w.blob(("{\"architecture\":\"\",\"config\":{},\"created\":\"0001-01-01T00:00:00Z\","
-          + "\"history\":[{\"created\":\"0001-01-01T00:00:00Z\"}],\"os\":\"\",\"rootfs\":{\"type\":\"layers\","
-          + "\"diff_ids\":[" + String.join(",", layers.stream().map(x -> "\"" + x.digest() + "\"").toList())
-          + "]}}").getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_CONFIG);
-      Descriptor sig = w.manifest(config, layers, null, Map.of(), null, MediaTypes.OCI_MANIFEST);
-      String tag = OciLayoutWriter.legacyTag(image, "sig");
-      w.list(sig, Map.of(Annotations.CONTAINERD_IMAGE_NAME, repo + ":" + tag, Annotations.REF_NAME, tag));
-    }
+    // the key-based .sig signatures (qa, hospital-it) are added by 'airlock sign' in scripts/make-demo
+    Signer keyless = switch (img) {
+      case DICOM_ANON -> null;
+      case SEG, CLS, DET -> vendor;
+      case TRIAGE -> evil;
+    };
+    boolean sbom = img == Image.SEG || img == Image.DET;
+    String worst = img == Image.DET ? "CRITICAL" : "MEDIUM";
     if (keyless != null) {
       // cosign v3: the image signature is a DSSE bundle with predicate https://sigstore.dev/cosign/sign/v1
       referrer(w, image, lab.bundle(keyless).dsse(BundleBuilder.IN_TOTO, Statements.cosignSign(repo, hex)).build(),
@@ -296,7 +246,7 @@ public final class DemoMedium {
   private void writeCheckpoints(long oldSize) throws IOException {
     LabRekor log = lab.rekorV1();
     long newSize = log.tree().size();
-    Path dir = Files.createDirectories(medium.resolve("checkpoints"));
+    Path dir = Files.createDirectories(out.resolve("checkpoints"));
     Files.writeString(dir.resolve("rekor-lab-" + oldSize + ".checkpoint"), log.checkpoint(oldSize));
     Files.writeString(dir.resolve("rekor-lab-" + newSize + ".checkpoint"), log.checkpoint(newSize));
     ObjectNode proof = JSON.createObjectNode();
@@ -307,158 +257,5 @@ public final class DemoMedium {
     log.consistencyProof(oldSize, newSize).forEach(h -> hashes.add(Hashing.hex(h)));
     Files.writeString(dir.resolve("rekor-lab-" + oldSize + "-" + newSize + ".proof.json"),
         JSON.writerWithDefaultPrettyPrinter().writeValueAsString(proof) + "\n");
-  }
-
-  // ---- TUF -----------------------------------------------------------------------------------
-
-  private byte[] writeTuf() {
-    TufRepoBuilder tuf = new TufRepoBuilder(medium.resolve("tuf"), generatedAt);
-    tuf.role("root", 2, List.of(TufRepoBuilder.Key.ed25519(), TufRepoBuilder.Key.ed25519(),
-        TufRepoBuilder.Key.ed25519()));
-    for (String role : TufRepoBuilder.ROLES) {
-      tuf.expires(role, EXPIRES);
-    }
-    tuf.target("trusted_root.json", lab.trustedRoot().validFor(lab.epoch(), null).json()
-        .getBytes(StandardCharsets.UTF_8), null);
-    String from = LocalDate.ofInstant(lab.epoch(), ZoneOffset.UTC).toString();
-    for (Map.Entry<String, Signer> k : Map.of("qa", qa, "hospital-it", hospitalIt).entrySet()) {
-      ObjectNode custom = JSON.createObjectNode();
-      custom.put("validFrom", from);
-      custom.put("validUntil", KEYS_VALID_UNTIL);
-      custom.putObject("sigstore").put("status", "Active").put("usage", "Unknown");
-      tuf.target("keys/" + k.getKey() + ".pub", k.getValue().publicKeyPem().getBytes(StandardCharsets.US_ASCII),
-          custom);
-    }
-    tuf.publishRoot();
-    tuf.publish();
-    return tuf.initialRoot();
-  }
-
-  // ---- text files ----------------------------------------------------------------------------
-
-  private String rootReadme(byte[] root) {
-    String day = LocalDate.ofInstant(generatedAt, ZoneOffset.UTC).toString();
-    return "# Demo TUF root\n\n"
-        + "`root.json` is a **demo** TUF root: version 1, three Ed25519 root keys, threshold 2, signed by all\n"
-        + "three, every role expiring `" + EXPIRES + "`. It is the first root of the TUF repository on\n"
-        + "the demo medium `bundles/demo/tuf/` (its `metadata/1.root.json`, byte for byte).\n\n"
-        + "It was generated on " + day + " by the test-scope generator `dev.airlock.demo.DemoMedium`\n"
-        + "(`src/test/java/dev/airlock/demo/DemoMedium.java`) from a random seed. **Its private keys were\n"
-        + "not kept**: nothing can be signed under this root again, so the TUF repository on the demo\n"
-        + "medium is the only one it will ever accept. It is lab material, not Sigstore; never pin it on a real\n"
-        + "appliance.\n\n"
-        + "| | |\n| --- | --- |\n"
-        + "| file | `trust-root/demo/root.json` |\n"
-        + "| sha256 | `" + Hashing.sha256Hex(root) + "` |\n"
-        + "| expires | `" + EXPIRES + "` |\n\n"
-        + "Check it:\n\n```sh\n"
-        + "sha256sum trust-root/demo/root.json\n# " + Hashing.sha256Hex(root) + "\n"
-        + "cmp trust-root/demo/root.json bundles/demo/tuf/metadata/1.root.json\n"
-        + "scripts/airlock init --root trust-root/demo/root.json   # checks its self-signatures (2 of 3)\n```\n\n"
-        + "`dev.airlock.demo.DemoMediumTest` checks it on every build. Regenerating (see\n"
-        + "`bundles/README.md`) replaces this root, the whole demo medium and this file together.\n";
-  }
-
-  private String bundlesReadme(byte[] root) {
-    String day = LocalDate.ofInstant(generatedAt, ZoneOffset.UTC).toString();
-    StringBuilder images = new StringBuilder();
-    for (Image i : Image.values()) {
-      images.append("| `images/").append(i.folder).append("` | `").append(i.reference).append("` | ")
-          .append(content(i)).append(" | **").append(i.decision).append("**")
-          .append(i.reasons.isEmpty() ? "" : " (" + i.reasons + ")").append(" |\n");
-    }
-    return "# bundles: sample media\n\n"
-        + "## demo/: the demo medium\n\n"
-        + "`bundles/demo/` is a complete medium in the layout of DESIGN.md section 2, with the policy\n"
-        + "`bundles/demo/policy.yaml` next to it (not part of the medium). It is **lab material**: every\n"
-        + "signature, certificate, transparency-log entry and checkpoint on it comes from airlock's\n"
-        + "in-process private Sigstore lab (a Fulcio-like CA, a CT log, Rekor v1 and v2 logs, a TSA),\n"
-        + "not from the real Sigstore. It was generated on " + day + " by\n"
-        + "`dev.airlock.demo.DemoMedium` (test scope) from a random seed that was neither printed nor kept;\n"
-        + "**no private key was kept** (the lab's CA, logs and TSA, the signing keys `qa` and `hospital-it`,\n"
-        + "the TUF keys), so nothing else can ever be signed as any of them.\n\n"
-        + "Parts:\n\n"
-        + "- `tuf/`: a TUF repository (`metadata/` + `targets/`, consistent snapshots) under the root\n"
-        + "  `trust-root/demo/root.json` (sha256 `" + Hashing.sha256Hex(root) + "`);\n"
-        + "  every role expires `" + EXPIRES + "`. Targets: `trusted_root.json` (the lab's CA, Rekor v1\n"
-        + "  and v2 logs, CT log and TSA, valid from " + lab.epoch() + "), `keys/qa.pub` and\n"
-        + "  `keys/hospital-it.pub` (ECDSA P-256; custom `validFrom` " + LocalDate.ofInstant(lab.epoch(), ZoneOffset.UTC)
-        + ", `validUntil` " + KEYS_VALID_UNTIL + ").\n"
-        + "- `checkpoints/`: two signed checkpoints of the lab Rekor v1 log (after the first two images'\n"
-        + "  entries, and after all of them) and the consistency proof between them.\n"
-        + "- `images/`: five OCI layouts with small real layers (gzip tar, true diff_ids), named by `io.containerd.image.name`.\n\n"
-        + "Signers: `vendor-ci` is keyless, identity `" + VENDOR_IDENTITY + "`,\n"
-        + "issuer `" + ISSUER + "`; `qa` and `hospital-it` are keys delivered as TUF targets. Image\n"
-        + "signatures by the keys are cosign legacy `.sig` manifests (simple-signing payload, signature\n"
-        + "and Rekor bundle annotations); keyless ones are cosign v3 referrer bundles (DSSE, predicate\n"
-        + "`https://sigstore.dev/cosign/sign/v1`). Attestations are referrer bundles (DSSE in-toto,\n"
-        + "subject = the image digest). Referrers are left loose in `blobs/`, as `cosign save` does.\n"
-        + "Every signature is logged in the lab Rekor v1 log (`.sig` layers carry the SET in the Rekor\n"
-        + "bundle annotation; bundles the SET and an inclusion proof with a checkpoint), except the SLSA\n"
-        + "provenance attestations: they are logged in the lab Rekor v2 log (inclusion proof only) and\n"
-        + "carry an RFC 3161 timestamp from the lab TSA, which gives their verified signing time.\n\n"
-        + "| folder | image | signatures and attestations | expected decision under `policy.yaml` |\n"
-        + "| --- | --- | --- | --- |\n" + images + "\n"
-        + "Try it (the README tour):\n\n```sh\n"
-        + "export AIRLOCK_HOME=$(mktemp -d)/home\n"
-        + "scripts/airlock init --root trust-root/demo/root.json --policy bundles/demo/policy.yaml\n"
-        + "scripts/airlock import bundles/demo\n"
-        + "scripts/airlock images\n"
-        + "scripts/airlock verify reg.vendor.example/ai/seg:2.1      # admitted\n"
-        + "scripts/airlock verify reg.vendor.example/ai/triage:0.9   # denied, exit 1\n```\n\n"
-        + "The test `dev.airlock.demo.DemoMediumTest` checks the committed files on every build (root,\n"
-        + "TUF update, checkpoints, discovery, every signature, the policy decision of each image);\n"
-        + "`DemoMediumGeneratorTest` runs the same checks on a fresh generation, and `DemoTourTest` runs\n"
-        + "the tour above through the CLI.\n\n"
-        + "Regenerate (replaces `bundles/demo/`, this file and `trust-root/demo/` together; the new\n"
-        + "root is a different root, so existing demo homes need `init --force`):\n\n```sh\n"
-        + "mvn -q -B -o test-compile\n"
-        + "java -cp target/test-classes:target/classes:$(cat target/classpath.txt) dev.airlock.demo.DemoMedium .\n"
-        + "```\n";
-  }
-
-  private static String content(Image i) {
-    return switch (i) {
-      case DICOM_ANON -> "`.sig` by hospital-it";
-      case SEG -> "keyless by vendor-ci, `.sig` by qa; SPDX SBOM, SLSA v1 provenance, vuln report (LOW, MEDIUM)";
-      case CLS -> "keyless by vendor-ci, `.sig` by qa; SLSA v1 provenance, vuln report (LOW, MEDIUM); no SBOM";
-      case DET -> "keyless by vendor-ci, `.sig` by qa; SPDX SBOM, SLSA v1 provenance, vuln report with a CRITICAL";
-      case TRIAGE -> "keyless by `" + EVIL_IDENTITY + "` (not vendor-ci), `.sig` by qa; no attestations";
-    };
-  }
-
-  private static String policy() {
-    return "# The demo policy for bundles/demo (see bundles/README.md). No maxAgeDays: the demo keeps working.\n"
-        + "apiVersion: airlock/v1\n"
-        + "kind: Policy\n"
-        + "name: demo-hospital\n"
-        + "mode: enforce\n"
-        + "authorities:\n"
-        + "  vendor-ci: {keyless: {issuer: \"" + ISSUER + "\", identity: \"" + VENDOR_IDENTITY + "\"}}\n"
-        + "  qa: {key: {tuf: keys/qa.pub}}\n"
-        + "  hospital-it: {key: {tuf: keys/hospital-it.pub}}\n"
-        + "images:\n"
-        + "  - match: \"reg.hospital.example/tools/**\"\n"
-        + "    signatures: {threshold: 1, from: [hospital-it]}\n"
-        + "  - match: \"reg.vendor.example/ai/**\"\n"
-        + "    signatures: {threshold: 2, from: [vendor-ci, qa, hospital-it]}\n"
-        + "    attestations:\n"
-        + "      - {type: \"https://spdx.dev/Document\", from: [vendor-ci]}\n"
-        + "      - {type: \"https://slsa.dev/provenance/v1\", from: [vendor-ci], require: {builderId: \""
-        + BUILDER_ID + "\"}}\n"
-        + "    vulnerabilities: {from: [vendor-ci], maxSeverity: HIGH}\n";
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -35,8 +35,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code airlock pack}: the demo medium repacked and imported, docker-archives, Rekor responses, refusals. */
 class PackTest {
   static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
-  static final Path DEMO = Path.of("bundles", "demo");
   static final ObjectMapper M = new ObjectMapper();
+  static final Path DEMO = Path.of("bundles", "demo");
+  // the demo medium's two Rekor checkpoints and the proof between them (scripts/make-demo; pack names them
+  // <origin>-<size>.checkpoint and <origin>-<old>-<new>.proof.json)
+  static final JsonNode DEMO_PROOF = demoProof();
+  static final String ORIGIN = DEMO_PROOF.path("origin").asText();
+  static final long OLD = DEMO_PROOF.path("oldSize").asLong();
+  static final int NEW = DEMO_PROOF.path("newSize").asInt();
+  static final int PROOF_HASHES = DEMO_PROOF.path("hashes").size();
+  static final String CP_OLD = ORIGIN.replace(" ", "_") + "-" + OLD + ".checkpoint";
+  static final String CP_NEW = ORIGIN.replace(" ", "_") + "-" + NEW + ".checkpoint";
+  static final String CP_PROOF = ORIGIN.replace(" ", "_") + "-" + OLD + "-" + NEW + ".proof.json";
+
+  private static JsonNode demoProof() {
+    try (java.util.stream.Stream<Path> s = Files.list(DEMO.resolve("checkpoints"))) {
+      Path p = s.filter(x -> x.getFileName().toString().endsWith(".proof.json")).findFirst().orElseThrow();
+      return M.readTree(Files.readAllBytes(p));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   @TempDir Path tmp;
 
@@ -226,40 +245,40 @@ class PackTest {
 
     Path out = tmp.resolve("m");
     RepoLab.Run r = airlock(T0, "pack", "-o", out.toString(), "--checkpoints", li.toString(), pr.toString(),
-        cps.resolve("rekor-lab-105.checkpoint").toString(), "--from-size", "105");
+        cps.resolve(CP_OLD).toString(), "--from-size", String.valueOf(OLD));
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("proof 105 -> 114 (8 hashes)"), r.out());
-    String base = "rekor.lab.internal_-_1024112541920910";
-    JsonNode written = M.readTree(Files.readAllBytes(out.resolve("checkpoints/" + base + "-105-114.proof.json")));
+    assertTrue(r.out().contains("proof " + OLD + " -> " + NEW + " (" + PROOF_HASHES + " hashes)"), r.out());
+    String base = ORIGIN.replace(" ", "_");
+    JsonNode written = M.readTree(Files.readAllBytes(out.resolve("checkpoints/" + base + "-" + OLD + "-" + NEW + ".proof.json")));
     assertEquals(demoProof, written);
     assertEquals(new String(newNote, StandardCharsets.UTF_8),
-        Files.readString(out.resolve("checkpoints/" + base + "-114.checkpoint")));
+        Files.readString(out.resolve("checkpoints/" + base + "-" + NEW + ".checkpoint")));
 
-    // the appliance accepts the converted files: the 105 checkpoint, then 114 through the proof
+    // the appliance accepts the converted files: the older checkpoint, then the newer one through the proof
     Path home = tmp.resolve("home");
     assertEquals(0, airlock(T0, "--home", home.toString(), "init", "--root", "trust-root/demo/root.json").code());
     assertEquals(0, airlock(T0, "--home", home.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
     RepoLab.Run imp = airlock(T0, "--home", home.toString(), "checkpoint", "import",
-        out.resolve("checkpoints/" + base + "-105.checkpoint").toString(),
-        out.resolve("checkpoints/" + base + "-114.checkpoint").toString(),
-        out.resolve("checkpoints/" + base + "-105-114.proof.json").toString());
+        out.resolve("checkpoints/" + base + "-" + OLD + ".checkpoint").toString(),
+        out.resolve("checkpoints/" + base + "-" + NEW + ".checkpoint").toString(),
+        out.resolve("checkpoints/" + base + "-" + OLD + "-" + NEW + ".proof.json").toString());
     assertEquals(0, imp.code(), imp.toString());
     assertTrue(imp.out().contains("2 checkpoint(s) stored"), imp.out());
 
-    // checkpoint import takes Rekor's responses too (issue 14): the 105 checkpoint on a fresh home,
-    // then log-info + proof with --from-size: 114 is stored through the converted proof
+    // checkpoint import takes Rekor's responses too (issue 14): the older checkpoint on a fresh home,
+    // then log-info + proof with --from-size: the newer one is stored through the converted proof
     Path home2 = tmp.resolve("home2");
     assertEquals(0, airlock(T0, "--home", home2.toString(), "init", "--root", "trust-root/demo/root.json").code());
     assertEquals(0, airlock(T0, "--home", home2.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
     assertEquals(0, airlock(T0, "--home", home2.toString(), "checkpoint", "import",
-        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+        cps.resolve(CP_OLD).toString()).code());
     RepoLab.Run noFrom = airlock(T0, "--home", home2.toString(), "checkpoint", "import", li.toString(), pr.toString());
     assertEquals(2, noFrom.code(), noFrom.toString());
     assertTrue(noFrom.err().contains("--from-size"), noFrom.err());
     RepoLab.Run rekorImp = airlock(T0, "--home", home2.toString(), "--json", "checkpoint", "import", li.toString(),
-        pr.toString(), "--from-size", "105");
+        pr.toString(), "--from-size", String.valueOf(OLD));
     assertEquals(0, rekorImp.code(), rekorImp.toString());
-    assertEquals(114, M.readTree(rekorImp.out()).path("added").get(0).path("treeSize").asInt(), rekorImp.out());
+    assertEquals(NEW, M.readTree(rekorImp.out()).path("added").get(0).path("treeSize").asInt(), rekorImp.out());
     // a proof response that does not lead there is refused (exit 1), nothing stored
     ObjectNode badProof = proof.deepCopy();
     ((com.fasterxml.jackson.databind.node.ArrayNode) badProof.get("hashes")).set(0,
@@ -269,9 +288,9 @@ class PackTest {
     assertEquals(0, airlock(T0, "--home", home3.toString(), "init", "--root", "trust-root/demo/root.json").code());
     assertEquals(0, airlock(T0, "--home", home3.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
     assertEquals(0, airlock(T0, "--home", home3.toString(), "checkpoint", "import",
-        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+        cps.resolve(CP_OLD).toString()).code());
     RepoLab.Run badImp = airlock(T0, "--home", home3.toString(), "checkpoint", "import", li.toString(), pr.toString(),
-        "--from-size", "105");
+        "--from-size", String.valueOf(OLD));
     assertEquals(1, badImp.code(), badImp.toString());
     Files.write(pr, M.writeValueAsBytes(proof));
 
@@ -294,17 +313,17 @@ class PackTest {
     assertTrue(none.out().contains("no checkpoints stored"), none.out());
     assertEquals(0, airlock(T0, "--home", home.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
     assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "import",
-        DEMO.resolve("checkpoints/rekor-lab-105.checkpoint").toString()).code());
+        DEMO.resolve("checkpoints").resolve(CP_OLD).toString()).code());
     RepoLab.Run r = airlock(T0, "--home", home.toString(), "checkpoint", "request", "-o", req.toString());
     assertEquals(0, r.code(), r.toString());
     JsonNode doc = M.readTree(Files.readAllBytes(req));
     assertEquals("application/vnd.airlock.checkpoint-request.v1+json", doc.path("mediaType").asText());
     JsonNode log = doc.path("logs").get(0);
-    assertEquals("rekor.lab.internal - 1024112541920910", log.path("origin").asText());
-    assertEquals(105, log.path("treeSize").asLong());
-    Checkpoint c = Checkpoint.parse(SignedNote.parse(Files.readAllBytes(DEMO.resolve("checkpoints/rekor-lab-105.checkpoint"))).body());
+    assertEquals(ORIGIN, log.path("origin").asText());
+    assertEquals(OLD, log.path("treeSize").asLong());
+    Checkpoint c = Checkpoint.parse(SignedNote.parse(Files.readAllBytes(DEMO.resolve("checkpoints").resolve(CP_OLD))).body());
     assertEquals(c.rootHex(), log.path("rootHash").asText());
-    assertTrue(r.out().contains("holds tree size 105"), r.out());
+    assertTrue(r.out().contains("holds tree size " + OLD), r.out());
   }
 
   @Test
@@ -313,13 +332,13 @@ class PackTest {
     Rekor rekor = rekorResponses();
     Path li = rekor.logInfoFile();
     Path pr = rekor.proofFile();
-    // the appliance holds 105 and says so
+    // the appliance holds the older size and says so
     Path home = tmp.resolve("home");
     Path req = tmp.resolve("request.json");
     assertEquals(0, airlock(T0, "--home", home.toString(), "init", "--root", "trust-root/demo/root.json").code());
     assertEquals(0, airlock(T0, "--home", home.toString(), "trust", "update", DEMO.resolve("tuf").toString()).code());
     assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "import",
-        cps.resolve("rekor-lab-105.checkpoint").toString()).code());
+        cps.resolve(CP_OLD).toString()).code());
     assertEquals(0, airlock(T0, "--home", home.toString(), "checkpoint", "request", "-o", req.toString()).code());
 
     // Rekor's responses need no --from-size: the request says where the proof starts
@@ -327,7 +346,7 @@ class PackTest {
     RepoLab.Run r = airlock(T0, "pack", "-o", out.toString(), "--request", req.toString(), "--checkpoints",
         li.toString(), pr.toString());
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("proof 105 -> 114"), r.out());
+    assertTrue(r.out().contains("proof " + OLD + " -> " + NEW), r.out());
     RepoLab.Run imp = airlock(T0, "--home", home.toString(), "checkpoint", "import",
         out.resolve("checkpoints").toFile().listFiles()[0].toString(),
         out.resolve("checkpoints").toFile().listFiles()[1].toString());
@@ -336,13 +355,13 @@ class PackTest {
     // a newer checkpoint without a proof from the held size is refused before anything is written
     Path noProof = tmp.resolve("no-proof");
     RepoLab.Run unproven = airlock(T0, "pack", "-o", noProof.toString(), "--request", req.toString(),
-        "--checkpoints", cps.resolve("rekor-lab-114.checkpoint").toString());
+        "--checkpoints", cps.resolve(CP_NEW).toString());
     assertEquals(2, unproven.code(), unproven.toString());
-    assertTrue(unproven.err().contains("consistency proof from 105"), unproven.err());
+    assertTrue(unproven.err().contains("consistency proof from " + OLD), unproven.err());
     assertFalse(Files.exists(noProof));
 
     // a checkpoint older than what the appliance holds is refused too
-    Files.writeString(req, Files.readString(req).replace("\"treeSize\" : 105", "\"treeSize\" : 120"));
+    Files.writeString(req, Files.readString(req).replace("\"treeSize\" : " + OLD, "\"treeSize\" : 120"));
     Path old = tmp.resolve("old");
     RepoLab.Run older = airlock(T0, "pack", "-o", old.toString(), "--request", req.toString(), "--checkpoints",
         li.toString(), pr.toString());
@@ -357,19 +376,19 @@ class PackTest {
     assertTrue(notReq.err().contains("log-info.json: not a checkpoint request"), notReq.err());
   }
 
-  /** Rekor v1's log-info and proof responses for the demo log's 105 -> 114 step, saved as files. */
+  /** Rekor v1's log-info and proof responses for the demo log's step between its two checkpoints, saved as files. */
   record Rekor(byte[] newNote, ObjectNode logInfo, JsonNode demoProof, ObjectNode proof, Path logInfoFile,
       Path proofFile) {}
 
   Rekor rekorResponses() throws Exception {
     Path cps = DEMO.resolve("checkpoints");
-    byte[] newNote = Files.readAllBytes(cps.resolve("rekor-lab-114.checkpoint"));
+    byte[] newNote = Files.readAllBytes(cps.resolve(CP_NEW));
     Checkpoint c = Checkpoint.parse(SignedNote.parse(newNote).body());
     ObjectNode logInfo = M.createObjectNode();
     logInfo.put("rootHash", c.rootHex()).put("treeSize", c.size()).put("signedTreeHead",
-        new String(newNote, StandardCharsets.UTF_8)).put("treeID", "1024112541920910");
+        new String(newNote, StandardCharsets.UTF_8)).put("treeID", ORIGIN.substring(ORIGIN.lastIndexOf(' ') + 1));
     logInfo.putArray("inactiveShards");
-    JsonNode demoProof = M.readTree(Files.readAllBytes(cps.resolve("rekor-lab-105-114.proof.json")));
+    JsonNode demoProof = M.readTree(Files.readAllBytes(cps.resolve(CP_PROOF)));
     ObjectNode proof = M.createObjectNode();
     proof.put("rootHash", c.rootHex());
     proof.set("hashes", demoProof.get("hashes"));
