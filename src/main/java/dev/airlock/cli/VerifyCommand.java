@@ -109,7 +109,17 @@ final class VerifyCommand extends CosignVerifyCommand {
       sb.append(checksHeading).append('\n');
       sb.append("  - The signature was verified offline against the appliance's trusted roots and keys\n");
       sb.append("  - The signed digest is the image's digest (").append(v.digest()).append(")\n");
-      sb.append("  - Existence in the transparency log was verified offline (inclusion proof or signed entry timestamp)\n");
+      // only signatures whose log entries were checked (tlog.threshold) are said to be logged: a key
+      // authority with tlog: false (DESIGN 6a) or cosign's --insecure-ignore-tlog accepts one without
+      long logged = valid.stream().filter(s -> s.checks().stream().anyMatch(c -> "tlog.threshold".equals(c.id()))).count();
+      if (logged == valid.size()) {
+        sb.append("  - Existence in the transparency log was verified offline (inclusion proof or signed entry timestamp)\n");
+      } else if (logged > 0) {
+        sb.append("  - Existence in the transparency log was verified offline for ").append(logged).append(" of ")
+            .append(valid.size()).append(" signatures; the others have no log entry and none was required\n");
+      } else {
+        sb.append("  - No transparency-log entry was required (key authority with tlog: false, or --insecure-ignore-tlog)\n");
+      }
       if (valid.stream().anyMatch(s -> "keyless".equals(s.kind()))) {
         sb.append("  - Certificates were verified at the signing time against trusted certificate authorities\n");
       }

@@ -73,5 +73,13 @@ class DemoTourTest {
       }
       assertEquals("demo-hospital", verdict.path("policy").path("name").asText());
     }
+
+    // the human text says which signatures were logged: qa's and hospital-it's (airlock sign, tlog: false) were not
+    Run dicom = run("--home", home, "verify", Image.DICOM_ANON.reference);
+    assertEquals(0, dicom.code(), dicom.err());
+    assertTrue(dicom.err().contains("No transparency-log entry was required") && !dicom.err().contains("Existence in the"),
+        dicom.err());
+    Run seg = run("--home", home, "verify", Image.SEG.reference);
+    assertTrue(seg.err().contains("verified offline for 4 of 5 signatures; the others have no log entry"), seg.err());
   }
 }
