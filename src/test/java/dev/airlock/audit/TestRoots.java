@@ -19,8 +19,10 @@ import java.util.List;
 
 /**
  * Makes TUF root.json files signed by fresh Ed25519 keys (the keys are thrown away). Used by the
- * tests and, once, to make {@code trust-root/demo/root.json}:
- * {@code java -cp target/test-classes:target/classes:$(cat target/classpath.txt) dev.airlock.audit.TestRoots OUT}.
+ * tests, and by hand: {@code java -cp target/test-classes:target/classes:$(cat target/classpath.txt)
+ * dev.airlock.audit.TestRoots OUT}. (The demo root {@code trust-root/demo/root.json} is made by
+ * {@code scripts/make-demo}, with the kept demo keys; this would replace it with a root nothing on the
+ * demo medium is signed under, so OUT has no default.)
  */
 public final class TestRoots {
   private TestRoots() {}
@@ -72,9 +74,13 @@ public final class TestRoots {
     return file;
   }
 
-  /** Writes the demo root: 3 keys, threshold 2, all three sign; valid until 2036. */
+  /** Writes a root like the demo's: 3 keys, threshold 2, all three sign; valid until 2036. */
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "trust-root/demo/root.json");
+    if (args.length != 1) {
+      System.err.println("usage: TestRoots OUT   (the demo root is made by scripts/make-demo)");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]);
     Files.createDirectories(out.toAbsolutePath().getParent());
     write(out, Instant.parse("2036-01-01T00:00:00Z"), 3, 2, 3);
     System.out.println("wrote " + out);
