@@ -4,8 +4,8 @@ usage: release_meta.py TREE RUNTIME_CLASSPATH_TXT BOM_JSON
 
 licenses/: for every jar bundled into lib/airlock.jar (the runtime class path Maven resolved), its
 own LICENSE/NOTICE/COPYING files, copied out of the jar; a jar that carries none gets
-LICENSE.txt naming the license(s) its POM declares (from the CycloneDX SBOM) with the full text when
-another bundled jar carries that text. The Java runtime's own notices stay in runtime/legal/.
+LICENSE.txt naming the license(s) its POM declares (from the CycloneDX SBOM), with the full text
+when another bundled jar carries it (or, for Apache-2.0 and MPL-2.0, Debian's common-licenses). The Java runtime's own notices stay in runtime/legal/.
 sbom.cdx.json: the CycloneDX SBOM Maven wrote, plus the jlink runtime as a component.
 """
 import json
@@ -62,6 +62,12 @@ for jar in jars:
     rows.append((f"{group}:{artifact}:{version}", ", ".join(x[0] for x in lic) or "?", found))
     if not found:
         missing.append((d, lic))
+
+# texts of the build machine's Debian base-files for licenses no bundled jar carries a copy of
+for lid, fname in (("Apache-2.0", "Apache-2.0"), ("MPL-2.0", "MPL-2.0")):
+    path = os.path.join("/usr/share/common-licenses", fname)
+    if lid not in texts and os.path.exists(path):
+        texts[lid] = open(path, "rb").read()
 
 for d, lic in missing:
     with open(os.path.join(d, "LICENSE.txt"), "wb") as f:
