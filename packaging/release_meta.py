@@ -5,7 +5,10 @@ usage: release_meta.py TREE RUNTIME_CLASSPATH_TXT BOM_JSON
 licenses/: for every jar bundled into lib/airlock.jar (the runtime class path Maven resolved), its
 own LICENSE/NOTICE/COPYING files, copied out of the jar; a jar that carries none gets
 LICENSE.txt naming the license(s) its POM declares (from the CycloneDX SBOM), with the full text
-when another bundled jar carries it (or, for Apache-2.0 and MPL-2.0, Debian's common-licenses). The Java runtime's own notices stay in runtime/legal/.
+when another bundled jar carries it (or, for Apache-2.0 and MPL-2.0, Debian's common-licenses), or
+the project's own copy under packaging/licenses/<groupId>.txt (taken from the project's sources:
+Bouncy Castle's LICENSE.java, protobuf's LICENSE). A jar left without any full license text fails
+the packaging. The Java runtime's own notices stay in runtime/legal/.
 sbom.cdx.json: the CycloneDX SBOM Maven wrote, plus the jlink runtime as a component.
 """
 import json
@@ -61,7 +64,7 @@ for jar in jars:
         lic.append((l.get("id") or l.get("name") or "?", l.get("url", "")))
     rows.append((f"{group}:{artifact}:{version}", ", ".join(x[0] for x in lic) or "?", found))
     if not found:
-        missing.append((d, lic))
+        missing.append((d, lic, group))
 
 # texts of the build machine's Debian base-files for licenses no bundled jar carries a copy of
 for lid, fname in (("Apache-2.0", "Apache-2.0"), ("MPL-2.0", "MPL-2.0")):
@@ -69,15 +72,29 @@ for lid, fname in (("Apache-2.0", "Apache-2.0"), ("MPL-2.0", "MPL-2.0")):
     if lid not in texts and os.path.exists(path):
         texts[lid] = open(path, "rb").read()
 
-for d, lic in missing:
+own_texts = os.path.join(os.path.dirname(os.path.abspath(__file__)), "licenses")
+without_text = []
+for d, lic, group in missing:
     with open(os.path.join(d, "LICENSE.txt"), "wb") as f:
         f.write(b"This jar carries no license file of its own. Its POM declares:\n")
         for lid, url in lic or [("(none declared)", "")]:
             f.write(f"  {lid} {url}\n".encode())
         f.write(b"\n")
-        for lid, _ in lic:
-            if lid in texts:
-                f.write(texts[lid])
+        own = os.path.join(own_texts, group + ".txt")
+        wrote = False
+        if os.path.exists(own):
+            f.write(open(own, "rb").read())
+            wrote = True
+        else:
+            for lid, _ in lic:
+                if lid in texts:
+                    f.write(texts[lid])
+                    wrote = True
+    if not wrote:
+        without_text.append(os.path.basename(d))
+if without_text:
+    sys.exit("release_meta: no full license text for " + ", ".join(without_text)
+             + " (add packaging/licenses/<groupId>.txt from the project's own LICENSE)")
 
 with open(os.path.join(out_root, "README.txt"), "w") as f:
     f.write("Third-party components bundled in lib/airlock.jar, their declared licenses (from\n"
