@@ -53,7 +53,7 @@ public final class ExportService {
           throw refusal(now);
         }
         detail.put("policy", now.policy().policy().digest());
-        detail.set("verdict", now.verdict().toJson());
+        detail.set("verdict", dev.airlock.core.json.Documents.tree(now.verdict().document()));
         tx.audit().append(who.event(time, "export", first.image().digest() + " " + image, "ok",
             List.of(), detail));
         ImageExporter.commit(temp, output);
@@ -110,7 +110,7 @@ public final class ExportService {
     detail.put("image", image);
     detail.put("output", output.toAbsolutePath().toString());
     if (d != null) {
-      detail.set("verdict", d.verdict().toJson());
+      detail.set("verdict", dev.airlock.core.json.Documents.tree(d.verdict().document()));
     }
     List<String> reasons = d == null ? List.of(reason.name())
         : java.util.stream.Stream.concat(java.util.stream.Stream.of(reason.name()),

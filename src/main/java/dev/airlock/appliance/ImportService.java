@@ -446,12 +446,11 @@ public final class ImportService {
           } else {
             v = Decisions.decide(tx, req, time, store).verdict();
           }
-          ObjectNode vj = v.toJson();
+          dev.airlock.core.json.VerdictDocument vd = v.document();
+          JsonNode vj = dev.airlock.core.json.Documents.tree(vd);
           String outcome = undecided ? "undecided" : v.decision().json();
-          ObjectNode detail = vj.deepCopy();
-          if (options.whatIf() != null) {
-            detail.put("whatIf", options.whatIf().origin());
-          }
+          JsonNode detail = options.whatIf() == null ? vj
+              : dev.airlock.core.json.Documents.tree(vd.withWhatIf(options.whatIf().origin()));
           tx.audit().append(who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
               c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
           ObjectNode j = images.addObject();

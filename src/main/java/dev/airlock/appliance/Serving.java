@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
+import dev.airlock.core.json.ApiErrorDocument;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.db.Database;
 import dev.airlock.oci.AttachedSignature;
@@ -252,18 +255,19 @@ public final class Serving implements ServeBackend, AutoCloseable {
     try {
       o = decide(v, canonical(image));
     } catch (AirlockException e) {
-      ObjectNode err = error(e.reason() == null ? "USAGE" : e.reason().name(), e.getMessage());
-      audit.record(client, "serve.verify", image, "usage-error", List.of(), err);
-      return new VerifyAnswer(400, Json.write(err));
+      ApiErrorDocument err = new ApiErrorDocument(e.reason() == null ? "USAGE" : e.reason().name(), e.getMessage());
+      audit.record(client, "serve.verify", image, "usage-error", List.of(), Documents.tree(err));
+      // the API's error document has no "reason" field, so its metrics count no reason (as before)
+      return new VerifyAnswer(400, Documents.write(err), List.of());
     }
     if (o.cannotDecide() != null) {
-      ObjectNode err = error(o.cannotDecide(), o.message());
+      ApiErrorDocument err = new ApiErrorDocument(o.cannotDecide(), o.message());
       audit.record(client, "serve.verify", image, "cannot-decide", List.of(o.cannotDecide()), detail(client, o));
-      return new VerifyAnswer(503, Json.write(err));
+      return new VerifyAnswer(503, Documents.write(err), List.of());
     }
-    ObjectNode doc = o.verdict().toJson();
+    VerdictDocument doc = o.verdict().document();
     audit.record(client, "serve.verify", image, o.verdict().decision().json(), o.reasons(), detail(client, o));
-    return new VerifyAnswer(o.releasable() ? 200 : 403, Json.write(doc));
+    return new VerifyAnswer(o.releasable() ? 200 : 403, Documents.write(doc), doc.reasons());
   }
 
   @Override
@@ -415,13 +419,6 @@ public final class Serving implements ServeBackend, AutoCloseable {
     if (client.certificateSubject() != null) {
       d.put("clientCertificate", client.certificateSubject());
     }
-  }
-
-  private static ObjectNode error(String code, String message) {
-    ObjectNode e = JsonNodeFactory.instance.objectNode();
-    e.put("error", code);
-    e.put("message", message);
-    return e;
   }
 
   /** The repository a request names, or why there is none (400 NAME_INVALID, 404 NAME_UNKNOWN). */

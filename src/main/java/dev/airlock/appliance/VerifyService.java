@@ -5,6 +5,8 @@ import dev.airlock.audit.AuditLog;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.store.BlobStore;
 import dev.airlock.verify.Verdict;
 
@@ -20,7 +22,7 @@ public final class VerifyService {
    * @param document the verdict document (with {@code whatIf} or {@code flags} marked)
    * @param note for people: why the stored decision differed, or null
    */
-  public record Result(Decisions.Decision decision, ObjectNode document, String note) {}
+  public record Result(Decisions.Decision decision, VerdictDocument document, String note) {}
 
   public static Result verify(Home home, Decisions.Request request, AuditContext who) {
     Database db = Database.open(home);
@@ -51,23 +53,23 @@ public final class VerifyService {
       dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
       Decisions.Decision d = Decisions.decide(tx, request, time, blobs);
       Verdict v = d.verdict();
-      ObjectNode doc = v.toJson();
+      VerdictDocument doc = v.document();
       String action = "verify";
       if (request.whatIf() != null) {
-        doc.put("whatIf", request.whatIf().origin());
+        doc = doc.withWhatIf(request.whatIf().origin());
         action = "verify.what-if";
       } else if (request.flags().requires()) {
-        doc.put("flags", request.flags().describe());
+        doc = doc.withFlags(request.flags().describe());
       }
       String note = null;
       if (d.stored() && d.cached()) {
-        doc.put("cached", true);
+        doc = doc.withCached(true);
       }
       if (request.whatIf() != null) {
         note = "what-if under " + request.whatIf().origin() + ": nothing of this decision is stored";
       }
       String subject = d.stored() ? d.image().digest() + " " + request.reference() : request.reference();
-      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
+      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), Documents.tree(doc)));
       return new Result(d, doc, note);
     });
   }

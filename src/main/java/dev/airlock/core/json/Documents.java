@@ -1,0 +1,196 @@
+package dev.airlock.core.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.airlock.core.Json;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one serialiser of the documents airlock writes (issue 12): each {@link Document} record is
+ * written here, field by field, with a streaming {@link JsonGenerator} of the shared {@link Json}
+ * factory. Streaming rather than databind: the mercure path starts one JVM per {@code verify}, and
+ * a reflective introspection of these records on first use would be class loading on every start.
+ * The field order, and which fields are absent rather than {@code null}, are the contracts of
+ * DESIGN.md; each record's javadoc states them, and this class implements exactly that.
+ */
+public final class Documents {
+  private static final JsonFactory FACTORY = Json.mapper().getFactory();
+
+  private Documents() {}
+
+  /** Compact JSON of one document (what {@code --json} prints and what is stored). */
+  public static String write(Document d) {
+    StringWriter w = new StringWriter(1024);
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      document(g, d);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a document", e);
+    }
+    return w.toString();
+  }
+
+  /** Compact JSON of a list of documents as one array ({@code verify} of several images). */
+  public static String writeArray(List<? extends Document> ds) {
+    StringWriter w = new StringWriter(1024 * Math.max(1, ds.size()));
+    try (JsonGenerator g = FACTORY.createGenerator(w)) {
+      g.writeStartArray();
+      for (Document d : ds) {
+        document(g, d);
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write documents", e);
+    }
+    return w.toString();
+  }
+
+  /**
+   * The same document as a tree, for the places that still take one (audit event details, until
+   * they are typed too): written by this class into a token buffer, never re-parsed from text.
+   */
+  public static JsonNode tree(Document d) {
+    try (TokenBuffer buf = new TokenBuffer(Json.mapper(), false)) {
+      document(buf, d);
+      return Json.mapper().readTree(buf.asParser());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot build a document tree", e);
+    }
+  }
+
+  private static void document(JsonGenerator g, Document d) throws IOException {
+    if (d instanceof VerdictDocument v) {
+      verdict(g, v);
+    } else if (d instanceof ErrorDocument e) {
+      error(g, e);
+    } else if (d instanceof ApiErrorDocument e) {
+      apiError(g, e);
+    } else {
+      throw new IllegalArgumentException("not a document type: " + d.getClass().getName());
+    }
+  }
+
+  // ---- application/vnd.airlock.verdict.v1+json (DESIGN.md 5) -----------------------------------
+
+  private static void verdict(JsonGenerator g, VerdictDocument v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("mediaType", VerdictDocument.MEDIA_TYPE);
+    g.writeObjectFieldStart("subject");
+    optional(g, "reference", v.subject().reference());
+    optional(g, "digest", v.subject().digest());
+    g.writeEndObject();
+    g.writeStringField("decision", v.decision());
+    if (v.policy() != null) {
+      g.writeObjectFieldStart("policy");
+      optional(g, "name", v.policy().name());
+      optional(g, "digest", v.policy().digest());
+      optional(g, "mode", v.policy().mode());
+      g.writeEndObject();
+    }
+    g.writeObjectFieldStart("trust");
+    if (v.trust().tufRootVersion() != null) {
+      g.writeNumberField("tufRootVersion", v.trust().tufRootVersion());
+    }
+    optional(g, "trustedRoot", v.trust().trustedRoot());
+    g.writeObjectFieldStart("checkpoints");
+    for (Map.Entry<String, Long> e : v.trust().checkpoints().entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+    g.writeObjectFieldStart("time");
+    g.writeStringField("now", v.time().now());
+    g.writeStringField("source", v.time().source());
+    optional(g, "validUntil", v.time().validUntil());
+    g.writeEndObject();
+    g.writeArrayFieldStart("signatures");
+    for (VerdictDocument.Signature s : v.signatures()) {
+      g.writeStartObject();
+      optional(g, "authority", s.authority());
+      g.writeStringField("kind", s.kind());
+      optional(g, "identity", s.identity());
+      optional(g, "issuer", s.issuer());
+      optional(g, "signedAt", s.signedAt());
+      optional(g, "timeSource", s.timeSource());
+      checks(g, s.checks());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (!v.checks().isEmpty()) {
+      checks(g, v.checks());
+    }
+    if (v.threshold() != null) {
+      g.writeObjectFieldStart("threshold");
+      g.writeNumberField("required", v.threshold().required());
+      g.writeNumberField("satisfied", v.threshold().satisfied());
+      g.writeEndObject();
+    }
+    strings(g, "reasons", v.reasons());
+    if (!v.warnings().isEmpty()) {
+      strings(g, "warnings", v.warnings());
+    }
+    optional(g, "bundle", v.bundle());
+    optional(g, "predicateType", v.predicateType());
+    optional(g, "whatIf", v.whatIf());
+    optional(g, "flags", v.flags());
+    if (v.cached()) {
+      g.writeBooleanField("cached", true);
+    }
+    g.writeEndObject();
+  }
+
+  private static void checks(JsonGenerator g, List<VerdictDocument.Check> checks) throws IOException {
+    g.writeArrayFieldStart("checks");
+    for (VerdictDocument.Check c : checks) {
+      g.writeStartObject();
+      g.writeStringField("id", c.id());
+      g.writeStringField("outcome", c.outcome());
+      optional(g, "reason", c.reason());
+      optional(g, "expected", c.expected());
+      optional(g, "actual", c.actual());
+      optional(g, "detail", c.detail());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  // ---- errors ----------------------------------------------------------------------------------
+
+  private static void error(JsonGenerator g, ErrorDocument e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("mediaType", ErrorDocument.MEDIA_TYPE);
+    g.writeNumberField("exitCode", e.exitCode());
+    optional(g, "reason", e.reason());
+    g.writeStringField("message", e.message());
+    g.writeEndObject();
+  }
+
+  private static void apiError(JsonGenerator g, ApiErrorDocument e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("error", e.error());
+    g.writeStringField("message", e.message());
+    g.writeEndObject();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** A field that is absent, not {@code null}, when the value is null. */
+  private static void optional(JsonGenerator g, String name, String value) throws IOException {
+    if (value != null) {
+      g.writeStringField(name, value);
+    }
+  }
+
+  private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (String s : values) {
+      g.writeString(s);
+    }
+    g.writeEndArray();
+  }
+}
