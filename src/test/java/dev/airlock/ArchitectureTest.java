@@ -210,7 +210,9 @@ class ArchitectureTest {
       "dev.airlock.verify.Verdict", "dev.airlock.verify.SignatureVerdict", "dev.airlock.verify.Check",
       "dev.airlock.cli.VerifyCommand", "dev.airlock.cli.CosignVerifyCommand", "dev.airlock.cli.VerifyBundleCommand",
       // the error document
-      "dev.airlock.cli.Main", "dev.airlock.cli.AirlockCommand");
+      "dev.airlock.cli.Main", "dev.airlock.cli.AirlockCommand",
+      // the import report and the medium check report
+      "dev.airlock.cli.ImportCommand", "dev.airlock.cli.MediumCommand");
 
   @Test
   void documentsAreTemplatesNotAssembledTrees() {

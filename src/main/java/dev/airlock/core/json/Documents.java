@@ -70,6 +70,10 @@ public final class Documents {
       error(g, e);
     } else if (d instanceof ApiErrorDocument e) {
       apiError(g, e);
+    } else if (d instanceof ImportReport r) {
+      importReport(g, r);
+    } else if (d instanceof SnapshotDocument s) {
+      snapshot(g, s);
     } else {
       throw new IllegalArgumentException("not a document type: " + d.getClass().getName());
     }
@@ -157,6 +161,85 @@ public final class Documents {
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  // ---- import report and medium check -----------------------------------------------------------
+
+  private static void importReport(JsonGenerator g, ImportReport r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("mediaType", r.mediaType());
+    g.writeArrayFieldStart("media");
+    for (ImportReport.Medium m : r.media()) {
+      g.writeStartObject();
+      g.writeStringField("medium", m.medium());
+      if (m.trust() != null) {
+        g.writeObjectFieldStart("trust");
+        g.writeFieldName("snapshot");
+        snapshot(g, m.trust().snapshot());
+        g.writeBooleanField("changed", m.trust().changed());
+        g.writeEndObject();
+      }
+      if (m.checkpoints() != null) {
+        g.writeObjectFieldStart("checkpoints");
+        g.writeNumberField("added", m.checkpoints().added());
+        g.writeNumberField("unchanged", m.checkpoints().unchanged());
+        g.writeNumberField("proofs", m.checkpoints().proofs());
+        g.writeEndObject();
+      }
+      optional(g, "warning", m.warning());
+      if (m.images() != null) {
+        g.writeArrayFieldStart("images");
+        for (ImportReport.Image i : m.images()) {
+          g.writeStartObject();
+          g.writeStringField("reference", i.reference());
+          g.writeStringField("digest", i.digest());
+          g.writeStringField("decision", i.decision());
+          strings(g, "reasons", i.reasons());
+          g.writeFieldName("verdict");
+          verdict(g, i.verdict());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      if (m.rejected() != null) {
+        g.writeArrayFieldStart("rejected");
+        for (ImportReport.Rejected x : m.rejected()) {
+          g.writeStartObject();
+          g.writeStringField("source", x.source());
+          optional(g, "digest", x.digest());
+          g.writeStringField("reason", x.reason());
+          g.writeStringField("message", x.message());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void snapshot(JsonGenerator g, SnapshotDocument s) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("seq", s.seq());
+    g.writeStringField("id", s.id());
+    g.writeStringField("installedAt", s.installedAt());
+    g.writeStringField("source", s.source());
+    g.writeObjectFieldStart("tuf");
+    role(g, "root", s.root());
+    role(g, "timestamp", s.timestamp());
+    role(g, "snapshot", s.snapshot());
+    role(g, "targets", s.targets());
+    g.writeEndObject();
+    g.writeBooleanField("expiredTimestampAccepted", s.expiredTimestampAccepted());
+    g.writeEndObject();
+  }
+
+  private static void role(JsonGenerator g, String name, SnapshotDocument.Role r) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeNumberField("version", r.version());
+    g.writeStringField("expires", r.expires());
+    g.writeEndObject();
   }
 
   // ---- errors ----------------------------------------------------------------------------------
