@@ -212,7 +212,13 @@ class ArchitectureTest {
       // the error document
       "dev.airlock.cli.Main", "dev.airlock.cli.AirlockCommand",
       // the import report and the medium check report
-      "dev.airlock.cli.ImportCommand", "dev.airlock.cli.MediumCommand");
+      "dev.airlock.cli.ImportCommand", "dev.airlock.cli.MediumCommand",
+      // export --json
+      "dev.airlock.cli.ExportCommand",
+      // audit event details (so far: verify, import, medium check, export; serve's are typed too,
+      // but Serving still assembles the OCI referrers index)
+      "dev.airlock.appliance.VerifyService", "dev.airlock.appliance.ImportService",
+      "dev.airlock.appliance.ExportService");
 
   @Test
   void documentsAreTemplatesNotAssembledTrees() {

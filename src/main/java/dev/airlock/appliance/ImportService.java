@@ -1,14 +1,13 @@
 package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
+import dev.airlock.core.json.AuditDetail;
 import dev.airlock.core.json.Documents;
 import dev.airlock.core.json.ImportReport;
 import dev.airlock.core.json.VerdictDocument;
@@ -177,27 +176,9 @@ public final class ImportService {
     }
 
     /** The audit detail of a medium check: the report's counts, checkpoints and trust. */
-    private ObjectNode summary() {
-      ObjectNode s = JsonNodeFactory.instance.objectNode();
-      s.put("images", images == null ? 0 : images.size());
-      s.put("rejected", rejected == null ? 0 : rejected.size());
-      if (checkpoints != null) {
-        s.set("checkpoints", checkpointsDetail());
-      }
-      if (trustChange != null) {
-        ObjectNode t = s.putObject("trust");
-        t.set("snapshot", dev.airlock.core.json.Documents.tree(trustChange.snapshot()));
-        t.put("changed", trustChange.changed());
-      }
-      return s;
-    }
-
-    private ObjectNode checkpointsDetail() {
-      ObjectNode c = JsonNodeFactory.instance.objectNode();
-      c.put("added", checkpoints.added());
-      c.put("unchanged", checkpoints.unchanged());
-      c.put("proofs", checkpoints.proofs());
-      return c;
+    private JsonNode summary() {
+      return Documents.tree(new AuditDetail.MediumCheckSummary(images == null ? 0 : images.size(),
+          rejected == null ? 0 : rejected.size(), checkpoints, trustChange));
     }
 
     private ImportReport.Medium importMedium(List<Row> allRows) throws IOException {
@@ -252,11 +233,8 @@ public final class ImportService {
         refused(e.refusal.reason(), e.refusal.getMessage());
         e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
           tx.checkpoints().raiseAlarm(fork, time.now());
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("origin", fork.origin());
-          d.put("size", fork.size());
-          d.put("storedRoot", fork.storedRootHex());
-          d.put("otherRoot", fork.otherRootHex());
+          JsonNode d = Documents.tree(new AuditDetail.ForkAlarm(fork.origin(), fork.size(), fork.storedRootHex(),
+              fork.otherRootHex()));
           tx.audit().append(who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
               List.of(Reason.CHECKPOINT_FORK.name()), d));
           return null;
@@ -405,9 +383,7 @@ public final class ImportService {
       rejected = new ArrayList<>();
       for (Unusable u : unusable) {
         rejected.add(new ImportReport.Rejected(u.source(), null, u.reason(), u.message()));
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("source", u.source());
-        d.put("message", u.message());
+        JsonNode d = Documents.tree(new AuditDetail.ImageReject(u.source(), u.message()));
         tx.audit().append(who.event(time, "image.reject", u.source(), "rejected", List.of(u.reason()), d));
         rows.add(new Row(u.source(), "-", "rejected", u.reason()));
       }
@@ -418,9 +394,7 @@ public final class ImportService {
         if (!ii.stored()) {
           ImageCandidate.Problem p = ii.problem().orElseThrow();
           rejected.add(new ImportReport.Rejected(c.source(), c.digest().toString(), p.reason().name(), p.message()));
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("source", c.source());
-          d.put("message", p.message());
+          JsonNode d = Documents.tree(new AuditDetail.ImageReject(c.source(), p.message()));
           tx.audit().append(who.event(time, "image.reject", c.digest() + " " + first, "rejected",
               List.of(p.reason().name()), d));
           rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
@@ -431,10 +405,8 @@ public final class ImportService {
           Optional<StoredImage> before = tx.images().find(ref);
           if (before.isPresent() && !before.get().digest().equals(c.digest())) {
             // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
-            ObjectNode d = JsonNodeFactory.instance.objectNode();
-            d.put("reference", ref);
-            d.put("from", before.get().digest().toString());
-            d.put("to", c.digest().toString());
+            JsonNode d = Documents.tree(new AuditDetail.TagMove(ref, before.get().digest().toString(),
+                c.digest().toString()));
             tx.audit().append(who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
@@ -462,24 +434,15 @@ public final class ImportService {
           rows.add(new Row(ref, c.digest().toString(), outcome, String.join(", ", Decisions.reasonNames(v))));
         }
       }
-      ObjectNode summary = JsonNodeFactory.instance.objectNode();
-      summary.put("images", images.size());
-      summary.put("rejected", rejected.size());
-      if (checkpoints != null) {
-        summary.set("checkpoints", checkpointsDetail());
-      }
-      summary.put("trustChanged", trustChanged);
-      if (options.whatIf() != null) {
-        summary.put("whatIf", options.whatIf().origin());
-      }
-      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), summary));
+      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), Documents.tree(
+          new AuditDetail.ImportSummary(images.size(), rejected.size(), checkpoints, trustChanged,
+              options.whatIf() == null ? null : options.whatIf().origin()))));
     }
 
     private void refused(Reason reason, String message) {
       try {
         db.transaction(tx -> {
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("message", message);
+          JsonNode d = Documents.tree(new AuditDetail.Message(message));
           tx.audit().append(who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
               List.of(reason.name()), d));
           return null;

@@ -1,10 +1,11 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
+import dev.airlock.core.json.AuditDetail;
 import dev.airlock.core.json.Documents;
 import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.store.BlobStore;
@@ -34,8 +35,7 @@ public final class VerifyService {
         // a decision that could not be made is evidence too
         try {
           db.transaction(tx -> {
-            ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            d.put("message", e.getMessage());
+            JsonNode d = Documents.tree(new AuditDetail.Message(e.getMessage()));
             tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
                 "cannot-decide", java.util.List.of(e.reason().name()), d));
             return null;

@@ -6,4 +6,5 @@ package dev.airlock.core.json;
  * DESIGN.md, serialised in one place, {@link Documents}. Builders construct these records; nothing
  * assembles a document as a tree of {@code ObjectNode}s. Like jib-core {@code json/JsonTemplate}.
  */
-public sealed interface Document permits VerdictDocument, ErrorDocument, ApiErrorDocument, ImportReport, SnapshotDocument {}
+public sealed interface Document permits VerdictDocument, ErrorDocument, ApiErrorDocument, ImportReport, SnapshotDocument,
+    ExportDocument, AuditDetail {}

@@ -74,6 +74,10 @@ public final class Documents {
       importReport(g, r);
     } else if (d instanceof SnapshotDocument s) {
       snapshot(g, s);
+    } else if (d instanceof ExportDocument e) {
+      export(g, e);
+    } else if (d instanceof AuditDetail a) {
+      auditDetail(g, a);
     } else {
       throw new IllegalArgumentException("not a document type: " + d.getClass().getName());
     }
@@ -172,20 +176,8 @@ public final class Documents {
     for (ImportReport.Medium m : r.media()) {
       g.writeStartObject();
       g.writeStringField("medium", m.medium());
-      if (m.trust() != null) {
-        g.writeObjectFieldStart("trust");
-        g.writeFieldName("snapshot");
-        snapshot(g, m.trust().snapshot());
-        g.writeBooleanField("changed", m.trust().changed());
-        g.writeEndObject();
-      }
-      if (m.checkpoints() != null) {
-        g.writeObjectFieldStart("checkpoints");
-        g.writeNumberField("added", m.checkpoints().added());
-        g.writeNumberField("unchanged", m.checkpoints().unchanged());
-        g.writeNumberField("proofs", m.checkpoints().proofs());
-        g.writeEndObject();
-      }
+      trustChange(g, m.trust());
+      checkpoints(g, m.checkpoints());
       optional(g, "warning", m.warning());
       if (m.images() != null) {
         g.writeArrayFieldStart("images");
@@ -219,6 +211,28 @@ public final class Documents {
     g.writeEndObject();
   }
 
+  /** {@code trust}: absent when null. */
+  private static void trustChange(JsonGenerator g, ImportReport.TrustChange t) throws IOException {
+    if (t != null) {
+      g.writeObjectFieldStart("trust");
+      g.writeFieldName("snapshot");
+      snapshot(g, t.snapshot());
+      g.writeBooleanField("changed", t.changed());
+      g.writeEndObject();
+    }
+  }
+
+  /** {@code checkpoints}: absent when null. */
+  private static void checkpoints(JsonGenerator g, ImportReport.Checkpoints c) throws IOException {
+    if (c != null) {
+      g.writeObjectFieldStart("checkpoints");
+      g.writeNumberField("added", c.added());
+      g.writeNumberField("unchanged", c.unchanged());
+      g.writeNumberField("proofs", c.proofs());
+      g.writeEndObject();
+    }
+  }
+
   private static void snapshot(JsonGenerator g, SnapshotDocument s) throws IOException {
     g.writeStartObject();
     g.writeNumberField("seq", s.seq());
@@ -240,6 +254,105 @@ public final class Documents {
     g.writeNumberField("version", r.version());
     g.writeStringField("expires", r.expires());
     g.writeEndObject();
+  }
+
+  // ---- export --json ----------------------------------------------------------------------------
+
+  private static void export(JsonGenerator g, ExportDocument e) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("mediaType", ExportDocument.MEDIA_TYPE);
+    g.writeStringField("digest", e.digest());
+    g.writeStringField("reference", e.reference());
+    g.writeStringField("format", e.format());
+    g.writeStringField("output", e.output());
+    g.writeNumberField("blobs", e.blobs());
+    g.writeStringField("policy", e.policy());
+    strings(g, "references", e.references());
+    g.writeEndObject();
+  }
+
+  // ---- audit event details (stored canonically: the order here is for people) ---------------------
+
+  private static void auditDetail(JsonGenerator g, AuditDetail d) throws IOException {
+    g.writeStartObject();
+    if (d instanceof AuditDetail.Message m) {
+      g.writeStringField("message", m.message());
+    } else if (d instanceof AuditDetail.ServeStart s) {
+      g.writeStringField("listen", s.listen());
+      g.writeBooleanField("tls", s.tls());
+      g.writeBooleanField("clientCertificates", s.clientCertificates());
+    } else if (d instanceof AuditDetail.ServeRequest r) {
+      client(g, r.client());
+      if (r.decided() != null) {
+        g.writeStringField("policyDigest", r.decided().policyDigest());
+        if (r.decided().verdict() != null) {
+          g.writeStringField("digest", r.decided().verdict().digest());
+          g.writeStringField("decision", r.decided().verdict().decision());
+        }
+      }
+      optional(g, "message", r.message());
+    } else if (d instanceof AuditDetail.Admission a) {
+      g.writeStringField("uid", a.uid());
+      client(g, a.client());
+      g.writeStringField("policyDigest", a.policyDigest());
+      g.writeArrayFieldStart("images");
+      for (AuditDetail.AdmissionImage i : a.images()) {
+        g.writeStartObject();
+        g.writeStringField("image", i.image());
+        g.writeStringField("digest", i.digest());
+        g.writeBooleanField("allowed", i.allowed());
+        strings(g, "reasons", i.reasons());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } else if (d instanceof AuditDetail.Export e) {
+      g.writeStringField("digest", e.digest());
+      g.writeStringField("reference", e.reference());
+      g.writeStringField("format", e.format());
+      g.writeStringField("output", e.output());
+      g.writeNumberField("blobs", e.blobs());
+      g.writeStringField("policy", e.policy());
+      g.writeFieldName("verdict");
+      verdict(g, e.verdict());
+    } else if (d instanceof AuditDetail.ExportRefused e) {
+      g.writeStringField("image", e.image());
+      g.writeStringField("output", e.output());
+      if (e.verdict() != null) {
+        g.writeFieldName("verdict");
+        verdict(g, e.verdict());
+      }
+    } else if (d instanceof AuditDetail.ForkAlarm f) {
+      g.writeStringField("origin", f.origin());
+      g.writeNumberField("size", f.size());
+      g.writeStringField("storedRoot", f.storedRoot());
+      g.writeStringField("otherRoot", f.otherRoot());
+    } else if (d instanceof AuditDetail.ImageReject r) {
+      g.writeStringField("source", r.source());
+      g.writeStringField("message", r.message());
+    } else if (d instanceof AuditDetail.TagMove t) {
+      g.writeStringField("reference", t.reference());
+      g.writeStringField("from", t.from());
+      g.writeStringField("to", t.to());
+    } else if (d instanceof AuditDetail.ImportSummary s) {
+      g.writeNumberField("images", s.images());
+      g.writeNumberField("rejected", s.rejected());
+      checkpoints(g, s.checkpoints());
+      g.writeBooleanField("trustChanged", s.trustChanged());
+      optional(g, "whatIf", s.whatIf());
+    } else if (d instanceof AuditDetail.MediumCheckSummary s) {
+      g.writeNumberField("images", s.images());
+      g.writeNumberField("rejected", s.rejected());
+      checkpoints(g, s.checkpoints());
+      trustChange(g, s.trust());
+    } else {
+      throw new IllegalArgumentException("not an audit detail type: " + d.getClass().getName());
+    }
+    g.writeEndObject();
+  }
+
+  private static void client(JsonGenerator g, AuditDetail.Client c) throws IOException {
+    g.writeStringField("client", c.address());
+    optional(g, "clientCertificate", c.certificateSubject());
   }
 
   // ---- errors ----------------------------------------------------------------------------------
