@@ -218,7 +218,7 @@ class ArchitectureTest {
       // audit event details (so far: verify, import, medium check, export; serve's are typed too,
       // but Serving still assembles the OCI referrers index)
       "dev.airlock.appliance.VerifyService", "dev.airlock.appliance.ImportService",
-      "dev.airlock.appliance.ExportService");
+      "dev.airlock.appliance.ExportService", "dev.airlock.appliance.AuditService");
 
   @Test
   void documentsAreTemplatesNotAssembledTrees() {

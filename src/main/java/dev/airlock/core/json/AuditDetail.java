@@ -12,7 +12,9 @@ import java.util.Objects;
 public sealed interface AuditDetail extends Document
     permits AuditDetail.Message, AuditDetail.ServeStart, AuditDetail.ServeRequest, AuditDetail.Admission,
         AuditDetail.Export, AuditDetail.ExportRefused, AuditDetail.ForkAlarm, AuditDetail.ImageReject,
-        AuditDetail.TagMove, AuditDetail.ImportSummary, AuditDetail.MediumCheckSummary {
+        AuditDetail.TagMove, AuditDetail.ImportSummary, AuditDetail.MediumCheckSummary,
+        AuditDetail.CheckpointImport, AuditDetail.CheckpointRefused, AuditDetail.AlarmsCleared,
+        AuditDetail.AuditVerified, AuditDetail.AuditVerifyFailed {
 
   /** Who asked {@code serve}: the peer address, and the client certificate's subject (absent when null). */
   record Client(String address, String certificateSubject) {}
@@ -92,4 +94,30 @@ public sealed interface AuditDetail extends Document
    */
   record MediumCheckSummary(int images, int rejected, ImportReport.Checkpoints checkpoints,
       ImportReport.TrustChange trust) implements AuditDetail {}
+
+  /** {@code checkpoint import}: the checkpoints added, how many were already stored, proofs stored, under which trust. */
+  record CheckpointImport(List<CheckpointDocument> added, int unchanged, int proofsStored, String trustSnapshot)
+      implements AuditDetail {
+    public CheckpointImport {
+      added = List.copyOf(added);
+    }
+  }
+
+  /**
+   * A refused {@code checkpoint import}: the file and why; with a fork, the alarm raised and the
+   * two roots (all absent without one).
+   */
+  record CheckpointRefused(String file, String message, Fork fork) implements AuditDetail {}
+
+  /** Fork evidence in a refusal: the alarm's id, the log, the tree size and both roots. */
+  record Fork(long alarm, String origin, long treeSize, String storedRoot, String otherRoot) {}
+
+  /** {@code checkpoint clear-alarm}: the log, how many alarms were cleared, the operator's reason. */
+  record AlarmsCleared(String origin, int cleared, String reason) implements AuditDetail {}
+
+  /** {@code audit.verify} that passed: the number of events, the head hash and the tree root. */
+  record AuditVerified(long events, String head, String rootHash) implements AuditDetail {}
+
+  /** {@code audit.verify} that failed: the first bad event and why. */
+  record AuditVerifyFailed(long firstBadEvent, String message) implements AuditDetail {}
 }

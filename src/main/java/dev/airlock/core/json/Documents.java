@@ -76,6 +76,8 @@ public final class Documents {
       snapshot(g, s);
     } else if (d instanceof ExportDocument e) {
       export(g, e);
+    } else if (d instanceof CheckpointDocument c) {
+      checkpoint(g, c);
     } else if (d instanceof AuditDetail a) {
       auditDetail(g, a);
     } else {
@@ -271,6 +273,20 @@ public final class Documents {
     g.writeEndObject();
   }
 
+  // ---- checkpoints ------------------------------------------------------------------------------
+
+  private static void checkpoint(JsonGenerator g, CheckpointDocument c) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("origin", c.origin());
+    g.writeNumberField("treeSize", c.treeSize());
+    g.writeStringField("rootHash", c.rootHash());
+    g.writeStringField("signer", c.signer());
+    g.writeStringField("keyHint", c.keyHint());
+    g.writeNumberField("witnesses", c.witnesses());
+    g.writeStringField("importedAt", c.importedAt());
+    g.writeEndObject();
+  }
+
   // ---- audit event details (stored canonically: the order here is for people) ---------------------
 
   private static void auditDetail(JsonGenerator g, AuditDetail d) throws IOException {
@@ -344,6 +360,36 @@ public final class Documents {
       g.writeNumberField("rejected", s.rejected());
       checkpoints(g, s.checkpoints());
       trustChange(g, s.trust());
+    } else if (d instanceof AuditDetail.CheckpointImport c) {
+      g.writeArrayFieldStart("added");
+      for (CheckpointDocument x : c.added()) {
+        checkpoint(g, x);
+      }
+      g.writeEndArray();
+      g.writeNumberField("unchanged", c.unchanged());
+      g.writeNumberField("proofsStored", c.proofsStored());
+      g.writeStringField("trustSnapshot", c.trustSnapshot());
+    } else if (d instanceof AuditDetail.CheckpointRefused c) {
+      g.writeStringField("file", c.file());
+      g.writeStringField("message", c.message());
+      if (c.fork() != null) {
+        g.writeNumberField("alarm", c.fork().alarm());
+        g.writeStringField("origin", c.fork().origin());
+        g.writeNumberField("treeSize", c.fork().treeSize());
+        g.writeStringField("storedRoot", c.fork().storedRoot());
+        g.writeStringField("otherRoot", c.fork().otherRoot());
+      }
+    } else if (d instanceof AuditDetail.AlarmsCleared c) {
+      g.writeStringField("origin", c.origin());
+      g.writeNumberField("cleared", c.cleared());
+      g.writeStringField("reason", c.reason());
+    } else if (d instanceof AuditDetail.AuditVerified v) {
+      g.writeNumberField("events", v.events());
+      g.writeStringField("head", v.head());
+      g.writeStringField("rootHash", v.rootHash());
+    } else if (d instanceof AuditDetail.AuditVerifyFailed f) {
+      g.writeNumberField("firstBadEvent", f.firstBadEvent());
+      g.writeStringField("message", f.message());
     } else {
       throw new IllegalArgumentException("not an audit detail type: " + d.getClass().getName());
     }

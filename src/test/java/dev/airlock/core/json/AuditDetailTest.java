@@ -52,4 +52,24 @@ class AuditDetailTest {
     assertEquals("{\"images\":0,\"rejected\":0}", canonical(new AuditDetail.MediumCheckSummary(0, 0, null, null)));
     assertEquals("{\"image\":\"x\",\"output\":\"/o\"}", canonical(new AuditDetail.ExportRefused("x", "/o", null)));
   }
+
+  @Test
+  void checkpointAndAuditVerifyDetails() {
+    CheckpointDocument c = new CheckpointDocument("log - 1", 5, "ab", "log", "0a0b0c0d", 0, "T");
+    assertEquals("{\"origin\":\"log - 1\",\"treeSize\":5,\"rootHash\":\"ab\",\"signer\":\"log\",\"keyHint\":\"0a0b0c0d\","
+        + "\"witnesses\":0,\"importedAt\":\"T\"}", Documents.write(c));
+    assertEquals("{\"added\":[" + Documents.write(c) + "],\"unchanged\":1,\"proofsStored\":2,\"trustSnapshot\":\"sha256:t\"}",
+        Json.write(Documents.tree(new AuditDetail.CheckpointImport(List.of(c), 1, 2, "sha256:t"))));
+    assertEquals("{\"file\":\"a.checkpoint\",\"message\":\"m\"}",
+        Json.write(Documents.tree(new AuditDetail.CheckpointRefused("a.checkpoint", "m", null))));
+    assertEquals("{\"file\":null,\"message\":\"m\",\"alarm\":3,\"origin\":\"o\",\"treeSize\":9,\"storedRoot\":\"s\","
+        + "\"otherRoot\":\"t\"}", Json.write(Documents.tree(new AuditDetail.CheckpointRefused(null, "m",
+            new AuditDetail.Fork(3, "o", 9, "s", "t")))));
+    assertEquals("{\"origin\":\"o\",\"cleared\":2,\"reason\":null}",
+        Json.write(Documents.tree(new AuditDetail.AlarmsCleared("o", 2, null))));
+    assertEquals("{\"events\":7,\"head\":\"h\",\"rootHash\":\"r\"}",
+        Json.write(Documents.tree(new AuditDetail.AuditVerified(7, "h", "r"))));
+    assertEquals("{\"firstBadEvent\":4,\"message\":\"m\"}",
+        Json.write(Documents.tree(new AuditDetail.AuditVerifyFailed(4, "m"))));
+  }
 }
