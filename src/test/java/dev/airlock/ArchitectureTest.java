@@ -198,6 +198,41 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /**
+   * Issue 12: the documents airlock writes are typed templates ({@code core.json}) written by one
+   * serialiser ({@code core.json.Documents}), not trees assembled node by node. The classes that
+   * built or re-read them before are listed here so that {@code ObjectNode} assembly does not come
+   * back; a class leaves its old tree code behind and joins the list as its document is converted.
+   */
+  static final java.util.List<String> TEMPLATED = java.util.List.of(
+      "dev.airlock.core.json..",
+      // the verdict document (DESIGN.md 5)
+      "dev.airlock.verify.Verdict", "dev.airlock.verify.SignatureVerdict", "dev.airlock.verify.Check",
+      "dev.airlock.cli.VerifyCommand", "dev.airlock.cli.CosignVerifyCommand", "dev.airlock.cli.VerifyBundleCommand",
+      // the error document
+      "dev.airlock.cli.Main", "dev.airlock.cli.AirlockCommand",
+      // the import report and the medium check report
+      "dev.airlock.cli.ImportCommand", "dev.airlock.cli.MediumCommand",
+      // export --json
+      "dev.airlock.cli.ExportCommand",
+      // audit event details (so far: verify, import, medium check, export; serve's are typed too,
+      // but Serving still assembles the OCI referrers index)
+      "dev.airlock.appliance.VerifyService", "dev.airlock.appliance.ImportService",
+      "dev.airlock.appliance.ExportService", "dev.airlock.appliance.AuditService");
+
+  @Test
+  void documentsAreTemplatesNotAssembledTrees() {
+    ArchRuleDefinition.noClasses().that(com.tngtech.archunit.base.DescribedPredicate.describe(
+            "write a templated document", (JavaClass c) -> TEMPLATED.stream().anyMatch(t -> t.endsWith("..")
+                ? c.getPackageName().startsWith(t.substring(0, t.length() - 2))
+                : c.getName().equals(t) || c.getName().startsWith(t + "$"))))
+        .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind.node..")
+        .check(CLASSES);
+    // nothing in main code reads back its own verdict: it reads the Verdict, or writes its document()
+    ArchRuleDefinition.noClasses().should().callMethod(dev.airlock.verify.Verdict.class, "toJson")
+        .check(CLASSES);
+  }
+
   static String stageOf(String pkg) {
     if (!pkg.startsWith(BASE)) {
       return null;

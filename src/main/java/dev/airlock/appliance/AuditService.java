@@ -1,13 +1,14 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditExport;
 import dev.airlock.audit.AuditTamperedException;
 import dev.airlock.audit.AuditVerifier;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.TrustedTime;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
 import dev.airlock.db.Database;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,10 +47,7 @@ public final class AuditService {
     try {
       return db.transaction(tx -> {
         AuditVerifier.Report rep = AuditVerifier.verify(home, tx.audit());
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("events", rep.count());
-        detail.put("head", rep.headHash());
-        detail.put("rootHash", rep.root());
+        JsonNode detail = Documents.tree(new AuditDetail.AuditVerified(rep.count(), rep.headHash(), rep.root()));
         TrustedTime t = tx.trustedNow(who.systemClock());
         onTime.accept(t);
         tx.audit().append(who.event(t, "audit.verify", "audit-log", "ok", List.of(), detail));
@@ -66,9 +64,7 @@ public final class AuditService {
       Consumer<TrustedTime> onTime) {
     try {
       db.transaction(tx -> {
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("firstBadEvent", e.seq());
-        detail.put("message", e.getMessage());
+        JsonNode detail = Documents.tree(new AuditDetail.AuditVerifyFailed(e.seq(), e.getMessage()));
         TrustedTime t = tx.trustedNow(who.systemClock());
         onTime.accept(t);
         return tx.audit().append(who.event(t, "audit.verify", "audit-log", "failed",

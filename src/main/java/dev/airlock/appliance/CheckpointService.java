@@ -1,13 +1,15 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.CheckpointDocument;
+import dev.airlock.core.json.Documents;
 import dev.airlock.core.Reason;
 import dev.airlock.tlog.CheckpointRefusedException;
 import dev.airlock.tlog.CheckpointStore;
@@ -58,15 +60,13 @@ public final class CheckpointService {
 
   /** A stored checkpoint as the audit log and the edges describe it. */
   public static ObjectNode describe(CheckpointStore.StoredCheckpoint c) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("origin", c.origin());
-    n.put("treeSize", c.size());
-    n.put("rootHash", c.rootHex());
-    n.put("signer", c.signer());
-    n.put("keyHint", c.keyHint());
-    n.put("witnesses", c.witnesses());
-    n.put("importedAt", c.importedAt().toString());
-    return n;
+    return (ObjectNode) Documents.tree(document(c));
+  }
+
+  /** {@link #describe} as its template. */
+  public static CheckpointDocument document(CheckpointStore.StoredCheckpoint c) {
+    return new CheckpointDocument(c.origin(), c.size(), c.rootHex(), c.signer(), c.keyHint(), c.witnesses(),
+        c.importedAt().toString());
   }
 
   /**
@@ -101,12 +101,9 @@ public final class CheckpointService {
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);
         }
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        ArrayNode added = detail.putArray("added");
-        r.added().forEach(c -> added.add(describe(c)));
-        detail.put("unchanged", r.unchanged().size());
-        detail.put("proofsStored", r.proofsStored());
-        detail.put("trustSnapshot", snapshot.id());
+        JsonNode detail = Documents.tree(new AuditDetail.CheckpointImport(
+            r.added().stream().map(CheckpointService::document).toList(), r.unchanged().size(), r.proofsStored(),
+            snapshot.id()));
         tx.audit().append(who.event(time, "checkpoint.import", subject, "ok", List.of(), detail));
         return r;
       });
@@ -114,18 +111,13 @@ public final class CheckpointService {
       CheckpointRefusedException e = r.refusal;
       db.transaction(tx -> {
         dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("file", e.file());
-        detail.put("message", e.getMessage());
+        AuditDetail.Fork fork = null;
         if (e.fork().isPresent()) {
           CheckpointStore.Fork f = e.fork().get();
           long id = tx.checkpoints().raiseAlarm(f, time.now());
-          detail.put("alarm", id);
-          detail.put("origin", f.origin());
-          detail.put("treeSize", f.size());
-          detail.put("storedRoot", f.storedRootHex());
-          detail.put("otherRoot", f.otherRootHex());
+          fork = new AuditDetail.Fork(id, f.origin(), f.size(), f.storedRootHex(), f.otherRootHex());
         }
+        JsonNode detail = Documents.tree(new AuditDetail.CheckpointRefused(e.file(), e.getMessage(), fork));
         tx.audit().append(who.event(time, "checkpoint.import", subject, "refused", List.of(e.reason().name()),
             detail));
         return null;
@@ -143,10 +135,7 @@ public final class CheckpointService {
       if (n == 0) {
         return 0;
       }
-      ObjectNode detail = JsonNodeFactory.instance.objectNode();
-      detail.put("origin", origin);
-      detail.put("cleared", n);
-      detail.put("reason", reason);
+      JsonNode detail = Documents.tree(new AuditDetail.AlarmsCleared(origin, n, reason));
       tx.audit().append(who.event(time, "checkpoint.clear-alarm", origin, "ok", List.of(), detail));
       return n;
     });

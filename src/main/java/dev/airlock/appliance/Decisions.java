@@ -147,7 +147,7 @@ public final class Decisions {
     if (storeDecision && request.cacheable() && installed) {
       tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
-          Json.write(v.toJson()), time.now(), v.validUntil()));
+          dev.airlock.core.json.Documents.write(v.document()), time.now(), v.validUntil()));
     }
     return new Decision(v, image, policy, releasable, false);
   }

@@ -1,12 +1,14 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.ExportDocument;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
 import dev.airlock.oci.ImageReference;
@@ -28,7 +30,7 @@ public final class ExportService {
   private ExportService() {}
 
   /** What was written. */
-  public record Result(ObjectNode document, Decisions.Decision decision) {}
+  public record Result(ExportDocument document, Decisions.Decision decision) {}
 
   public static Result export(Home home, String image, Path output, ImageExporter.Format format, AuditContext who)
       throws IOException {
@@ -37,12 +39,11 @@ public final class ExportService {
     Decisions.Decision first = decide(db, image, output, blobs, who);
     List<String> names = names(image);
     Path temp = ImageExporter.prepareReleased(blobs, first.image(), names, output, format, Limits.defaults());
-    ObjectNode detail = JsonNodeFactory.instance.objectNode();
-    detail.put("digest", first.image().digest().toString());
-    detail.put("reference", image);
-    detail.put("format", format == ImageExporter.Format.OCI ? "oci" : "docker-archive");
-    detail.put("output", output.toAbsolutePath().toString());
-    detail.put("blobs", first.image().blobs().size());
+    String digest = first.image().digest().toString();
+    String formatName = format == ImageExporter.Format.OCI ? "oci" : "docker-archive";
+    String out = output.toAbsolutePath().toString();
+    int blobCount = first.image().blobs().size();
+    String[] policy = new String[1]; // the policy digest the release was decided under, in the transaction
     try {
       // the release, its audit event and the rename go together, decided once more under the state
       // of this transaction: if the event cannot be written or the decision changed, no archive appears
@@ -52,23 +53,17 @@ public final class ExportService {
         if (!now.releasable() || !now.image().digest().equals(first.image().digest())) {
           throw refusal(now);
         }
-        detail.put("policy", now.policy().policy().digest());
-        detail.set("verdict", now.verdict().toJson());
+        policy[0] = now.policy().policy().digest();
         tx.audit().append(who.event(time, "export", first.image().digest() + " " + image, "ok",
-            List.of(), detail));
+            List.of(), Documents.tree(new AuditDetail.Export(digest, image, formatName, out, blobCount, policy[0],
+                now.verdict().document()))));
         ImageExporter.commit(temp, output);
         return null;
       });
     } finally {
       Files.deleteIfExists(temp);
     }
-    ObjectNode doc = JsonNodeFactory.instance.objectNode();
-    doc.put("mediaType", "application/vnd.airlock.export.v1+json");
-    doc.setAll(detail);
-    doc.remove("verdict");
-    doc.set("references", JsonNodeFactory.instance.arrayNode().addAll(
-        names.stream().map(JsonNodeFactory.instance::textNode).toList()));
-    return new Result(doc, first);
+    return new Result(new ExportDocument(digest, image, formatName, out, blobCount, policy[0], names), first);
   }
 
   /** The first decision; a refusal is audited (with the verdict) and thrown. */
@@ -106,12 +101,8 @@ public final class ExportService {
 
   private static void audit(Database db, String image, Path output, AuditContext who, Reason reason,
       Decisions.Decision d) {
-    ObjectNode detail = JsonNodeFactory.instance.objectNode();
-    detail.put("image", image);
-    detail.put("output", output.toAbsolutePath().toString());
-    if (d != null) {
-      detail.set("verdict", d.verdict().toJson());
-    }
+    JsonNode detail = Documents.tree(new AuditDetail.ExportRefused(image, output.toAbsolutePath().toString(),
+        d == null ? null : d.verdict().document()));
     List<String> reasons = d == null ? List.of(reason.name())
         : java.util.stream.Stream.concat(java.util.stream.Stream.of(reason.name()),
             Decisions.reasonNames(d.verdict()).stream()).distinct().toList();

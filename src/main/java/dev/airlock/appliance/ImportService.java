@@ -1,15 +1,16 @@
 package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.ImportReport;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.core.Reason;
 import dev.airlock.core.WriteLock;
 import dev.airlock.media.ImageSource;
@@ -90,15 +91,13 @@ public final class ImportService {
   public record Row(String reference, String digest, String decision, String reasons) {}
 
   /** The report document and its table rows. */
-  public record Report(ObjectNode document, List<Row> rows) {}
+  public record Report(ImportReport document, List<Row> rows) {}
 
   /** Imports every medium under the write lock; the first refused medium stops the command. */
   public static Report importMedia(Home home, List<Path> media, Options options, AuditContext who, Listener listener)
       throws IOException {
     Database db = Database.open(home);
-    ObjectNode report = JsonNodeFactory.instance.objectNode();
-    report.put("mediaType", options.checkOnly() ? CHECK_MEDIA_TYPE : REPORT_MEDIA_TYPE);
-    ArrayNode mediaReports = report.putArray("media");
+    List<ImportReport.Medium> mediaReports = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
       // what killed imports left behind; safe only under the write lock
@@ -108,7 +107,8 @@ public final class ImportService {
         mediaReports.add(new One(home, db, options, who, listener, path).run(rows));
       }
     }
-    return new Report(report, rows);
+    return new Report(new ImportReport(options.checkOnly() ? CHECK_MEDIA_TYPE : REPORT_MEDIA_TYPE, mediaReports),
+        rows);
   }
 
   /** Thrown at the end of a dry run so that its transaction rolls back. */
@@ -130,7 +130,12 @@ public final class ImportService {
     final Path path;
     final String subject;
     final BlobStore blobs;
-    final ObjectNode report = JsonNodeFactory.instance.objectNode();
+    // this medium's part of the report (ImportReport.Medium), filled in as the import goes
+    ImportReport.TrustChange trustChange;
+    ImportReport.Checkpoints checkpoints;
+    String warning;
+    List<ImportReport.Image> images;
+    List<ImportReport.Rejected> rejected;
     final List<Row> rows = new ArrayList<>();
     dev.airlock.core.TrustedTime time;
 
@@ -145,12 +150,15 @@ public final class ImportService {
       // medium check: blobs are verified into a scratch store under staging, over the real one
       this.scratch = options.checkOnly() ? home.staging().resolve("check-" + java.util.UUID.randomUUID()) : null;
       this.blobs = scratch != null ? BlobStore.scratch(scratch, BlobStore.at(home)) : BlobStore.at(home);
-      report.put("medium", subject);
+    }
+
+    ImportReport.Medium report() {
+      return new ImportReport.Medium(subject, trustChange, checkpoints, warning, images, rejected);
     }
 
     final Path scratch;
 
-    ObjectNode run(List<Row> allRows) throws IOException {
+    ImportReport.Medium run(List<Row> allRows) throws IOException {
       if (!options.checkOnly()) {
         return importMedium(allRows);
       }
@@ -159,30 +167,21 @@ public final class ImportService {
       } catch (DryRun checked) {
         // everything ran; the transaction rolled back and nothing was installed or stored
         allRows.addAll(rows);
-        ObjectNode d = report.deepCopy();
-        d.remove("images");
         db.transaction(tx -> tx.audit().append(who.event(time, "medium.check", subject, "ok", List.of(),
-            summary(d))));
+            summary())));
       } finally {
         dev.airlock.core.FileTrees.deleteQuietly(scratch);
       }
-      return report;
+      return report();
     }
 
-    private ObjectNode summary(ObjectNode d) {
-      ObjectNode s = JsonNodeFactory.instance.objectNode();
-      s.put("images", report.path("images").size());
-      s.put("rejected", report.path("rejected").size());
-      if (d.has("checkpoints")) {
-        s.set("checkpoints", d.get("checkpoints"));
-      }
-      if (d.has("trust")) {
-        s.set("trust", d.get("trust"));
-      }
-      return s;
+    /** The audit detail of a medium check: the report's counts, checkpoints and trust. */
+    private JsonNode summary() {
+      return Documents.tree(new AuditDetail.MediumCheckSummary(images == null ? 0 : images.size(),
+          rejected == null ? 0 : rejected.size(), checkpoints, trustChange));
     }
 
-    private ObjectNode importMedium(List<Row> allRows) throws IOException {
+    private ImportReport.Medium importMedium(List<Row> allRows) throws IOException {
       time = db.transaction(tx -> tx.trustedNow(who.systemClock()));
       Set<String> added = new HashSet<>();
       try (Medium medium = Medium.open(path, home, options.limits())) {
@@ -214,9 +213,8 @@ public final class ImportService {
         // 3. everything else in one transaction
         if (medium.tufDir().isPresent()) {
           dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
-            ObjectNode t = report.putObject("trust");
-            t.set("snapshot", TrustStore.describe(r.installed().snapshot()));
-            t.put("changed", r.installed().contentsChanged());
+            trustChange = new ImportReport.TrustChange(TrustStore.document(r.installed().snapshot()),
+                r.installed().contentsChanged());
             finish(tx, files, copied, r.snapshot(), r.installed().contentsChanged());
             checkOnly();
           });
@@ -229,17 +227,14 @@ public final class ImportService {
         }
         added.clear(); // committed: the blobs are referenced now
         allRows.addAll(rows);
-        return report;
+        return report();
       } catch (CheckpointRefused e) {
         removeAdded(added);
         refused(e.refusal.reason(), e.refusal.getMessage());
         e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
           tx.checkpoints().raiseAlarm(fork, time.now());
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("origin", fork.origin());
-          d.put("size", fork.size());
-          d.put("storedRoot", fork.storedRootHex());
-          d.put("otherRoot", fork.otherRootHex());
+          JsonNode d = Documents.tree(new AuditDetail.ForkAlarm(fork.origin(), fork.size(), fork.storedRootHex(),
+              fork.otherRootHex()));
           tx.audit().append(who.event(time, "checkpoint.fork-alarm", fork.origin(), "raised",
               List.of(Reason.CHECKPOINT_FORK.name()), d));
           return null;
@@ -377,26 +372,18 @@ public final class ImportService {
         } catch (CheckpointRefusedException e) {
           throw new CheckpointRefused(e);
         }
-        ObjectNode c = report.putObject("checkpoints");
-        c.put("added", cr.added().size());
-        c.put("unchanged", cr.unchanged().size());
-        c.put("proofs", cr.proofsStored());
+        checkpoints = new ImportReport.Checkpoints(cr.added().size(), cr.unchanged().size(), cr.proofsStored());
       }
       boolean policyInstalled = PolicyChoice.installed(tx) != null;
       if (!policyInstalled && options.whatIf() == null) {
-        report.put("warning", "no policy is installed: images are stored undecided (POLICY_NOT_INSTALLED);"
+        warning = ("no policy is installed: images are stored undecided (POLICY_NOT_INSTALLED);"
             + " install one with 'airlock policy set FILE'");
       }
-      ArrayNode images = report.putArray("images");
-      ArrayNode rejected = report.putArray("rejected");
+      images = new ArrayList<>();
+      rejected = new ArrayList<>();
       for (Unusable u : unusable) {
-        ObjectNode j = rejected.addObject();
-        j.put("source", u.source());
-        j.put("reason", u.reason());
-        j.put("message", u.message());
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("source", u.source());
-        d.put("message", u.message());
+        rejected.add(new ImportReport.Rejected(u.source(), null, u.reason(), u.message()));
+        JsonNode d = Documents.tree(new AuditDetail.ImageReject(u.source(), u.message()));
         tx.audit().append(who.event(time, "image.reject", u.source(), "rejected", List.of(u.reason()), d));
         rows.add(new Row(u.source(), "-", "rejected", u.reason()));
       }
@@ -406,14 +393,8 @@ public final class ImportService {
         String first = c.references().isEmpty() ? c.source() : c.references().get(0).toString();
         if (!ii.stored()) {
           ImageCandidate.Problem p = ii.problem().orElseThrow();
-          ObjectNode j = rejected.addObject();
-          j.put("source", c.source());
-          j.put("digest", c.digest().toString());
-          j.put("reason", p.reason().name());
-          j.put("message", p.message());
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("source", c.source());
-          d.put("message", p.message());
+          rejected.add(new ImportReport.Rejected(c.source(), c.digest().toString(), p.reason().name(), p.message()));
+          JsonNode d = Documents.tree(new AuditDetail.ImageReject(c.source(), p.message()));
           tx.audit().append(who.event(time, "image.reject", c.digest() + " " + first, "rejected",
               List.of(p.reason().name()), d));
           rows.add(new Row(first, c.digest().toString(), "rejected", p.reason().name()));
@@ -424,10 +405,8 @@ public final class ImportService {
           Optional<StoredImage> before = tx.images().find(ref);
           if (before.isPresent() && !before.get().digest().equals(c.digest())) {
             // DESIGN.md 6b: a medium that moves a tag is audited, and the tag is decided afresh
-            ObjectNode d = JsonNodeFactory.instance.objectNode();
-            d.put("reference", ref);
-            d.put("from", before.get().digest().toString());
-            d.put("to", c.digest().toString());
+            JsonNode d = Documents.tree(new AuditDetail.TagMove(ref, before.get().digest().toString(),
+                c.digest().toString()));
             tx.audit().append(who.event(time, "image.tag-move", ref, "moved", List.of(), d));
           }
         }
@@ -446,41 +425,24 @@ public final class ImportService {
           } else {
             v = Decisions.decide(tx, req, time, store).verdict();
           }
-          ObjectNode vj = v.toJson();
+          VerdictDocument vd = v.document();
           String outcome = undecided ? "undecided" : v.decision().json();
-          ObjectNode detail = vj.deepCopy();
-          if (options.whatIf() != null) {
-            detail.put("whatIf", options.whatIf().origin());
-          }
+          JsonNode detail = Documents.tree(options.whatIf() == null ? vd : vd.withWhatIf(options.whatIf().origin()));
           tx.audit().append(who.event(time, options.whatIf() != null ? "image.decide.what-if" : "image.decide",
               c.digest() + " " + ref, outcome, Decisions.reasonNames(v), detail));
-          ObjectNode j = images.addObject();
-          j.put("reference", ref);
-          j.put("digest", c.digest().toString());
-          j.put("decision", outcome);
-          j.set("reasons", vj.path("reasons"));
-          j.set("verdict", vj);
+          images.add(new ImportReport.Image(ref, c.digest().toString(), outcome, vd.reasons(), vd));
           rows.add(new Row(ref, c.digest().toString(), outcome, String.join(", ", Decisions.reasonNames(v))));
         }
       }
-      ObjectNode summary = JsonNodeFactory.instance.objectNode();
-      summary.put("images", images.size());
-      summary.put("rejected", rejected.size());
-      if (report.has("checkpoints")) {
-        summary.set("checkpoints", report.get("checkpoints"));
-      }
-      summary.put("trustChanged", trustChanged);
-      if (options.whatIf() != null) {
-        summary.put("whatIf", options.whatIf().origin());
-      }
-      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), summary));
+      tx.audit().append(who.event(time, "import", subject, "ok", List.of(), Documents.tree(
+          new AuditDetail.ImportSummary(images.size(), rejected.size(), checkpoints, trustChanged,
+              options.whatIf() == null ? null : options.whatIf().origin()))));
     }
 
     private void refused(Reason reason, String message) {
       try {
         db.transaction(tx -> {
-          ObjectNode d = JsonNodeFactory.instance.objectNode();
-          d.put("message", message);
+          JsonNode d = Documents.tree(new AuditDetail.Message(message));
           tx.audit().append(who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
               List.of(reason.name()), d));
           return null;
@@ -499,10 +461,5 @@ public final class ImportService {
       }
       return b;
     }
-  }
-
-  /** The report's verdict of one image, for renderers. */
-  static JsonNode verdictOf(ObjectNode image) {
-    return image.path("verdict");
   }
 }

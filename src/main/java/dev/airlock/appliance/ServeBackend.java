@@ -90,8 +90,14 @@ public interface ServeBackend {
    *
    * @param status 200 admit, 403 deny, 503 cannot decide, 400 malformed reference
    * @param documentJson the verdict document (DESIGN 5), or an error document for 400/503
+   * @param reasons the reason codes for the metrics: the verdict's {@code reasons}, or an error
+   *     document's reason; given with the document so that nobody re-parses it
    */
-  record VerifyAnswer(int status, String documentJson) {}
+  record VerifyAnswer(int status, String documentJson, List<String> reasons) {
+    public VerifyAnswer {
+      reasons = List.copyOf(reasons);
+    }
+  }
 
   /** Decides {@code image} now; audited. */
   VerifyAnswer verify(String image, Client client);

@@ -1,11 +1,16 @@
 package dev.airlock.appliance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
+import dev.airlock.core.json.ApiErrorDocument;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.db.Database;
 import dev.airlock.oci.AttachedSignature;
@@ -89,10 +94,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
    */
   public void started(String address, boolean tls, boolean clientCertificates) {
     listening = address;
-    ObjectNode d = JsonNodeFactory.instance.objectNode();
-    d.put("listen", address);
-    d.put("tls", tls);
-    d.put("clientCertificates", clientCertificates);
+    JsonNode d = Documents.tree(new AuditDetail.ServeStart(address, tls, clientCertificates));
     db.transaction(tx -> tx.audit().append(process.event(tx.trustedNow(clock), "serve.start", address, "listening",
         List.of(), d)));
   }
@@ -252,25 +254,26 @@ public final class Serving implements ServeBackend, AutoCloseable {
     try {
       o = decide(v, canonical(image));
     } catch (AirlockException e) {
-      ObjectNode err = error(e.reason() == null ? "USAGE" : e.reason().name(), e.getMessage());
-      audit.record(client, "serve.verify", image, "usage-error", List.of(), err);
-      return new VerifyAnswer(400, Json.write(err));
+      ApiErrorDocument err = new ApiErrorDocument(e.reason() == null ? "USAGE" : e.reason().name(), e.getMessage());
+      audit.record(client, "serve.verify", image, "usage-error", List.of(), Documents.tree(err));
+      // the API's error document has no "reason" field, so its metrics count no reason (as before)
+      return new VerifyAnswer(400, Documents.write(err), List.of());
     }
     if (o.cannotDecide() != null) {
-      ObjectNode err = error(o.cannotDecide(), o.message());
+      ApiErrorDocument err = new ApiErrorDocument(o.cannotDecide(), o.message());
       audit.record(client, "serve.verify", image, "cannot-decide", List.of(o.cannotDecide()), detail(client, o));
-      return new VerifyAnswer(503, Json.write(err));
+      return new VerifyAnswer(503, Documents.write(err), List.of());
     }
-    ObjectNode doc = o.verdict().toJson();
+    VerdictDocument doc = o.verdict().document();
     audit.record(client, "serve.verify", image, o.verdict().decision().json(), o.reasons(), detail(client, o));
-    return new VerifyAnswer(o.releasable() ? 200 : 403, Json.write(doc));
+    return new VerifyAnswer(o.releasable() ? 200 : 403, Documents.write(doc), doc.reasons());
   }
 
   @Override
   public List<ImageDecision> admission(List<String> images, String subject, String uid, Client client) {
     ServeView v = view();
     List<ImageDecision> out = new ArrayList<>();
-    ArrayNode details = JsonNodeFactory.instance.arrayNode();
+    List<AuditDetail.AdmissionImage> details = new ArrayList<>();
     Map<String, ImageDecision> seen = new LinkedHashMap<>();
     for (String image : images) {
       ImageDecision d = seen.computeIfAbsent(image, i -> admit(v, i));
@@ -279,20 +282,11 @@ public final class Serving implements ServeBackend, AutoCloseable {
     boolean allowed = !out.isEmpty() && out.stream().allMatch(ImageDecision::allowed) || images.isEmpty();
     List<String> reasons = new ArrayList<>();
     for (ImageDecision d : seen.values()) {
-      ObjectNode n = details.addObject();
-      n.put("image", d.image());
-      n.put("digest", d.digest());
-      n.put("allowed", d.allowed());
-      ArrayNode r = n.putArray("reasons");
-      d.reasons().forEach(r::add);
+      details.add(new AuditDetail.AdmissionImage(d.image(), d.digest(), d.allowed(), d.reasons()));
       d.reasons().stream().filter(x -> !reasons.contains(x)).forEach(reasons::add);
     }
-    ObjectNode detail = JsonNodeFactory.instance.objectNode();
-    detail.put("uid", uid);
-    putClient(detail, client);
-    detail.put("policyDigest", v.policyDigest);
-    detail.set("images", details);
-    audit.record(client, "serve.admission", subject, allowed ? "allowed" : "denied", reasons, detail);
+    audit.record(client, "serve.admission", subject, allowed ? "allowed" : "denied", reasons,
+        Documents.tree(new AuditDetail.Admission(uid, client(client), v.policyDigest, details)));
     return out;
   }
 
@@ -394,34 +388,18 @@ public final class Serving implements ServeBackend, AutoCloseable {
     return answer;
   }
 
-  private static ObjectNode detail(Client client, Outcome o) {
-    ObjectNode d = JsonNodeFactory.instance.objectNode();
-    putClient(d, client);
-    if (o != null) {
-      d.put("policyDigest", o.policyDigest());
-      if (o.verdict() != null) {
-        d.put("digest", o.verdict().digest());
-        d.put("decision", o.verdict().decision().json());
-      }
-      if (o.message() != null && !o.releasable()) {
-        d.put("message", o.message());
-      }
+  private static JsonNode detail(Client client, Outcome o) {
+    if (o == null) {
+      return Documents.tree(new AuditDetail.ServeRequest(client(client), null, null));
     }
-    return d;
+    return Documents.tree(new AuditDetail.ServeRequest(client(client),
+        new AuditDetail.Decided(o.policyDigest(), o.verdict() == null ? null
+            : new AuditDetail.DecidedVerdict(o.verdict().digest(), o.verdict().decision().json())),
+        o.message() != null && !o.releasable() ? o.message() : null));
   }
 
-  private static void putClient(ObjectNode d, Client client) {
-    d.put("client", client.address());
-    if (client.certificateSubject() != null) {
-      d.put("clientCertificate", client.certificateSubject());
-    }
-  }
-
-  private static ObjectNode error(String code, String message) {
-    ObjectNode e = JsonNodeFactory.instance.objectNode();
-    e.put("error", code);
-    e.put("message", message);
-    return e;
+  private static AuditDetail.Client client(Client client) {
+    return new AuditDetail.Client(client.address(), client.certificateSubject());
   }
 
   /** The repository a request names, or why there is none (400 NAME_INVALID, 404 NAME_UNKNOWN). */

@@ -1,10 +1,13 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.store.BlobStore;
 import dev.airlock.verify.Verdict;
 
@@ -20,7 +23,7 @@ public final class VerifyService {
    * @param document the verdict document (with {@code whatIf} or {@code flags} marked)
    * @param note for people: why the stored decision differed, or null
    */
-  public record Result(Decisions.Decision decision, ObjectNode document, String note) {}
+  public record Result(Decisions.Decision decision, VerdictDocument document, String note) {}
 
   public static Result verify(Home home, Decisions.Request request, AuditContext who) {
     Database db = Database.open(home);
@@ -32,8 +35,7 @@ public final class VerifyService {
         // a decision that could not be made is evidence too
         try {
           db.transaction(tx -> {
-            ObjectNode d = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            d.put("message", e.getMessage());
+            JsonNode d = Documents.tree(new AuditDetail.Message(e.getMessage()));
             tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "verify", request.reference(),
                 "cannot-decide", java.util.List.of(e.reason().name()), d));
             return null;
@@ -51,23 +53,23 @@ public final class VerifyService {
       dev.airlock.core.TrustedTime time = tx.trustedNow(who.systemClock());
       Decisions.Decision d = Decisions.decide(tx, request, time, blobs);
       Verdict v = d.verdict();
-      ObjectNode doc = v.toJson();
+      VerdictDocument doc = v.document();
       String action = "verify";
       if (request.whatIf() != null) {
-        doc.put("whatIf", request.whatIf().origin());
+        doc = doc.withWhatIf(request.whatIf().origin());
         action = "verify.what-if";
       } else if (request.flags().requires()) {
-        doc.put("flags", request.flags().describe());
+        doc = doc.withFlags(request.flags().describe());
       }
       String note = null;
       if (d.stored() && d.cached()) {
-        doc.put("cached", true);
+        doc = doc.withCached(true);
       }
       if (request.whatIf() != null) {
         note = "what-if under " + request.whatIf().origin() + ": nothing of this decision is stored";
       }
       String subject = d.stored() ? d.image().digest() + " " + request.reference() : request.reference();
-      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), doc));
+      tx.audit().append(who.event(time, action, subject, v.decision().json(), Decisions.reasonNames(v), Documents.tree(doc)));
       return new Result(d, doc, note);
     });
   }

@@ -57,7 +57,7 @@ public final class AirlockCommand implements java.util.concurrent.Callable<Integ
     spec.commandLine().getErr().println("airlock: a command is required");
     spec.commandLine().usage(spec.commandLine().getErr());
     if (globals != null && globals.json) {
-      spec.commandLine().getOut().println(dev.airlock.core.Json.write(
+      spec.commandLine().getOut().println(dev.airlock.core.json.Documents.write(
           Main.errorDocument(ExitCode.USAGE, null, "a command is required")));
       spec.commandLine().getOut().flush();
     }

@@ -5,6 +5,8 @@ import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.Document;
+import dev.airlock.core.json.Documents;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -91,6 +93,16 @@ abstract class BaseCommand implements Callable<Integer> {
   protected void emit(JsonNode document, String human) {
     if (json()) {
       out().println(Json.write(document));
+    } else if (human != null) {
+      out().print(human.endsWith("\n") ? human : human + "\n");
+    }
+    out().flush();
+  }
+
+  /** {@link #emit(JsonNode, String)} for a typed document, written by its one serialiser. */
+  protected void emit(Document document, String human) {
+    if (json()) {
+      out().println(Documents.write(document));
     } else if (human != null) {
       out().print(human.endsWith("\n") ? human : human + "\n");
     }

@@ -1,14 +1,12 @@
 package dev.airlock.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.appliance.CosignFlags;
 import dev.airlock.appliance.Decisions;
 import dev.airlock.appliance.PolicyChoice;
 import dev.airlock.appliance.VerifyService;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Json;
+import dev.airlock.core.json.Document;
+import dev.airlock.core.json.Documents;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +54,7 @@ abstract class CosignVerifyCommand extends BaseCommand {
           + " that the signed payload names the image digest");
     }
     ExitCode worst = ExitCode.OK;
-    ArrayNode verdicts = JsonNodeFactory.instance.arrayNode();
+    List<Document> verdicts = new ArrayList<>();
     for (String image : images) {
       Decisions.Request request = new Decisions.Request(image, flags, whatIf);
       ExitCode code;
@@ -89,8 +87,7 @@ abstract class CosignVerifyCommand extends BaseCommand {
     }
     if (format.equals("verdict")) {
       // one JSON document: the verdict itself for one image, an array of them for several
-      JsonNode doc = images.size() == 1 ? verdicts.get(0) : verdicts;
-      out().println(Json.write(doc));
+      out().println(images.size() == 1 ? Documents.write(verdicts.get(0)) : Documents.writeArray(verdicts));
     }
     out().flush();
     return worst;

@@ -43,9 +43,9 @@ final class ExportCommand extends BaseCommand {
       java.io.IOException io = e instanceof java.io.UncheckedIOException u ? u.getCause() : (java.io.IOException) e;
       throw cannotWrite(io);
     }
-    emit(r.document(), "exported " + r.decision().image().digest() + " as " + (r.document().path("references").isEmpty()
-        ? "(no name: exported by digest)" : r.document().path("references").get(0).asText()) + " to " + output
-        + " (" + r.document().path("format").asText() + ")");
+    emit(r.document(), "exported " + r.decision().image().digest() + " as " + (r.document().references().isEmpty()
+        ? "(no name: exported by digest)" : r.document().references().get(0)) + " to " + output
+        + " (" + r.document().format() + ")");
     return ExitCode.OK;
   }
 

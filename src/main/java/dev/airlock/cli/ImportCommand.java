@@ -1,6 +1,5 @@
 package dev.airlock.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.appliance.ImportService;
 import dev.airlock.appliance.PolicyChoice;
 import dev.airlock.core.Limits;
@@ -84,9 +83,9 @@ class ImportCommand extends BaseCommand {
             }
           }
         });
-    for (com.fasterxml.jackson.databind.JsonNode m : r.document().path("media")) {
-      if (m.has("warning")) {
-        note("airlock: warning: " + m.path("warning").asText());
+    for (dev.airlock.core.json.ImportReport.Medium m : r.document().media()) {
+      if (m.warning() != null) {
+        note("airlock: warning: " + m.warning());
       }
     }
     String human = table(r.rows());

@@ -1,10 +1,9 @@
 package dev.airlock.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
-import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.ErrorDocument;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -135,7 +134,7 @@ public final class Main {
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
           }
           if (root.globals != null && root.globals.json) {
-            c.getOut().println(Json.write(errorDocument(ExitCode.USAGE, null, e.getMessage())));
+            c.getOut().println(Documents.write(errorDocument(ExitCode.USAGE, null, e.getMessage())));
             c.getOut().flush();
           }
           c.getErr().flush();
@@ -166,7 +165,7 @@ public final class Main {
           }
           c.getErr().flush();
           if (json) {
-            c.getOut().println(Json.write(errorDocument(code, reason, message)));
+            c.getOut().println(Documents.write(errorDocument(code, reason, message)));
             c.getOut().flush();
           }
           return code.code();
@@ -174,14 +173,7 @@ public final class Main {
     return cl;
   }
 
-  static ObjectNode errorDocument(ExitCode code, Reason reason, String message) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("mediaType", "application/vnd.airlock.error.v1+json");
-    n.put("exitCode", code.code());
-    if (reason != null) {
-      n.put("reason", reason.name());
-    }
-    n.put("message", message);
-    return n;
+  static ErrorDocument errorDocument(ExitCode code, Reason reason, String message) {
+    return new ErrorDocument(code.code(), reason == null ? null : reason.name(), message);
   }
 }

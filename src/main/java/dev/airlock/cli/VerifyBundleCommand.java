@@ -5,6 +5,8 @@ import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import dev.airlock.core.Reason;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
@@ -162,24 +164,18 @@ final class VerifyBundleCommand extends BaseCommand {
         .time(clock.instant(), sv.timeSource())
         .signature(sv);
     sv.reasons().forEach(vb::reason);
-    com.fasterxml.jackson.databind.node.ObjectNode extra =
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    extra.put("bundle", bundle.toString());
-    if (result.predicateType() != null) {
-      extra.put("predicateType", result.predicateType());
-    }
     if (!o.build().relaxations().isEmpty()) {
       o.build().relaxations().forEach(r -> vb.warning("unsafe option: " + r));
     }
-    vb.extra(extra);
     Verdict verdict = vb.build();
+    VerdictDocument document = verdict.document().withBundle(bundle.toString(), result.predicateType());
     if (home.isInitialised()) {
       AuditEvent event = new AuditEvent(clock.instant(), operator(), host(), commandName(), "verify-bundle",
           art.toString(), verdict.decision().json(),
-          verdict.reasons().stream().map(Enum::name).toList(), verdict.toJson());
+          verdict.reasons().stream().map(Enum::name).toList(), Documents.tree(document));
       dev.airlock.appliance.StateViews.audit(home, event);
     }
-    emit(verdict.toJson(), human(verdict, sv));
+    emit(document, human(verdict, sv));
     return sv.valid() ? ExitCode.OK : ExitCode.DENIED;
   }
 

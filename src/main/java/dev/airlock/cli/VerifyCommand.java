@@ -1,6 +1,5 @@
 package dev.airlock.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.appliance.Decisions;
 import dev.airlock.appliance.VerifiedMaterial;
 import dev.airlock.appliance.VerifyService;
@@ -152,32 +151,30 @@ final class VerifyCommand extends CosignVerifyCommand {
     }
     // attestations as attestations: the predicate types the policy required and found verified
     List<String> attested = new java.util.ArrayList<>();
-    for (JsonNode c : v.toJson().path("checks")) {
-      String id = c.path("id").asText();
-      if (id.startsWith("attestation.") && "pass".equals(c.path("outcome").asText()) && c.has("detail")) {
-        attested.add(id.substring("attestation.".length()) + " (" + c.path("detail").asText() + ")");
+    for (dev.airlock.verify.Check c : v.checks()) {
+      String id = c.id();
+      if (id.startsWith("attestation.") && c.outcome() == dev.airlock.verify.Outcome.PASS && c.detail() != null) {
+        attested.add(id.substring("attestation.".length()) + " (" + c.detail() + ")");
       }
     }
     if (!attested.isEmpty()) {
       sb.append("Attestations:\n");
       attested.forEach(a -> sb.append("  * ").append(a).append('\n'));
     }
-    JsonNode j = v.toJson();
-    sb.append("Policy: ").append(j.path("policy").path("name").asText("-")).append(" ")
-        .append(j.path("policy").path("digest").asText("")).append('\n');
-    for (JsonNode c : j.path("checks")) {
-      if (!"pass".equals(c.path("outcome").asText())) {
-        boolean informational = "AUTHORITY_NOT_SATISFIED".equals(c.path("reason").asText());
-        sb.append("  ").append(informational ? "not satisfied" : c.path("outcome").asText()).append(' ')
-            .append(c.path("id").asText());
-        if (c.has("reason") && !informational) {
-          sb.append(": ").append(c.path("reason").asText());
+    sb.append("Policy: ").append(v.policyName() == null ? "-" : v.policyName()).append(" ")
+        .append(v.policyDigest() == null ? "" : v.policyDigest()).append('\n');
+    for (dev.airlock.verify.Check c : v.checks()) {
+      if (c.outcome() != dev.airlock.verify.Outcome.PASS) {
+        boolean informational = c.reason() == dev.airlock.core.Reason.AUTHORITY_NOT_SATISFIED;
+        sb.append("  ").append(informational ? "not satisfied" : c.outcome().json()).append(' ').append(c.id());
+        if (c.reason() != null && !informational) {
+          sb.append(": ").append(c.reason().name());
         }
-        if (c.has("detail")) {
-          sb.append(" (").append(c.path("detail").asText()).append(')');
+        if (c.detail() != null) {
+          sb.append(" (").append(c.detail()).append(')');
         }
-        if (c.has("expected")) {
-          sb.append(" expected ").append(c.path("expected").asText()).append(", got ").append(c.path("actual").asText());
+        if (c.expected() != null) {
+          sb.append(" expected ").append(c.expected()).append(", got ").append(c.actual() == null ? "" : c.actual());
         }
         sb.append('\n');
       }

@@ -470,28 +470,13 @@ final class ServeHandler extends Handler.Abstract {
       case 503 -> "cannot_decide";
       default -> "invalid";
     };
-    List<String> reasons = reasonsOf(v.documentJson());
+    List<String> reasons = v.reasons();
     if (reasons.isEmpty()) {
       metrics.decision("verify", outcome, "none");
     }
     reasons.forEach(r -> metrics.decision("verify", outcome, r));
     send(response, callback, v.status(), v.status() == 200 || v.status() == 403 ? VERDICT : JSON,
         utf8(v.documentJson()), head);
-  }
-
-  /** The verdict's {@code reasons} (DESIGN.md 5), or an error document's {@code reason}; none if unreadable. */
-  private static List<String> reasonsOf(String document) {
-    try {
-      JsonNode d = Json.parse(utf8(document), "verdict");
-      List<String> out = new ArrayList<>();
-      d.path("reasons").forEach(r -> out.add(r.asText()));
-      if (out.isEmpty() && d.path("reason").isTextual()) {
-        out.add(d.path("reason").asText());
-      }
-      return out;
-    } catch (AirlockException e) {
-      return List.of();
-    }
   }
 
   // ---- rendering ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.SnapshotDocument;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
 import java.nio.charset.StandardCharsets;
@@ -177,20 +179,19 @@ public final class TrustStore {
   }
 
 
-  /** A JSON description of a snapshot for {@code trust show} and audit details. */
+  /** A snapshot as documents show it (the import report, {@code trust show}, audit details). */
+  public static SnapshotDocument document(InstalledSnapshot s) {
+    return new SnapshotDocument(s.seq(), s.id(), s.installedAt().toString(), s.source(),
+        new SnapshotDocument.Role(s.tufRootVersion(), s.tufRootExpires().toString()),
+        new SnapshotDocument.Role(s.timestampVersion(), s.timestampExpires().toString()),
+        new SnapshotDocument.Role(s.snapshotVersion(), s.snapshotExpires().toString()),
+        new SnapshotDocument.Role(s.targetsVersion(), s.targetsExpires().toString()),
+        s.expiredTimestampAccepted());
+  }
+
+  /** {@link #document} as a tree, for {@code trust show} and audit details until they are typed. */
   public static ObjectNode describe(InstalledSnapshot s) {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("seq", s.seq());
-    n.put("id", s.id());
-    n.put("installedAt", s.installedAt().toString());
-    n.put("source", s.source());
-    ObjectNode tuf = n.putObject("tuf");
-    tuf.putObject("root").put("version", s.tufRootVersion()).put("expires", s.tufRootExpires().toString());
-    tuf.putObject("timestamp").put("version", s.timestampVersion()).put("expires", s.timestampExpires().toString());
-    tuf.putObject("snapshot").put("version", s.snapshotVersion()).put("expires", s.snapshotExpires().toString());
-    tuf.putObject("targets").put("version", s.targetsVersion()).put("expires", s.targetsExpires().toString());
-    n.put("expiredTimestampAccepted", s.expiredTimestampAccepted());
-    return n;
+    return (ObjectNode) Documents.tree(document(s));
   }
 
   static ArrayNode strings(List<String> l) {

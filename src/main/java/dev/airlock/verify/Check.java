@@ -1,8 +1,7 @@
 package dev.airlock.verify;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.VerdictDocument;
 import java.util.Objects;
 
 /**
@@ -50,22 +49,9 @@ public record Check(String id, Outcome outcome, Reason reason, String expected, 
     return outcome == Outcome.FAIL;
   }
 
-  public ObjectNode toJson() {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    n.put("id", id);
-    n.put("outcome", outcome.json());
-    if (reason != null) {
-      n.put("reason", reason.name());
-    }
-    if (expected != null) {
-      n.put("expected", expected);
-    }
-    if (actual != null) {
-      n.put("actual", actual);
-    }
-    if (detail != null) {
-      n.put("detail", detail);
-    }
-    return n;
+  /** This check as an element of the verdict document's {@code checks}. */
+  public VerdictDocument.Check document() {
+    return new VerdictDocument.Check(id, outcome.json(), reason == null ? null : reason.name(), expected, actual,
+        detail);
   }
 }

@@ -1,9 +1,7 @@
 package dev.airlock.verify;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.VerdictDocument;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,26 +57,9 @@ public record SignatureVerdict(
     return new SignatureVerdict(authority, kind, identity, issuer, signedAt, timeSource, all);
   }
 
-  public ObjectNode toJson() {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    if (authority != null) {
-      n.put("authority", authority);
-    }
-    n.put("kind", kind);
-    if (identity != null) {
-      n.put("identity", identity);
-    }
-    if (issuer != null) {
-      n.put("issuer", issuer);
-    }
-    if (signedAt != null) {
-      n.put("signedAt", signedAt.toString());
-    }
-    if (timeSource != null) {
-      n.put("timeSource", timeSource);
-    }
-    ArrayNode arr = n.putArray("checks");
-    checks.forEach(c -> arr.add(c.toJson()));
-    return n;
+  /** This signature's element of the verdict document's {@code signatures}. */
+  public VerdictDocument.Signature document() {
+    return new VerdictDocument.Signature(authority, kind, identity, issuer,
+        signedAt == null ? null : signedAt.toString(), timeSource, checks.stream().map(Check::document).toList());
   }
 }

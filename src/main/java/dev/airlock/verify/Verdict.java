@@ -1,10 +1,9 @@
 package dev.airlock.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.VerdictDocument;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ import java.util.Set;
  * used. Built with {@link #builder()}; immutable once built.
  */
 public final class Verdict {
-  public static final String MEDIA_TYPE = "application/vnd.airlock.verdict.v1+json";
+  public static final String MEDIA_TYPE = VerdictDocument.MEDIA_TYPE;
 
   /** The decision. {@code ADMIT} with warnings is how {@code warn} mode admits a failing image. */
   public enum Decision {
@@ -51,7 +50,6 @@ public final class Verdict {
   private final Integer thresholdSatisfied;
   private final List<Reason> reasons;
   private final List<String> warnings;
-  private final JsonNode extra;
 
   private Verdict(Builder b) {
     this.reference = b.reference;
@@ -72,7 +70,6 @@ public final class Verdict {
     this.thresholdSatisfied = b.thresholdSatisfied;
     this.reasons = List.copyOf(new LinkedHashSet<>(b.reasons));
     this.warnings = List.copyOf(b.warnings);
-    this.extra = b.extra == null ? null : b.extra.deepCopy();
   }
 
   public static Builder builder() {
@@ -133,68 +130,33 @@ public final class Verdict {
     return validUntil;
   }
 
-  public ObjectNode toJson() {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode n = f.objectNode();
-    n.put("mediaType", MEDIA_TYPE);
-    ObjectNode subject = n.putObject("subject");
-    if (reference != null) {
-      subject.put("reference", reference);
-    }
-    if (digest != null) {
-      subject.put("digest", digest);
-    }
-    n.put("decision", decision.json());
-    if (policyName != null || policyDigest != null) {
-      ObjectNode p = n.putObject("policy");
-      if (policyName != null) {
-        p.put("name", policyName);
-      }
-      if (policyDigest != null) {
-        p.put("digest", policyDigest);
-      }
-      if (policyMode != null) {
-        p.put("mode", policyMode);
-      }
-    }
-    ObjectNode trust = n.putObject("trust");
-    if (tufRootVersion != null) {
-      trust.put("tufRootVersion", tufRootVersion);
-    }
-    if (trustedRoot != null) {
-      trust.put("trustedRoot", trustedRoot);
-    }
-    ObjectNode cps = trust.putObject("checkpoints");
-    checkpoints.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> cps.put(e.getKey(), e.getValue()));
-    ObjectNode time = n.putObject("time");
-    time.put("now", now.toString());
-    time.put("source", timeSource == null ? "system" : timeSource);
-    if (validUntil != null) {
-      time.put("validUntil", validUntil.toString());
-    }
-    ArrayNode sigs = n.putArray("signatures");
-    signatures.forEach(s -> sigs.add(s.toJson()));
-    if (!checks.isEmpty()) {
-      ArrayNode cs = n.putArray("checks");
-      checks.forEach(c -> cs.add(c.toJson()));
-    }
-    if (thresholdRequired != null) {
-      ObjectNode t = n.putObject("threshold");
-      t.put("required", thresholdRequired);
-      t.put("satisfied", thresholdSatisfied == null ? 0 : thresholdSatisfied);
-    }
-    ArrayNode rs = n.putArray("reasons");
-    reasons.forEach(r -> rs.add(r.name()));
-    if (!warnings.isEmpty()) {
-      ArrayNode ws = n.putArray("warnings");
-      warnings.forEach(ws::add);
-    }
-    if (extra != null && extra.isObject()) {
-      extra.fields().forEachRemaining(e -> n.set(e.getKey(), e.getValue()));
-    }
-    return n;
+  /**
+   * This verdict as the verdict document's template (DESIGN.md section 5), which {@link
+   * dev.airlock.core.json.Documents} writes; like jib-core {@code ImageToJsonTranslator}.
+   */
+  public VerdictDocument document() {
+    return new VerdictDocument(
+        new VerdictDocument.Subject(reference, digest),
+        decision.json(),
+        policyName != null || policyDigest != null
+            ? new VerdictDocument.Policy(policyName, policyDigest, policyMode) : null,
+        new VerdictDocument.Trust(tufRootVersion, trustedRoot, checkpoints),
+        new VerdictDocument.Time(now.toString(), timeSource == null ? "system" : timeSource,
+            validUntil == null ? null : validUntil.toString()),
+        signatures.stream().map(SignatureVerdict::document).toList(),
+        checks.stream().map(Check::document).toList(),
+        thresholdRequired == null ? null
+            : new VerdictDocument.Threshold(thresholdRequired, thresholdSatisfied == null ? 0 : thresholdSatisfied),
+        reasons.stream().map(Reason::name).toList(),
+        warnings);
+  }
+
+  /**
+   * The document as a tree, for tests and diagnostics that inspect it; main code writes {@link
+   * #document()} and reads this verdict's accessors, never its own JSON.
+   */
+  public JsonNode toJson() {
+    return Documents.tree(document());
   }
 
   /**
@@ -268,7 +230,6 @@ public final class Verdict {
     private Integer thresholdSatisfied;
     private final Set<Reason> reasons = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
-    private JsonNode extra;
 
     private Builder() {}
 
@@ -351,12 +312,6 @@ public final class Verdict {
 
     public Builder warning(String w) {
       warnings.add(w);
-      return this;
-    }
-
-    /** Extra top-level fields (an object), e.g. the options used; copied. */
-    public Builder extra(JsonNode extra) {
-      this.extra = extra;
       return this;
     }
 

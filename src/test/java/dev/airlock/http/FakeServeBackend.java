@@ -219,16 +219,17 @@ public final class FakeServeBackend implements ServeBackend {
       throw new IllegalStateException("audit log unwritable: java.sql.SQLException");
     }
     if (!image.matches("[a-z0-9./:@_-]+")) {
-      return new VerifyAnswer(400, "{\"error\":\"malformed image reference\",\"reason\":\"REFERENCE_INVALID\"}");
+      return new VerifyAnswer(400, "{\"error\":\"malformed image reference\",\"reason\":\"REFERENCE_INVALID\"}",
+          List.of("REFERENCE_INVALID"));
     }
     if (image.startsWith(DENIED)) {
-      return new VerifyAnswer(403, verdict(image, "deny", DENY_REASONS));
+      return new VerifyAnswer(403, verdict(image, "deny", DENY_REASONS), DENY_REASONS);
     }
     if (image.startsWith(UNDECIDABLE)) {
       return new VerifyAnswer(503, "{\"error\":\"the installed TUF timestamp expired\",\"reason\":\""
-          + CANNOT_DECIDE_REASON + "\"}");
+          + CANNOT_DECIDE_REASON + "\"}", List.of(CANNOT_DECIDE_REASON));
     }
-    return new VerifyAnswer(200, verdict(image, "admit", List.of()));
+    return new VerifyAnswer(200, verdict(image, "admit", List.of()), List.of());
   }
 
   private String verdict(String image, String decision, List<String> reasons) {

@@ -1,0 +1,75 @@
+package dev.airlock.core.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.airlock.core.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Audit details are stored canonically, so their field order is free, but which fields exist and
+ * which are null is what the ObjectNode code recorded: these pin the shapes that the demo tour and
+ * the serve comparison do not reach (rejections, tag moves, fork alarms, cannot-decide).
+ */
+class AuditDetailTest {
+  private static String canonical(AuditDetail d) {
+    return Json.canonicalString(Documents.tree(d));
+  }
+
+  @Test
+  void nullsAreRecordedWhereTheOldCodeRecordedThem() {
+    assertEquals("{\"message\":null}", canonical(new AuditDetail.Message(null)));
+    assertEquals("{\"message\":null,\"source\":\"images/x\"}", canonical(new AuditDetail.ImageReject("images/x", null)));
+    assertEquals("{\"from\":\"sha256:a\",\"reference\":\"r:1\",\"to\":\"sha256:b\"}",
+        canonical(new AuditDetail.TagMove("r:1", "sha256:a", "sha256:b")));
+    assertEquals("{\"origin\":\"log - 1\",\"otherRoot\":\"bb\",\"size\":12000000000,\"storedRoot\":\"aa\"}",
+        canonical(new AuditDetail.ForkAlarm("log - 1", 12_000_000_000L, "aa", "bb")));
+  }
+
+  @Test
+  void serveRequestsNameWhatWasDecided() {
+    AuditDetail.Client c = new AuditDetail.Client("10.0.0.1", null);
+    assertEquals("{\"client\":\"10.0.0.1\"}", canonical(new AuditDetail.ServeRequest(c, null, null)));
+    assertEquals("{\"client\":\"10.0.0.1\",\"policyDigest\":null}",
+        canonical(new AuditDetail.ServeRequest(c, new AuditDetail.Decided(null, null), null)));
+    assertEquals("{\"client\":\"10.0.0.1\",\"clientCertificate\":\"CN=x\",\"decision\":\"deny\",\"digest\":null,"
+            + "\"message\":\"m\",\"policyDigest\":\"sha256:p\"}",
+        canonical(new AuditDetail.ServeRequest(new AuditDetail.Client("10.0.0.1", "CN=x"),
+            new AuditDetail.Decided("sha256:p", new AuditDetail.DecidedVerdict(null, "deny")), "m")));
+    assertEquals("{\"client\":\"10.0.0.1\",\"images\":[{\"allowed\":false,\"digest\":null,\"image\":\"a:1\","
+            + "\"reasons\":[\"IMAGE_NOT_STORED\"]}],\"policyDigest\":null,\"uid\":null}",
+        canonical(new AuditDetail.Admission(null, c, null,
+            List.of(new AuditDetail.AdmissionImage("a:1", null, false, List.of("IMAGE_NOT_STORED"))))));
+  }
+
+  @Test
+  void summariesLeaveOutWhatTheMediumDidNotCarry() {
+    assertEquals("{\"images\":2,\"rejected\":1,\"trustChanged\":false}",
+        canonical(new AuditDetail.ImportSummary(2, 1, null, false, null)));
+    assertEquals("{\"checkpoints\":{\"added\":1,\"proofs\":0,\"unchanged\":2},\"images\":0,\"rejected\":0,"
+            + "\"trustChanged\":true,\"whatIf\":\"p.yaml\"}",
+        canonical(new AuditDetail.ImportSummary(0, 0, new ImportReport.Checkpoints(1, 2, 0), true, "p.yaml")));
+    assertEquals("{\"images\":0,\"rejected\":0}", canonical(new AuditDetail.MediumCheckSummary(0, 0, null, null)));
+    assertEquals("{\"image\":\"x\",\"output\":\"/o\"}", canonical(new AuditDetail.ExportRefused("x", "/o", null)));
+  }
+
+  @Test
+  void checkpointAndAuditVerifyDetails() {
+    CheckpointDocument c = new CheckpointDocument("log - 1", 5, "ab", "log", "0a0b0c0d", 0, "T");
+    assertEquals("{\"origin\":\"log - 1\",\"treeSize\":5,\"rootHash\":\"ab\",\"signer\":\"log\",\"keyHint\":\"0a0b0c0d\","
+        + "\"witnesses\":0,\"importedAt\":\"T\"}", Documents.write(c));
+    assertEquals("{\"added\":[" + Documents.write(c) + "],\"unchanged\":1,\"proofsStored\":2,\"trustSnapshot\":\"sha256:t\"}",
+        Json.write(Documents.tree(new AuditDetail.CheckpointImport(List.of(c), 1, 2, "sha256:t"))));
+    assertEquals("{\"file\":\"a.checkpoint\",\"message\":\"m\"}",
+        Json.write(Documents.tree(new AuditDetail.CheckpointRefused("a.checkpoint", "m", null))));
+    assertEquals("{\"file\":null,\"message\":\"m\",\"alarm\":3,\"origin\":\"o\",\"treeSize\":9,\"storedRoot\":\"s\","
+        + "\"otherRoot\":\"t\"}", Json.write(Documents.tree(new AuditDetail.CheckpointRefused(null, "m",
+            new AuditDetail.Fork(3, "o", 9, "s", "t")))));
+    assertEquals("{\"origin\":\"o\",\"cleared\":2,\"reason\":null}",
+        Json.write(Documents.tree(new AuditDetail.AlarmsCleared("o", 2, null))));
+    assertEquals("{\"events\":7,\"head\":\"h\",\"rootHash\":\"r\"}",
+        Json.write(Documents.tree(new AuditDetail.AuditVerified(7, "h", "r"))));
+    assertEquals("{\"firstBadEvent\":4,\"message\":\"m\"}",
+        Json.write(Documents.tree(new AuditDetail.AuditVerifyFailed(4, "m"))));
+  }
+}
