@@ -218,7 +218,10 @@ class ArchitectureTest {
       // audit event details (so far: verify, import, medium check, export; serve's are typed too,
       // but Serving still assembles the OCI referrers index)
       "dev.airlock.appliance.VerifyService", "dev.airlock.appliance.ImportService",
-      "dev.airlock.appliance.ExportService", "dev.airlock.appliance.AuditService");
+      "dev.airlock.appliance.ExportService", "dev.airlock.appliance.AuditService",
+      // policy.set / policy.install, store gc and image.remove (details and store gc --json)
+      "dev.airlock.appliance.PolicyService", "dev.airlock.appliance.PolicyChoice",
+      "dev.airlock.appliance.StoreService", "dev.airlock.cli.StoreCommand");
 
   @Test
   void documentsAreTemplatesNotAssembledTrees() {

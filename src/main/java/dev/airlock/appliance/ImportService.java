@@ -1,18 +1,17 @@
 package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
-import dev.airlock.db.Database;
-import dev.airlock.db.Transaction;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
+import dev.airlock.core.Reason;
+import dev.airlock.core.WriteLock;
 import dev.airlock.core.json.AuditDetail;
 import dev.airlock.core.json.Documents;
 import dev.airlock.core.json.ImportReport;
 import dev.airlock.core.json.VerdictDocument;
-import dev.airlock.core.Reason;
-import dev.airlock.core.WriteLock;
+import dev.airlock.db.Database;
+import dev.airlock.db.Transaction;
 import dev.airlock.media.ImageSource;
 import dev.airlock.media.Medium;
 import dev.airlock.oci.Descriptor;
@@ -26,7 +25,6 @@ import dev.airlock.tlog.CheckpointRefusedException;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
-import dev.airlock.trust.tuf.TufInstaller;
 import dev.airlock.verify.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -363,7 +361,7 @@ public final class ImportService {
         TrustSnapshot snapshot, boolean trustChanged) {
       Instant now = time.now();
       PolicyChoice.installTufPolicy(tx, snapshot, now, (action, subj, detail) ->
-          tx.audit().append(who.event(time, action, subj, "ok", List.of(), detail)));
+          tx.audit().append(who.event(time, action, subj, "ok", List.of(), Documents.tree(detail))));
       if (!files.isEmpty()) {
         CheckpointStore.ImportResult cr;
         try {

@@ -1,12 +1,11 @@
 package dev.airlock.appliance;
 
-import dev.airlock.db.Transaction;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.AuditDetail;
 import dev.airlock.crypto.Hashing;
+import dev.airlock.db.Transaction;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyParser;
 import dev.airlock.policy.PolicyStore;
@@ -61,7 +60,7 @@ public record PolicyChoice(Policy policy, String origin) {
   /** Receives the audit event of a policy install. */
   @FunctionalInterface
   public interface Auditor {
-    void audit(String action, String subject, ObjectNode detail);
+    void audit(String action, String subject, AuditDetail detail);
   }
 
   /**
@@ -80,10 +79,6 @@ public record PolicyChoice(Policy policy, String origin) {
     }
     Policy policy = PolicyParser.parse(bytes, "TUF target " + PolicyStore.TUF_TARGET, null, digest);
     tx.policies().install(policy, bytes, "tuf", null, at);
-    ObjectNode d = JsonNodeFactory.instance.objectNode();
-    d.put("name", policy.name());
-    d.put("digest", digest);
-    d.put("source", "tuf");
-    auditor.audit("policy.install", PolicyStore.TUF_TARGET, d);
+    auditor.audit("policy.install", PolicyStore.TUF_TARGET, new AuditDetail.PolicyInstall(policy.name(), digest, "tuf"));
   }
 }

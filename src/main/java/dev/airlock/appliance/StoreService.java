@@ -1,13 +1,14 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
 import dev.airlock.core.TrustedTime;
 import dev.airlock.core.WriteLock;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.StoreGcDocument;
 import dev.airlock.db.Database;
 import dev.airlock.oci.Digest;
 import dev.airlock.store.BlobStore;
@@ -52,16 +53,9 @@ public final class StoreService {
       return removed.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    public ObjectNode toJson() {
-      ObjectNode n = JsonNodeFactory.instance.objectNode();
-      n.put("mediaType", "application/vnd.airlock.store-gc.v1+json");
-      n.put("removedBlobs", removed.size());
-      n.put("removedBytes", bytes());
-      n.put("keptBlobs", kept);
-      n.put("temporaryFiles", temporary);
-      ArrayNode a = n.putArray("removed");
-      removed.keySet().forEach(d -> a.add(d.toString()));
-      return n;
+    public StoreGcDocument document() {
+      return new StoreGcDocument(removed.size(), bytes(), kept, temporary,
+          removed.keySet().stream().map(Digest::toString).toList());
     }
   }
 
@@ -81,12 +75,8 @@ public final class StoreService {
           }
         }
         GcResult r = new GcResult(garbage, stored.size() - garbage.size(), temporary);
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("removedBlobs", garbage.size());
-        detail.put("removedBytes", r.bytes());
-        detail.put("keptBlobs", r.kept());
-        ArrayNode listed = detail.putArray("removed");
-        garbage.keySet().stream().limit(LISTED).forEach(d -> listed.add(d.toString()));
+        JsonNode detail = Documents.tree(new AuditDetail.StoreGc(garbage.size(), r.bytes(), r.kept(),
+            garbage.keySet().stream().limit(LISTED).map(Digest::toString).toList()));
         TrustedTime t = tx.trustedNow(who.systemClock());
         tx.audit().append(who.event(t, "store.gc", "blob-store", "ok", List.of(), detail));
         return r;
@@ -157,15 +147,9 @@ public final class StoreService {
             gone.put(e.getKey(), e.getValue());
           }
         }
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("digest", s.digest().toString());
-        ArrayNode names = detail.putArray("names");
-        s.references().forEach(names::add);
-        detail.put("removedBlobs", gone.size());
-        detail.put("removedBytes", gone.values().stream().mapToLong(Long::longValue).sum());
-        detail.put("sharedBlobsKept", shared);
-        ArrayNode listed = detail.putArray("removed");
-        gone.keySet().stream().limit(LISTED).forEach(d -> listed.add(d.toString()));
+        JsonNode detail = Documents.tree(new AuditDetail.ImageRemove(s.digest().toString(), s.references(),
+            gone.size(), gone.values().stream().mapToLong(Long::longValue).sum(), shared,
+            gone.keySet().stream().limit(LISTED).map(Digest::toString).toList()));
         tx.audit().append(who.event(tx.trustedNow(who.systemClock()), "image.remove", image, "ok", List.of(),
             detail));
         return new Removed(s.digest(), s.references(), gone, shared);

@@ -1,12 +1,13 @@
 package dev.airlock.appliance;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
+import dev.airlock.core.Home;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
-import dev.airlock.core.Home;
 import dev.airlock.trust.TrustedClock;
 import dev.airlock.trust.tuf.TufInstaller;
 import java.nio.file.Path;
@@ -68,15 +69,13 @@ public final class TrustService {
       TufInstaller.Result r = install(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
         tx.audit().append(who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
         PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
-            tx.audit().append(who.event(time, action, subj, "ok", List.of(), d)));
+            tx.audit().append(who.event(time, action, subj, "ok", List.of(), Documents.tree(d))));
       });
       return new Update(r, clock);
     } catch (AirlockException e) {
       if (e.kind() != AirlockException.Kind.AUDIT_FAILED) {
         List<String> reasons = new ArrayList<>(List.of(e.reason().name()));
-        ObjectNode detail = JsonNodeFactory.instance.objectNode();
-        detail.put("message", e.getMessage());
-        detail.put("acceptExpiredTimestamp", acceptExpiredTimestamp);
+        JsonNode detail = Documents.tree(new AuditDetail.TrustRefused(e.getMessage(), acceptExpiredTimestamp));
         db.transaction(tx -> tx.audit().append(who.event(time, "trust.update", subject, "refused", reasons,
             detail)));
       }

@@ -8,6 +8,8 @@ import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Json;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
 import java.io.BufferedWriter;
@@ -150,21 +152,13 @@ public final class AuditExport {
           default -> throw new IllegalStateException();
         }
       }
-      ObjectNode detail = JsonNodeFactory.instance.objectNode();
-      detail.put("file", abs.getFileName().toString());
-      detail.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
-      detail.put("events", selected.size());
-      detail.put("treeSize", n);
-      detail.put("rootHash", Hashing.hex(tree.root()));
+      String fileSha256;
       try (var in = Files.newInputStream(tmp)) {
-        detail.put("fileSha256", Hashing.hex(Hashing.sha256(in)));
+        fileSha256 = Hashing.hex(Hashing.sha256(in));
       }
-      if (since != null) {
-        detail.put("since", since.toString());
-      }
-      if (until != null) {
-        detail.put("until", until.toString());
-      }
+      JsonNode detail = Documents.tree(new AuditDetail.AuditExported(abs.getFileName().toString(),
+          format.name().toLowerCase(java.util.Locale.ROOT), selected.size(), n, Hashing.hex(tree.root()), fileSha256,
+          since == null ? null : since.toString(), until == null ? null : until.toString()));
       long seq = AuditLog.append(store, auditEvent.apply(detail));
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Result(cp, selected.size(), seq);

@@ -3,9 +3,9 @@ package dev.airlock.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.PolicyChoice;
-import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.AuditDetail;
 import dev.airlock.policy.MercureConverter;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyParser;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,26 +41,14 @@ final class PolicyCommand implements Runnable {
       Path dir = file.toAbsolutePath().normalize().getParent();
       Policy p = PolicyParser.parse(bytes, file.toString(), dir, PolicyChoice.digest(bytes));
       dev.airlock.appliance.PolicyService.Set set = dev.airlock.appliance.PolicyService.set(home(), p, bytes, dir,
-          auditContext(), (before, now) -> {
-        ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("file", file.toAbsolutePath().normalize().toString());
-        d.put("name", p.name());
-        d.put("digest", p.digest());
-        before.ifPresent(b -> {
-          d.put("previousName", b.name());
-          d.put("previousDigest", b.digest());
-        });
-        d.put("diff", diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
-            new String(bytes, StandardCharsets.UTF_8)));
-        return d;
-      }, (d, now) -> {
-        d.put("mediaType", "application/vnd.airlock.policy-install.v1+json");
-        d.put("installedAt", now.installedAt().toString());
-      });
+          auditContext(), (before, now) -> new AuditDetail.PolicySet(file.toAbsolutePath().normalize().toString(),
+              p.name(), p.digest(), before.map(PolicyStore.Installed::name).orElse(null),
+              before.map(PolicyStore.Installed::digest).orElse(null),
+              diff(before.map(b -> new String(b.bytes(), StandardCharsets.UTF_8)).orElse(""),
+                  new String(bytes, StandardCharsets.UTF_8))));
       clockBehindNote(set.time());
-      ObjectNode doc = set.detail();
-      String diff = doc.path("diff").asText();
-      emit(doc, "Installed policy '" + p.name() + "' " + p.digest() + "\n"
+      String diff = set.document().set().diff();
+      emit(set.document(), "Installed policy '" + p.name() + "' " + p.digest() + "\n"
           + (diff.isEmpty() ? "(no previous policy)\n" : diff));
       return ExitCode.OK;
     }

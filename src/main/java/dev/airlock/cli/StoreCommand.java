@@ -27,7 +27,7 @@ final class StoreCommand implements Runnable {
           ? "Nothing to remove: every stored blob (" + r.kept() + ") belongs to a stored image."
           : "Removed " + r.removed().size() + " unreferenced blob(s), " + ImportCommand.human(r.bytes())
               + "; kept " + r.kept() + ".";
-      emit(r.toJson(), human);
+      emit(r.document(), human);
       return ExitCode.OK;
     }
   }

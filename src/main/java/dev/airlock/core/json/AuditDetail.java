@@ -14,7 +14,9 @@ public sealed interface AuditDetail extends Document
         AuditDetail.Export, AuditDetail.ExportRefused, AuditDetail.ForkAlarm, AuditDetail.ImageReject,
         AuditDetail.TagMove, AuditDetail.ImportSummary, AuditDetail.MediumCheckSummary,
         AuditDetail.CheckpointImport, AuditDetail.CheckpointRefused, AuditDetail.AlarmsCleared,
-        AuditDetail.AuditVerified, AuditDetail.AuditVerifyFailed {
+        AuditDetail.AuditVerified, AuditDetail.AuditVerifyFailed, AuditDetail.TrustRefused,
+        AuditDetail.PolicyInstall, AuditDetail.PolicySet, AuditDetail.StoreGc, AuditDetail.ImageRemove,
+        AuditDetail.AuditExported {
 
   /** Who asked {@code serve}: the peer address, and the client certificate's subject (absent when null). */
   record Client(String address, String certificateSubject) {}
@@ -120,4 +122,43 @@ public sealed interface AuditDetail extends Document
 
   /** {@code audit.verify} that failed: the first bad event and why. */
   record AuditVerifyFailed(long firstBadEvent, String message) implements AuditDetail {}
+
+  /** A refused {@code trust.update}: why (null as JSON null), and whether an expired timestamp was accepted. */
+  record TrustRefused(String message, boolean acceptExpiredTimestamp) implements AuditDetail {}
+
+  /** {@code policy.install} of a policy delivered as a TUF target: its name, digest and source. */
+  record PolicyInstall(String name, String digest, String source) implements AuditDetail {}
+
+  /**
+   * {@code policy.set}: the file, the new policy's name and digest, the previous one's (both absent
+   * without one) and the line diff between them.
+   */
+  record PolicySet(String file, String name, String digest, String previousName, String previousDigest,
+      String diff) implements AuditDetail {}
+
+  /** {@code store.gc}: blobs removed (the first {@code removed} of them listed), their bytes, blobs kept. */
+  record StoreGc(int removedBlobs, long removedBytes, int keptBlobs, List<String> removed) implements AuditDetail {
+    public StoreGc {
+      removed = List.copyOf(removed);
+    }
+  }
+
+  /**
+   * {@code image.remove}: the image's digest and names, the blobs removed (the first of them listed)
+   * and their bytes, and how many of its blobs other images still hold.
+   */
+  record ImageRemove(String digest, List<String> names, int removedBlobs, long removedBytes, int sharedBlobsKept,
+      List<String> removed) implements AuditDetail {
+    public ImageRemove {
+      names = List.copyOf(names);
+      removed = List.copyOf(removed);
+    }
+  }
+
+  /**
+   * {@code audit.export}: the file's name, format, number of events, the tree it was checkpointed at,
+   * the file's SHA-256, and the time window asked for (each bound absent when open).
+   */
+  record AuditExported(String file, String format, int events, long treeSize, String rootHash, String fileSha256,
+      String since, String until) implements AuditDetail {}
 }

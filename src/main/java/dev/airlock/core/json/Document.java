@@ -7,4 +7,5 @@ package dev.airlock.core.json;
  * assembles a document node by node. Like jib-core {@code json/JsonTemplate}.
  */
 public sealed interface Document permits VerdictDocument, ErrorDocument, ApiErrorDocument, ImportReport,
-    SnapshotDocument, ExportDocument, CheckpointDocument, AuditDetail {}
+    SnapshotDocument, ExportDocument, CheckpointDocument, AuditDetail, PolicyInstallDocument,
+    StoreGcDocument {}

@@ -80,6 +80,21 @@ public final class Documents {
       checkpoint(g, c);
     } else if (d instanceof AuditDetail a) {
       auditDetail(g, a);
+    } else if (d instanceof PolicyInstallDocument p) {
+      g.writeStartObject();
+      policySet(g, p.set());
+      g.writeStringField("mediaType", PolicyInstallDocument.MEDIA_TYPE);
+      g.writeStringField("installedAt", p.installedAt());
+      g.writeEndObject();
+    } else if (d instanceof StoreGcDocument s) {
+      g.writeStartObject();
+      g.writeStringField("mediaType", StoreGcDocument.MEDIA_TYPE);
+      g.writeNumberField("removedBlobs", s.removedBlobs());
+      g.writeNumberField("removedBytes", s.removedBytes());
+      g.writeNumberField("keptBlobs", s.keptBlobs());
+      g.writeNumberField("temporaryFiles", s.temporaryFiles());
+      strings(g, "removed", s.removed());
+      g.writeEndObject();
     } else {
       throw new IllegalArgumentException("not a document type: " + d.getClass().getName());
     }
@@ -390,10 +405,50 @@ public final class Documents {
     } else if (d instanceof AuditDetail.AuditVerifyFailed f) {
       g.writeNumberField("firstBadEvent", f.firstBadEvent());
       g.writeStringField("message", f.message());
+    } else if (d instanceof AuditDetail.TrustRefused t) {
+      g.writeStringField("message", t.message());
+      g.writeBooleanField("acceptExpiredTimestamp", t.acceptExpiredTimestamp());
+    } else if (d instanceof AuditDetail.PolicyInstall p) {
+      g.writeStringField("name", p.name());
+      g.writeStringField("digest", p.digest());
+      g.writeStringField("source", p.source());
+    } else if (d instanceof AuditDetail.PolicySet p) {
+      policySet(g, p);
+    } else if (d instanceof AuditDetail.StoreGc s) {
+      g.writeNumberField("removedBlobs", s.removedBlobs());
+      g.writeNumberField("removedBytes", s.removedBytes());
+      g.writeNumberField("keptBlobs", s.keptBlobs());
+      strings(g, "removed", s.removed());
+    } else if (d instanceof AuditDetail.ImageRemove r) {
+      g.writeStringField("digest", r.digest());
+      strings(g, "names", r.names());
+      g.writeNumberField("removedBlobs", r.removedBlobs());
+      g.writeNumberField("removedBytes", r.removedBytes());
+      g.writeNumberField("sharedBlobsKept", r.sharedBlobsKept());
+      strings(g, "removed", r.removed());
+    } else if (d instanceof AuditDetail.AuditExported e) {
+      g.writeStringField("file", e.file());
+      g.writeStringField("format", e.format());
+      g.writeNumberField("events", e.events());
+      g.writeNumberField("treeSize", e.treeSize());
+      g.writeStringField("rootHash", e.rootHash());
+      g.writeStringField("fileSha256", e.fileSha256());
+      optional(g, "since", e.since());
+      optional(g, "until", e.until());
     } else {
       throw new IllegalArgumentException("not an audit detail type: " + d.getClass().getName());
     }
     g.writeEndObject();
+  }
+
+  /** The fields of {@code policy.set} (inside an object the caller opened). */
+  private static void policySet(JsonGenerator g, AuditDetail.PolicySet p) throws IOException {
+    g.writeStringField("file", p.file());
+    g.writeStringField("name", p.name());
+    g.writeStringField("digest", p.digest());
+    optional(g, "previousName", p.previousName());
+    optional(g, "previousDigest", p.previousDigest());
+    g.writeStringField("diff", p.diff());
   }
 
   private static void client(JsonGenerator g, AuditDetail.Client c) throws IOException {

@@ -72,4 +72,35 @@ class AuditDetailTest {
     assertEquals("{\"firstBadEvent\":4,\"message\":\"m\"}",
         Json.write(Documents.tree(new AuditDetail.AuditVerifyFailed(4, "m"))));
   }
+
+  @Test
+  void housekeepingAndPolicyDetailsKeepTheirShapes() {
+    assertEquals("{\"acceptExpiredTimestamp\":true,\"message\":null}",
+        canonical(new AuditDetail.TrustRefused(null, true)));
+    assertEquals("{\"digest\":\"sha256:d\",\"name\":\"p\",\"source\":\"tuf\"}",
+        canonical(new AuditDetail.PolicyInstall("p", "sha256:d", "tuf")));
+    assertEquals("{\"keptBlobs\":3,\"removed\":[\"sha256:a\"],\"removedBlobs\":1,\"removedBytes\":5000000000}",
+        canonical(new AuditDetail.StoreGc(1, 5_000_000_000L, 3, List.of("sha256:a"))));
+    assertEquals("{\"digest\":\"sha256:i\",\"names\":[\"r:1\",\"r:2\"],\"removed\":[],\"removedBlobs\":0,"
+            + "\"removedBytes\":0,\"sharedBlobsKept\":2}",
+        canonical(new AuditDetail.ImageRemove("sha256:i", List.of("r:1", "r:2"), 0, 0, 2, List.of())));
+    assertEquals("{\"events\":4,\"file\":\"a.jsonl\",\"fileSha256\":\"ff\",\"format\":\"jsonl\",\"rootHash\":\"ee\","
+            + "\"treeSize\":4}",
+        canonical(new AuditDetail.AuditExported("a.jsonl", "jsonl", 4, 4, "ee", "ff", null, null)));
+  }
+
+  /** policy set --json prints the audited detail's fields first, then the media type and install time. */
+  @Test
+  void policyInstallDocumentKeepsItsOrder() {
+    assertEquals("{\"file\":\"/p.yaml\",\"name\":\"n\",\"digest\":\"sha256:2\",\"diff\":\"\","
+            + "\"mediaType\":\"application/vnd.airlock.policy-install.v1+json\",\"installedAt\":\"2026-12-07T00:00:00Z\"}",
+        Documents.write(new PolicyInstallDocument(
+            new AuditDetail.PolicySet("/p.yaml", "n", "sha256:2", null, null, ""), "2026-12-07T00:00:00Z")));
+    assertEquals("{\"file\":\"/p.yaml\",\"name\":\"n\",\"digest\":\"sha256:2\",\"previousName\":\"o\","
+            + "\"previousDigest\":\"sha256:1\",\"diff\":\"-a\\n+b\\n\","
+            + "\"mediaType\":\"application/vnd.airlock.policy-install.v1+json\",\"installedAt\":\"t\"}",
+        Documents.write(new PolicyInstallDocument(
+            new AuditDetail.PolicySet("/p.yaml", "n", "sha256:2", "o", "sha256:1", "-a\n+b\n"), "t")));
+  }
 }
+
