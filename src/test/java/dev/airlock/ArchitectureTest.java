@@ -221,7 +221,9 @@ class ArchitectureTest {
       "dev.airlock.appliance.ExportService", "dev.airlock.appliance.AuditService",
       // policy.set / policy.install, store gc and image.remove (details and store gc --json)
       "dev.airlock.appliance.PolicyService", "dev.airlock.appliance.PolicyChoice",
-      "dev.airlock.appliance.StoreService", "dev.airlock.cli.StoreCommand");
+      "dev.airlock.appliance.StoreService", "dev.airlock.cli.StoreCommand",
+      // trust.update and init (details and --json documents)
+      "dev.airlock.appliance.TrustService", "dev.airlock.cli.InitCommand");
 
   @Test
   void documentsAreTemplatesNotAssembledTrees() {

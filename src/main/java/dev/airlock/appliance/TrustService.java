@@ -1,11 +1,11 @@
 package dev.airlock.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.json.AuditDetail;
 import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.TrustUpdateDocument;
 import dev.airlock.db.Database;
 import dev.airlock.db.Transaction;
 import dev.airlock.trust.TrustedClock;
@@ -60,14 +60,15 @@ public final class TrustService {
    * @param describe the audit detail of the install (the edge's update document)
    */
   public static Update update(Home home, Path tufDir, boolean acceptExpiredTimestamp, AuditContext who,
-      BiFunction<TufInstaller.Result, TrustedClock, ObjectNode> describe) {
+      BiFunction<TufInstaller.Result, TrustedClock, TrustUpdateDocument> describe) {
     Database db = Database.open(home);
     TrustedClock clock = db.transaction(tx -> TrustedClock.read(tx.trust(), who.systemClock()));
     dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(clock.now(), clock.systemTime(), clock.systemBehind());
     String subject = tufDir.toAbsolutePath().normalize().toString();
     try {
       TufInstaller.Result r = install(home, tufDir, clock.clock(), acceptExpiredTimestamp, (tx, res) -> {
-        tx.audit().append(who.event(time, "trust.update", subject, "ok", List.of(), describe.apply(res, clock)));
+        tx.audit().append(who.event(time, "trust.update", subject, "ok", List.of(),
+            Documents.tree(describe.apply(res, clock))));
         PolicyChoice.installTufPolicy(tx, res.snapshot(), clock.now(), (action, subj, d) ->
             tx.audit().append(who.event(time, action, subj, "ok", List.of(), Documents.tree(d))));
       });

@@ -1,14 +1,13 @@
 package dev.airlock.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.audit.AuditCheckpoint;
 import dev.airlock.audit.AuditKeys;
-import dev.airlock.audit.AuditLog;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Limits;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.AuditDetail;
+import dev.airlock.core.json.Documents;
+import dev.airlock.core.json.InitDocument;
 import dev.airlock.crypto.Hashing;
 import dev.airlock.crypto.Keys;
 import dev.airlock.trust.tuf.PinnedRoot;
@@ -129,35 +128,19 @@ final class InitCommand extends BaseCommand {
       applianceId = Hashing.hex(idBytes);
       String pubPem = Keys.toPem(kp.getPublic());
       dev.airlock.core.TrustedTime time = new dev.airlock.core.TrustedTime(now, system, behind);
-      ObjectNode detail = JsonNodeFactory.instance.objectNode();
-      detail.put("applianceId", applianceId);
-      detail.put("rootFile", root.toString());
-      detail.put("rootSha256", Hashing.sha256Hex(rootBytes));
-      detail.put("rootVersion", pinned.version());
-      detail.put("rootExpires", pinned.expires().toString());
-      detail.put("rootThreshold", pinned.threshold());
-      detail.put("auditKeySha256", Hashing.sha256Hex(kp.getPublic().getEncoded()));
-      detail.put("forced", exists);
-      if (prev != null) {
-        // DESIGN.md 6b: the new log names the old appliance and its last log head
-        detail.put("previousApplianceId", prev.applianceId());
-        ObjectNode head = detail.putObject("previousLogHead");
-        head.put("size", prev.logSize());
-        head.put("hash", prev.logHead());
-        detail.put("previousHome", movedAside.toString());
-      }
-      if (policyBytes != null) {
-        String digest = parsedPolicy.digest();
-        ObjectNode pol = detail.putObject("policy");
-        pol.put("file", policy.toString());
-        pol.put("name", parsedPolicy.name());
-        pol.put("digest", digest);
-      }
+      AuditDetail.Init detail = new AuditDetail.Init(applianceId, root.toString(), Hashing.sha256Hex(rootBytes),
+          pinned.version(), pinned.expires().toString(), pinned.threshold(),
+          Hashing.sha256Hex(kp.getPublic().getEncoded()), exists,
+          // DESIGN.md 6b: the new log names the old appliance and its last log head
+          prev == null ? null
+              : new AuditDetail.Previous(prev.applianceId(), prev.logSize(), prev.logHead(), movedAside.toString()),
+          policyBytes == null ? null
+              : new AuditDetail.InitPolicy(policy.toString(), parsedPolicy.name(), parsedPolicy.digest()));
       dev.airlock.appliance.InitService.create(staged, applianceId, now, pubPem, highest,
           policyBytes == null ? null
               : new dev.airlock.appliance.InitService.InitialPolicy(parsedPolicy, policyBytes, policyDir),
           auditEvent(time, "init", "tuf-root:v" + pinned.version() + " sha256:"
-              + Hashing.sha256Hex(rootBytes), "ok", List.of(), detail));
+              + Hashing.sha256Hex(rootBytes), "ok", List.of(), Documents.tree(detail)));
       publish(tmp, target, movedAside);
     } catch (IOException e) {
       deleteTree(tmp);
@@ -167,13 +150,8 @@ final class InitCommand extends BaseCommand {
       throw e;
     }
     String pem = Keys.toPem(kp.getPublic());
-    ObjectNode doc = JsonNodeFactory.instance.objectNode();
-    doc.put("home", target.toString());
-    doc.put("applianceId", applianceId);
-    doc.put("rootVersion", pinned.version());
-    doc.put("rootExpires", pinned.expires().toString());
-    doc.put("auditPublicKey", pem);
-    doc.put("auditPublicKeyFile", AuditKeys.publicKeyFile(home).toString());
+    InitDocument doc = new InitDocument(target.toString(), applianceId, pinned.version(), pinned.expires().toString(),
+        pem, AuditKeys.publicKeyFile(home).toString());
     emit(doc, "Initialised airlock home " + target + "\n"
         + "  appliance id:   " + applianceId + "\n"
         + "  pinned TUF root: version " + pinned.version() + ", expires " + pinned.expires() + "\n"

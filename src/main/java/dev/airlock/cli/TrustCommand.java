@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.appliance.TrustService;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Reason;
+import dev.airlock.core.json.TrustUpdateDocument;
 import dev.airlock.trust.CertificateAuthority;
 import dev.airlock.trust.InstalledSnapshot;
 import dev.airlock.trust.KeyAuthority;
@@ -22,7 +23,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,23 +68,16 @@ final class TrustCommand implements Runnable {
         note("airlock: warning: " + Reason.CLOCK_BEHIND + ": the system clock (" + clock.systemTime()
             + ") is behind the highest verified time (" + clock.now() + "); using " + clock.now());
       }
-      ObjectNode doc = updateDocument(result, clock);
-      emit(doc, human(result, clock));
+      emit(updateDocument(result, clock), human(result, clock));
       return ExitCode.OK;
     }
 
-    private ObjectNode updateDocument(TufInstaller.Result r, TrustedClock clock) {
-      ObjectNode n = JsonNodeFactory.instance.objectNode();
-      n.put("mediaType", UPDATE_MEDIA_TYPE);
-      n.set("snapshot", TrustStore.describe(r.installed().snapshot()));
-      n.put("newSnapshot", r.installed().newRow());
-      n.put("contentsChanged", r.installed().contentsChanged());
-      n.set("added", strings(r.installed().added()));
-      n.set("removed", strings(r.installed().removed()));
-      n.set("changed", strings(r.installed().changed()));
-      n.put("expiredTimestampAccepted", r.tuf().expiredTimestampAccepted());
-      n.set("clock", clockNode(clock));
-      return n;
+    private TrustUpdateDocument updateDocument(TufInstaller.Result r, TrustedClock clock) {
+      return new TrustUpdateDocument(TrustStore.document(r.installed().snapshot()), r.installed().newRow(),
+          r.installed().contentsChanged(), r.installed().added(), r.installed().removed(),
+          r.installed().changed(), r.tuf().expiredTimestampAccepted(),
+          new TrustUpdateDocument.Clock(clock.now().toString(), clock.systemTime().toString(),
+              clock.highWater().map(Object::toString).orElse(null), clock.systemBehind()));
     }
 
     private String human(TufInstaller.Result r, TrustedClock clock) {
@@ -256,11 +249,5 @@ final class TrustCommand implements Runnable {
     c.highWater().ifPresent(h -> n.put("highestVerifiedTime", h.toString()));
     n.put("systemClockBehind", c.systemBehind());
     return n;
-  }
-
-  static ArrayNode strings(List<String> l) {
-    ArrayNode a = JsonNodeFactory.instance.arrayNode();
-    l.forEach(a::add);
-    return a;
   }
 }

@@ -16,7 +16,7 @@ public sealed interface AuditDetail extends Document
         AuditDetail.CheckpointImport, AuditDetail.CheckpointRefused, AuditDetail.AlarmsCleared,
         AuditDetail.AuditVerified, AuditDetail.AuditVerifyFailed, AuditDetail.TrustRefused,
         AuditDetail.PolicyInstall, AuditDetail.PolicySet, AuditDetail.StoreGc, AuditDetail.ImageRemove,
-        AuditDetail.AuditExported {
+        AuditDetail.AuditExported, AuditDetail.Init, TrustUpdateDocument {
 
   /** Who asked {@code serve}: the peer address, and the client certificate's subject (absent when null). */
   record Client(String address, String certificateSubject) {}
@@ -161,4 +161,21 @@ public sealed interface AuditDetail extends Document
    */
   record AuditExported(String file, String format, int events, long treeSize, String rootHash, String fileSha256,
       String since, String until) implements AuditDetail {}
+
+  /**
+   * {@code init}: the appliance id, the pinned root (file, SHA-256, version, expiry, threshold), the
+   * audit key's SHA-256, whether an existing home was replaced; after {@code --force} the previous
+   * appliance, its last log head and where its home was moved (absent otherwise); the policy
+   * installed with it (absent without one).
+   */
+  record Init(String applianceId, String rootFile, String rootSha256, long rootVersion, String rootExpires,
+      long rootThreshold, String auditKeySha256, boolean forced, Previous previous, InitPolicy policy)
+      implements AuditDetail {}
+
+  /** The appliance a forced {@code init} replaced: its id, log size and head, and where its home went. */
+  record Previous(String applianceId, long logSize, String logHead, String home) {}
+
+  /** The policy {@code init} installed: its file, name and digest. */
+  record InitPolicy(String file, String name, String digest) {}
 }
+

@@ -8,4 +8,4 @@ package dev.airlock.core.json;
  */
 public sealed interface Document permits VerdictDocument, ErrorDocument, ApiErrorDocument, ImportReport,
     SnapshotDocument, ExportDocument, CheckpointDocument, AuditDetail, PolicyInstallDocument,
-    StoreGcDocument {}
+    StoreGcDocument, InitDocument {}

@@ -78,6 +78,17 @@ public final class Documents {
       export(g, e);
     } else if (d instanceof CheckpointDocument c) {
       checkpoint(g, c);
+    } else if (d instanceof TrustUpdateDocument t) {
+      trustUpdate(g, t);
+    } else if (d instanceof InitDocument i) {
+      g.writeStartObject();
+      g.writeStringField("home", i.home());
+      g.writeStringField("applianceId", i.applianceId());
+      g.writeNumberField("rootVersion", i.rootVersion());
+      g.writeStringField("rootExpires", i.rootExpires());
+      g.writeStringField("auditPublicKey", i.auditPublicKey());
+      g.writeStringField("auditPublicKeyFile", i.auditPublicKeyFile());
+      g.writeEndObject();
     } else if (d instanceof AuditDetail a) {
       auditDetail(g, a);
     } else if (d instanceof PolicyInstallDocument p) {
@@ -435,9 +446,53 @@ public final class Documents {
       g.writeStringField("fileSha256", e.fileSha256());
       optional(g, "since", e.since());
       optional(g, "until", e.until());
+    } else if (d instanceof AuditDetail.Init i) {
+      g.writeStringField("applianceId", i.applianceId());
+      g.writeStringField("rootFile", i.rootFile());
+      g.writeStringField("rootSha256", i.rootSha256());
+      g.writeNumberField("rootVersion", i.rootVersion());
+      g.writeStringField("rootExpires", i.rootExpires());
+      g.writeNumberField("rootThreshold", i.rootThreshold());
+      g.writeStringField("auditKeySha256", i.auditKeySha256());
+      g.writeBooleanField("forced", i.forced());
+      if (i.previous() != null) {
+        g.writeStringField("previousApplianceId", i.previous().applianceId());
+        g.writeObjectFieldStart("previousLogHead");
+        g.writeNumberField("size", i.previous().logSize());
+        g.writeStringField("hash", i.previous().logHead());
+        g.writeEndObject();
+        g.writeStringField("previousHome", i.previous().home());
+      }
+      if (i.policy() != null) {
+        g.writeObjectFieldStart("policy");
+        g.writeStringField("file", i.policy().file());
+        g.writeStringField("name", i.policy().name());
+        g.writeStringField("digest", i.policy().digest());
+        g.writeEndObject();
+      }
     } else {
       throw new IllegalArgumentException("not an audit detail type: " + d.getClass().getName());
     }
+    g.writeEndObject();
+  }
+
+  private static void trustUpdate(JsonGenerator g, TrustUpdateDocument t) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("mediaType", TrustUpdateDocument.MEDIA_TYPE);
+    g.writeFieldName("snapshot");
+    snapshot(g, t.snapshot());
+    g.writeBooleanField("newSnapshot", t.newSnapshot());
+    g.writeBooleanField("contentsChanged", t.contentsChanged());
+    strings(g, "added", t.added());
+    strings(g, "removed", t.removed());
+    strings(g, "changed", t.changed());
+    g.writeBooleanField("expiredTimestampAccepted", t.expiredTimestampAccepted());
+    g.writeObjectFieldStart("clock");
+    g.writeStringField("trustedTime", t.clock().trustedTime());
+    g.writeStringField("systemTime", t.clock().systemTime());
+    optional(g, "highestVerifiedTime", t.clock().highestVerifiedTime());
+    g.writeBooleanField("systemClockBehind", t.clock().systemClockBehind());
+    g.writeEndObject();
     g.writeEndObject();
   }
 

@@ -102,5 +102,18 @@ class AuditDetailTest {
         Documents.write(new PolicyInstallDocument(
             new AuditDetail.PolicySet("/p.yaml", "n", "sha256:2", "o", "sha256:1", "-a\n+b\n"), "t")));
   }
+
+  @Test
+  void initRecordsThePreviousApplianceOnlyAfterForce() {
+    assertEquals("{\"applianceId\":\"a\",\"auditKeySha256\":\"k\",\"forced\":false,\"rootExpires\":\"e\","
+            + "\"rootFile\":\"/r.json\",\"rootSha256\":\"s\",\"rootThreshold\":2,\"rootVersion\":1}",
+        canonical(new AuditDetail.Init("a", "/r.json", "s", 1, "e", 2, "k", false, null, null)));
+    assertEquals("{\"applianceId\":\"a\",\"auditKeySha256\":\"k\",\"forced\":true,"
+            + "\"policy\":{\"digest\":\"sha256:p\",\"file\":\"/p.yaml\",\"name\":\"n\"},\"previousApplianceId\":\"o\","
+            + "\"previousHome\":\"/h.replaced\",\"previousLogHead\":{\"hash\":\"hh\",\"size\":7},\"rootExpires\":\"e\","
+            + "\"rootFile\":\"/r.json\",\"rootSha256\":\"s\",\"rootThreshold\":2,\"rootVersion\":1}",
+        canonical(new AuditDetail.Init("a", "/r.json", "s", 1, "e", 2, "k", true,
+            new AuditDetail.Previous("o", 7, "hh", "/h.replaced"), new AuditDetail.InitPolicy("/p.yaml", "n", "sha256:p"))));
+  }
 }
 
