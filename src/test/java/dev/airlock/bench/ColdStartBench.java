@@ -27,7 +27,13 @@ import java.util.Map;
  *       reference.
  * </ul>
  *
- * <p>Arguments: {@code RELEASE_DIR [--runs N] [--no-node]}. The first run of each command is a
+ * <p>Each line also shows the median CPU time (user + sys, all threads) of the same runs and its
+ * ratio to node's: the wall time is the goal, the CPU time shows it while other work loads the
+ * machine (a JVM's compiler and GC threads wait for cores that node's single thread does not need).
+ *
+ * <p>Arguments: {@code RELEASE_DIR [--runs N] [--no-node] [--with-dev-launcher]}; the last adds
+ * the same two commands through the development launcher {@code scripts/airlock} (JDK on PATH,
+ * shaded jar, AppCDS archive recorded by its first verify), the state before issue 17. The first run of each command is a
  * warm-up of the file cache and is not counted.
  */
 public final class ColdStartBench {
@@ -39,13 +45,15 @@ public final class ColdStartBench {
     Path release = null;
     int runs = 9;
     boolean node = true;
+    boolean dev = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--no-node" -> node = false;
+        case "--with-dev-launcher" -> dev = true;
         default -> {
           if (args[i].startsWith("-") || release != null) {
-            System.err.println("usage: scripts/bench coldstart RELEASE_DIR [--runs N] [--no-node]");
+            System.err.println("usage: scripts/bench coldstart RELEASE_DIR [--runs N] [--no-node] [--with-dev-launcher]");
             System.exit(2);
           }
           release = Path.of(args[i]).toAbsolutePath();
@@ -53,7 +61,7 @@ public final class ColdStartBench {
       }
     }
     if (release == null || !Files.isExecutable(release.resolve("bin/airlock"))) {
-      System.err.println("usage: scripts/bench coldstart RELEASE_DIR [--runs N] [--no-node] (RELEASE_DIR/bin/airlock)");
+      System.err.println("usage: scripts/bench coldstart RELEASE_DIR [--runs N] [--no-node] [--with-dev-launcher] (RELEASE_DIR/bin/airlock)");
       System.exit(2);
     }
     Path launcher = release.resolve("bin/airlock");
@@ -98,35 +106,68 @@ public final class ColdStartBench {
       cases.put("airlock verify-bundle, AIRLOCK_AOT=off", new Case(verifyBundle, noAot));
       cases.put("airlock verify IMAGE, AIRLOCK_AOT=off", new Case(verifyImage, noAot));
     }
+    if (dev) {
+      // the development launcher (scripts/airlock: JDK on PATH, shaded jar, AppCDS), for comparison
+      List<String> d = new ArrayList<>(verifyBundle);
+      d.set(0, repo.resolve("scripts/airlock").toString());
+      cases.put("scripts/airlock verify-bundle (dev, AppCDS)", new Case(d, Map.of()));
+      d = new ArrayList<>(verifyImage);
+      d.set(0, repo.resolve("scripts/airlock").toString());
+      cases.put("scripts/airlock verify IMAGE (dev, AppCDS)", new Case(d, Map.of()));
+    }
     for (Case k : cases.values()) {
-      VerifyBench.run(k.cmd(), 120, k.env()); // warm-up, not counted; fails the bench unless it exits 0
+      VerifyBench.run(k.cmd(), 600, k.env()); // warm-up, not counted; fails the bench unless it exits 0
     }
     System.out.printf("coldstart bench: %s, %d interleaved rounds; load average before: %s%n", release, runs,
         VerifyBench.loadAverage());
     for (int r = 0; r < runs; r++) {
       for (Case k : cases.values()) {
+        long cpu0 = childCpuTicks();
         k.times().add(VerifyBench.run(k.cmd(), 120, k.env()));
+        k.cpu().add((childCpuTicks() - cpu0) * 1000.0 / TICKS_PER_SECOND);
       }
     }
     Double nodeMedian = null;
+    Double nodeCpu = null;
     for (Map.Entry<String, Case> e : cases.entrySet()) {
       double m = median(e.getValue().times());
       if (e.getKey().startsWith("node")) {
         nodeMedian = m;
       }
-      System.out.printf("  %-45s median %5.0f ms (min %4.0f, max %4.0f)%s%n", e.getKey(), m,
-          min(e.getValue().times()), max(e.getValue().times()),
-          nodeMedian == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", m / nodeMedian));
+      double cpu = median(e.getValue().cpu());
+      if (e.getKey().startsWith("node")) {
+        nodeCpu = cpu;
+      }
+      System.out.printf("  %-45s median %5.0f ms (min %4.0f, max %4.0f)%s; CPU (user+sys) median %4.0f ms%s%n",
+          e.getKey(), m, min(e.getValue().times()), max(e.getValue().times()),
+          nodeMedian == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", m / nodeMedian),
+          cpu, nodeCpu == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", cpu / nodeCpu));
     }
     System.out.printf("goal: airlock <= 1.5x node for both; machine: %d CPUs, load average after: %s%n",
         Runtime.getRuntime().availableProcessors(), VerifyBench.loadAverage());
     deleteTree(work);
   }
 
-  record Case(List<String> cmd, Map<String, String> env, List<Double> times) {
+  record Case(List<String> cmd, Map<String, String> env, List<Double> times, List<Double> cpu) {
     Case(List<String> cmd, Map<String, String> env) {
-      this(cmd, env, new ArrayList<>());
+      this(cmd, env, new ArrayList<>(), new ArrayList<>());
     }
+  }
+
+  /** Linux USER_HZ, the unit of /proc/PID/stat's times (100 on every Linux this runs on). */
+  static final long TICKS_PER_SECOND = 100;
+
+  /**
+   * CPU time of this process's waited-for children ({@code cutime + cstime}, fields 16 and 17 of
+   * /proc/self/stat): the delta around one run is that run's CPU time, all its threads, JIT and GC
+   * included. Less sensitive than wall time to other work on the machine (it does not count time
+   * spent waiting for a core), so the bench reports it beside the wall time.
+   */
+  static long childCpuTicks() throws Exception {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // f[0] is field 3 (state); cutime is field 16, cstime field 17
+    return Long.parseLong(f[13]) + Long.parseLong(f[14]);
   }
 
   /** {@code @sigstore/verify} at {@link #NODE_VERIFY_VERSION} (its bundle and protobuf-specs come with it). */
