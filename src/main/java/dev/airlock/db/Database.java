@@ -148,10 +148,8 @@ public final class Database {
           home.root() + ": not an airlock home (no airlock.mv.db); run 'airlock init --root ROOT.json'");
     }
     Database kept = KEPT.get(home.databaseFile());
-    if (kept != null && kept.busyTimeout.equals(busyTimeout)) {
-      return kept; // a command keeps this database open (keepOpen): its units of work share it
-    }
-    Database db = new Database(home, busyTimeout);
+    // a command keeps this database open (keepOpen): its units of work share it, migrations included
+    Database db = kept != null && kept.busyTimeout.equals(busyTimeout) ? kept : new Database(home, busyTimeout);
     if (!MIGRATED.contains(home.databaseFile())) {
       db.migrate();
       MIGRATED.add(home.databaseFile());
