@@ -3,6 +3,7 @@ package dev.airlock.cli;
 import dev.airlock.appliance.CosignFlags;
 import dev.airlock.appliance.Decisions;
 import dev.airlock.appliance.PolicyChoice;
+import dev.airlock.appliance.StateViews;
 import dev.airlock.appliance.VerifyService;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.json.Document;
@@ -55,34 +56,37 @@ abstract class CosignVerifyCommand extends BaseCommand {
     }
     ExitCode worst = ExitCode.OK;
     List<Document> verdicts = new ArrayList<>();
-    for (String image : images) {
-      Decisions.Request request = new Decisions.Request(image, flags, whatIf);
-      ExitCode code;
-      try {
-        VerifyService.Result r = VerifyService.verify(home(), request, auditContext());
-        String human = human(image, r); // before code(): verify-attestation's code depends on what it found
-        code = code(r);
-        if (!quiet() || code != ExitCode.OK) {
-          // --quiet keeps the reasons of a denial: they are what the caller must act on
-          err().print(human);
-          err().flush();
+    // one database open for the whole command, not one per unit of work (issue 17, cold start)
+    try (StateViews.Kept kept = StateViews.keepOpen(home())) {
+      for (String image : images) {
+        Decisions.Request request = new Decisions.Request(image, flags, whatIf);
+        ExitCode code;
+        try {
+          VerifyService.Result r = VerifyService.verify(home(), request, auditContext());
+          String human = human(image, r); // before code(): verify-attestation's code depends on what it found
+          code = code(r);
+          if (!quiet() || code != ExitCode.OK) {
+            // --quiet keeps the reasons of a denial: they are what the caller must act on
+            err().print(human);
+            err().flush();
+          }
+          if (format.equals("verdict")) {
+            verdicts.add(r.document());
+          }
+          render(image, request, r, format);
+        } catch (AirlockException e) {
+          if (images.size() == 1 || e.kind() == AirlockException.Kind.USAGE) {
+            throw e; // one image: the error is the command's (one error document with --json)
+          }
+          code = ExitCode.of(e.kind());
+          note("airlock: " + image + ": " + e.getMessage());
+          if (format.equals("verdict")) {
+            verdicts.add(Main.errorDocument(code, e.reason(), image + ": " + e.getMessage()));
+          }
         }
-        if (format.equals("verdict")) {
-          verdicts.add(r.document());
+        if (code.code() > worst.code()) {
+          worst = code;
         }
-        render(image, request, r, format);
-      } catch (AirlockException e) {
-        if (images.size() == 1 || e.kind() == AirlockException.Kind.USAGE) {
-          throw e; // one image: the error is the command's (one error document with --json)
-        }
-        code = ExitCode.of(e.kind());
-        note("airlock: " + image + ": " + e.getMessage());
-        if (format.equals("verdict")) {
-          verdicts.add(Main.errorDocument(code, e.reason(), image + ": " + e.getMessage()));
-        }
-      }
-      if (code.code() > worst.code()) {
-        worst = code;
       }
     }
     if (format.equals("verdict")) {

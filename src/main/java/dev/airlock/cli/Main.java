@@ -20,6 +20,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals(AotTraining.OPTION)) {
+      // scripts/aot-train: several commands in one recorded JVM (AotTraining)
+      System.exit(AotTraining.run(java.nio.file.Path.of(args[1]), System.getenv(),
+          new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true)));
+    }
     int code = run(args, Clock.systemUTC(), System.getenv(),
         new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8), true),
         new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true));

@@ -115,6 +115,16 @@ final class VerifyBundleCommand extends BaseCommand {
   @Override
   protected ExitCode execute() {
     requireWhoSigned();
+    if (!home().isInitialised()) {
+      return verify(); // stateless: no database at all
+    }
+    // one database open for the trusted now, the installed trust and the audit event (issue 17)
+    try (dev.airlock.appliance.StateViews.Kept kept = dev.airlock.appliance.StateViews.keepOpen(home())) {
+      return verify();
+    }
+  }
+
+  private ExitCode verify() {
     Clock clock = systemClock();
     Home home = home();
     byte[] bundleBytes = readBounded(bundle, Limits.defaults().maxJsonBytes(), "bundle");

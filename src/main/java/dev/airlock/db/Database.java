@@ -147,7 +147,9 @@ public final class Database {
       throw AirlockException.cannotDecide(Reason.HOME_NOT_INITIALISED,
           home.root() + ": not an airlock home (no airlock.mv.db); run 'airlock init --root ROOT.json'");
     }
-    Database db = new Database(home, busyTimeout);
+    Database kept = KEPT.get(home.databaseFile());
+    // a command keeps this database open (keepOpen): its units of work share it, migrations included
+    Database db = kept != null && kept.busyTimeout.equals(busyTimeout) ? kept : new Database(home, busyTimeout);
     if (!MIGRATED.contains(home.databaseFile())) {
       db.migrate();
       MIGRATED.add(home.databaseFile());
@@ -157,6 +159,57 @@ public final class Database {
 
   /** Databases this process has already migrated (each open is a full H2 open; skip the extra one). */
   private static final java.util.Set<java.nio.file.Path> MIGRATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Databases a command of this process keeps open ({@link #keepOpen}), by database file. */
+  private static final java.util.Map<java.nio.file.Path, Database> KEPT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Keeps an initialised home's database open in this process for one short command (issue 17,
+   * cold start): the command's units of work ({@code verify IMAGE}: the migration check, the
+   * decision with its audit event, the verified payloads) then share one H2 open instead of
+   * opening and closing the file, starting and stopping the auto-server and taking the lock file
+   * (with H2's 25 ms lock-file settle) once each. Nothing else changes: each unit of work is still
+   * its own transaction under the write lock, audited as before, and while this process has the
+   * database open it serves other processes through the auto-server, as it does during any unit
+   * of work; {@link Holder#close} waits for their sessions before letting go, as
+   * {@link #holdOpen} does.
+   *
+   * <p>Unlike {@link #holdOpen} it never waits to become the process that has the database open:
+   * if another process has it (serve, or a command that holds it), this command stays its client
+   * for each unit of work, exactly as without keepOpen, and the returned holder does nothing. The
+   * holder MUST be closed (try-with-resources) before the command returns.
+   */
+  public static Holder keepOpen(Home home) {
+    if (!home.isInitialised() || KEPT.containsKey(home.databaseFile())) {
+      return null;
+    }
+    Database db = new Database(home, busyTimeout());
+    try {
+      Connection c = db.connect(WRITER);
+      if (!servesOthers(c)) {
+        c.close(); // a client of another process: nothing to keep
+        return null;
+      }
+      c.setAutoCommit(true);
+      holders.incrementAndGet();
+      db.pooling = true;
+      Holder h = db.new Holder(c);
+      if (KEPT.putIfAbsent(home.databaseFile(), db) != null) {
+        h.close(); // another thread of this process keeps it already
+        return null;
+      }
+      h.kept = home.databaseFile();
+      try {
+        open(home); // migrations, if any, on the kept database
+      } catch (RuntimeException e) {
+        h.close();
+        throw e;
+      }
+      return h;
+    } catch (SQLException e) {
+      throw db.translate(e);
+    }
+  }
 
   /** Creates the database file of a new home and applies every migration. */
   public static Database create(Home home) {
@@ -615,6 +668,8 @@ public final class Database {
   public final class Holder implements AutoCloseable {
     private final Connection c;
     private boolean closed;
+    /** The database file this holder keeps for a command ({@link #keepOpen}), else null. */
+    private java.nio.file.Path kept;
 
     private Holder(Connection c) {
       this.c = c;
@@ -640,6 +695,9 @@ public final class Database {
         return;
       }
       closed = true;
+      if (kept != null) {
+        KEPT.remove(kept, Database.this);
+      }
       pooling = false;
       closeIdle();
       waitForClients(c);

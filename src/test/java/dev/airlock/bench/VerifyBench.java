@@ -169,13 +169,7 @@ public final class VerifyBench {
         + "without the class-data archive (AIRLOCK_CDS=off) median of 5 %.0f ms%n",
         c.path("id").asText(), median(airlockCmd, 9, Map.of()), median(airlockCmd, 5, Map.of("AIRLOCK_CDS", "off")));
     if (node && onPath("node") && onPath("npm")) {
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "airlock-bench-node");
-      if (!Files.isDirectory(dir.resolve("node_modules/@sigstore/verify"))) {
-        System.out.println("installing @sigstore/verify into " + dir + " ...");
-        Files.createDirectories(dir);
-        run(List.of("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-            "@sigstore/verify", "@sigstore/bundle", "@sigstore/protobuf-specs"), 600, Map.of());
-      }
+      Path dir = ColdStartBench.nodeInstall(); // @sigstore/verify@3.1.1, pinned (issue 17)
       Path script = dir.resolve("verify.js");
       Files.writeString(script, NODE_SCRIPT);
       List<String> nodeCmd = List.of("node", script.toString(), bundle.toString(), root.toString(),
