@@ -99,7 +99,10 @@ if without_text:
 with open(os.path.join(out_root, "README.txt"), "w") as f:
     f.write("Third-party components bundled in lib/airlock.jar, their declared licenses (from\n"
             "sbom.cdx.json) and the license files found in each jar. The Java runtime's notices\n"
-            "are in runtime/legal/.\n\n")
+            "are in runtime/legal/.\n\n"
+            "Modified files: class files older than Java 6 (picocli's) were rewritten by\n"
+            "packaging/UpgradeOldClasses.java to the Java 8 class-file format with stack map tables\n"
+            "(so the JVM's AOT cache can hold them); their instructions are unchanged.\n\n")
     for name, lic, found in rows:
         f.write(f"{name}\t{lic}\t{' '.join(found) or '(LICENSE.txt written from the POM)'}\n")
 
