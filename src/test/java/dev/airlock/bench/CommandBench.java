@@ -93,9 +93,9 @@ final class CommandBench {
         zRef[r] = (System.nanoTime() - t) / 1e9;
         small[r] = (smallBefore + timed(reimport)) / 2;
         System.out.printf(Locale.ROOT, "run %d: small import %.2f s | big import %.2f s (marginal %.2f s) vs cp+sync"
-            + " %.2f s: %.2fx | .tar.zst import %.2f s (marginal %.2f s) vs zstd -d|tar -x+sync %.2f s: %.2fx%n",
-            r + 1, small[r], bigT[r], bigT[r] - small[r], cp[r], cp[r] / (bigT[r] - small[r]), zT[r],
-            zT[r] - small[r], zRef[r], zRef[r] / (zT[r] - small[r]));
+            + " %.2f s: %s | .tar.zst import %.2f s (marginal %.2f s) vs zstd -d|tar -x+sync %.2f s: %s%n",
+            r + 1, small[r], bigT[r], bigT[r] - small[r], cp[r], fmt(ratio(cp[r], bigT[r] - small[r])), zT[r],
+            zT[r] - small[r], zRef[r], fmt(ratio(zRef[r], zT[r] - small[r])));
         FileTreesQuiet.delete(home);
         FileTreesQuiet.delete(cpDir);
         FileTreesQuiet.delete(xDir);
@@ -103,16 +103,16 @@ final class CommandBench {
       double[] bigRatio = new double[runs];
       double[] zRatio = new double[runs];
       for (int r = 0; r < runs; r++) {
-        bigRatio[r] = cp[r] / (bigT[r] - small[r]);
-        zRatio[r] = zRef[r] / (zT[r] - small[r]);
+        bigRatio[r] = ratio(cp[r], bigT[r] - small[r]);
+        zRatio[r] = ratio(zRef[r], zT[r] - small[r]);
       }
       System.out.printf(Locale.ROOT, "median of %d runs:%n", runs);
       System.out.printf(Locale.ROOT, "  fixed cost (re-import of bundles/demo):   %.2f s  (runs: %s)%n",
           median(small), list(small));
       System.out.printf(Locale.ROOT, "  big import, marginal:                     %.2f s  vs cp + sync %.2f s: "
-          + "ratio %.2fx (runs: %s)%n", median(minus(bigT, small)), median(cp), median(bigRatio), list(bigRatio));
+          + "ratio %s (runs: %s)%n", median(minus(bigT, small)), median(cp), fmt(median(bigRatio)), list(bigRatio));
       System.out.printf(Locale.ROOT, "  .tar.zst import, marginal:                %.2f s  vs zstd -d | tar -x + sync"
-          + " %.2f s: ratio %.2fx (runs: %s)%n", median(minus(zT, small)), median(zRef), median(zRatio), list(zRatio));
+          + " %.2f s: ratio %s (runs: %s)%n", median(minus(zT, small)), median(zRef), fmt(median(zRatio)), list(zRatio));
       System.out.printf(Locale.ROOT, "load average at end: %s%n", loadAverage());
     } finally {
       FileTreesQuiet.delete(work);
@@ -152,8 +152,24 @@ final class CommandBench {
     return d;
   }
 
+  /**
+   * Throughput ratio: reference time / marginal time. A marginal time of zero or less means the
+   * fixed cost moved by more than the copy took (a loaded machine): no ratio (NaN, "n/a").
+   */
+  private static double ratio(double reference, double marginal) {
+    return marginal > 0 ? reference / marginal : Double.NaN;
+  }
+
+  private static String fmt(double ratio) {
+    return Double.isNaN(ratio) ? "n/a (marginal <= 0: noise)" : String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+
+  /** The median of the values that are numbers (NaN when none is). */
   static double median(double[] v) {
-    double[] s = v.clone();
+    double[] s = Arrays.stream(v).filter(d -> !Double.isNaN(d)).toArray();
+    if (s.length == 0) {
+      return Double.NaN;
+    }
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
@@ -161,7 +177,7 @@ final class CommandBench {
   private static String list(double[] v) {
     StringBuilder b = new StringBuilder();
     for (double d : v) {
-      b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", d));
+      b.append(b.length() == 0 ? "" : ", ").append(Double.isNaN(d) ? "n/a" : String.format(Locale.ROOT, "%.2f", d));
     }
     return b.toString();
   }

@@ -139,7 +139,7 @@ class StoreTest {
   void stagedArchiveFileIsLinkedNotCopiedAndVerifiedFirst() throws IOException {
     Home home = home();
     BlobStore store = BlobStore.at(home);
-    byte[] data = new byte[(int) BlobStore.EARLY_SYNC_BYTES + 12345]; // large: synced by the copying thread
+    byte[] data = new byte[(9 << 20) + 12345]; // several buffers
     new java.util.Random(7).nextBytes(data);
     Digest d = Digest.sha256(Hashing.sha256(data));
     Path staged = fileIn(home.staging().resolve("x"), data);
@@ -190,10 +190,10 @@ class StoreTest {
   void crashBetweenCopyAndCommitLeavesNoVisibleBlob() throws IOException {
     Home home = home();
     BlobStore store = BlobStore.at(home);
-    byte[] data = new byte[(int) BlobStore.EARLY_SYNC_BYTES + 1];
+    byte[] data = new byte[(3 << 20) + 1];
     new java.util.Random(9).nextBytes(data);
     Digest d = Digest.sha256(Hashing.sha256(data));
-    // copied and verified (and, being large, already fsynced) from a medium folder and from an
+    // copied and verified from a medium folder and from an
     // unpacked archive, then the process dies before publish: nothing is visible, both are swept
     store.stageFile(fileIn(tmp.resolve("medium"), data), false, d, data.length, "folder");
     store.stageFile(fileIn(home.staging().resolve("x"), data), true, d, data.length, "archive");
