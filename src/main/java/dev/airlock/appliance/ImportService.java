@@ -25,6 +25,7 @@ import dev.airlock.tlog.CheckpointRefusedException;
 import dev.airlock.tlog.CheckpointStore;
 import dev.airlock.trust.TrustSnapshot;
 import dev.airlock.trust.TrustStore;
+import dev.airlock.trust.tuf.TufInstaller;
 import dev.airlock.verify.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,17 @@ public final class ImportService {
     }
   }
 
+  /** The image copy's I/O failure, carried out of the TUF install callback and rethrown as is. */
+  private static final class CopyFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient IOException io;
+
+    CopyFailed(IOException io) {
+      super(io.getMessage(), io, false, false);
+      this.io = io;
+    }
+  }
+
   /** The import of one medium. */
   private static final class One {
     final Home home;
@@ -189,17 +201,48 @@ public final class ImportService {
               readBounded(f, Limits.defaults().maxJsonBytes())));
         }
         Clock clock = Clock.fixed(time.now(), ZoneOffset.UTC);
-        // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
         if (medium.tufDir().isPresent()) {
           listener.info("airlock: verifying TUF repository " + medium.tufDir().get());
-          dryRun(() -> dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(),
-              (tx, r) -> {
+          // The TUF client verifies the repository once (signatures, versions, expiries, target
+          // hashes); its verified install then runs twice: in a transaction that rolls back (1:
+          // before any blob is copied), and in the one that commits (3). Running the whole client
+          // twice cost a third of a small import (issue 17).
+          try {
+            TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), work -> {
+              // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
+              dryRun(() -> db.transaction(tx -> {
+                TufInstaller.Result r = work.install(tx.trust());
                 // a policy target that does not parse refuses the medium: find out before copying
                 PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
                 verifyCheckpoints(tx, files, r.snapshot());
                 throw new DryRun();
               }));
+              // 2. images: verified against their digests while copied, outside any transaction
+              List<ImportedImage> copied;
+              try {
+                copied = copyImages(medium, added);
+              } catch (IOException e) {
+                throw new CopyFailed(e);
+              }
+              // 3. everything else in one transaction; the TUF metadata swap is its last step
+              return db.transaction(tx -> {
+                TufInstaller.Result r = work.install(tx.trust());
+                trustChange = new ImportReport.TrustChange(TrustStore.document(r.installed().snapshot()),
+                    r.installed().contentsChanged());
+                finish(tx, files, copied, r.snapshot(), r.installed().contentsChanged());
+                checkOnly();
+                work.finish();
+                return r;
+              });
+            });
+          } catch (CopyFailed e) {
+            throw e.io;
+          }
+          added.clear(); // committed: the blobs are referenced now
+          allRows.addAll(rows);
+          return report();
         } else {
+          // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
           dryRun(() -> db.transaction(tx -> {
             TrustSnapshot snapshot = trust(tx).snapshot();
             verifyCheckpoints(tx, files, snapshot);
@@ -209,20 +252,11 @@ public final class ImportService {
         // 2. images: verified against their digests while copied, outside any transaction
         List<ImportedImage> copied = copyImages(medium, added);
         // 3. everything else in one transaction
-        if (medium.tufDir().isPresent()) {
-          dev.airlock.appliance.TrustService.install(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), (tx, r) -> {
-            trustChange = new ImportReport.TrustChange(TrustStore.document(r.installed().snapshot()),
-                r.installed().contentsChanged());
-            finish(tx, files, copied, r.snapshot(), r.installed().contentsChanged());
-            checkOnly();
-          });
-        } else {
-          db.transaction(tx -> {
-            finish(tx, files, copied, trust(tx).snapshot(), false);
-            checkOnly();
-            return null;
-          });
-        }
+        db.transaction(tx -> {
+          finish(tx, files, copied, trust(tx).snapshot(), false);
+          checkOnly();
+          return null;
+        });
         added.clear(); // committed: the blobs are referenced now
         allRows.addAll(rows);
         return report();

@@ -77,7 +77,7 @@ public final class DockerArchive {
       blobs.add(image);
       blobs.add(configDesc);
       blobs.addAll(layers);
-      FileBlobSource source = new FileBlobSource(dir, src.name(), files, Map.of(md, manifest));
+      FileBlobSource source = new FileBlobSource(dir, src.name(), files, Map.of(md, manifest), src.staged());
       return new ImageCandidate(src.name(), image, refs, List.of(), blobs, List.of(), Optional.empty(), source);
     } catch (OciException ex) {
       // An unusable entry rejects this image only; the placeholder digest is of the entry text.
@@ -85,7 +85,7 @@ public final class DockerArchive {
       Descriptor placeholder = Descriptor.of(MediaTypes.DOCKER_MANIFEST, Digest.sha256(Hashing.sha256(id)), 0);
       return new ImageCandidate(src.name(), placeholder, refs, List.of(), List.of(), List.of(),
           Optional.of(new ImageCandidate.Problem(ex.reason(), ex.getMessage())),
-          new FileBlobSource(dir, src.name(), Map.of(), Map.of()));
+          new FileBlobSource(dir, src.name(), Map.of(), Map.of(), src.staged()));
     }
   }
 

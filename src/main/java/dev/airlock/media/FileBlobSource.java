@@ -23,8 +23,11 @@ final class FileBlobSource implements BlobSource {
   private final String label;
   private final Map<Digest, Path> extraFiles;
   private final Map<Digest, byte[]> inMemory;
+  private final boolean staged;
 
-  FileBlobSource(Path root, String label, Map<Digest, Path> extraFiles, Map<Digest, byte[]> inMemory) {
+  FileBlobSource(Path root, String label, Map<Digest, Path> extraFiles, Map<Digest, byte[]> inMemory,
+      boolean staged) {
+    this.staged = staged;
     this.root = root;
     this.label = label;
     this.extraFiles = Map.copyOf(extraFiles);
@@ -49,6 +52,21 @@ final class FileBlobSource implements BlobSource {
       throw new NoSuchFileException(describe(d));
     }
     return Files.newInputStream(p);
+  }
+
+  @Override
+  public java.util.Optional<Path> file(Digest d) {
+    if (inMemory.containsKey(d)) {
+      return java.util.Optional.empty();
+    }
+    Path p = path(d);
+    // a link is read through open(), never linked or handed out (unpacked archives hold none)
+    return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? java.util.Optional.of(p) : java.util.Optional.empty();
+  }
+
+  @Override
+  public boolean staged() {
+    return staged;
   }
 
   @Override

@@ -25,8 +25,15 @@ import java.util.Objects;
  * @param name the place on the medium, for messages (e.g. {@code images/app.tar})
  * @param folderName the folder or archive name under {@code images/} without extension: the
  *     fallback repository name (DESIGN.md 6a), or null
+ * @param staged whether {@code dir} is an archive unpacked into the home's staging area (airlock's
+ *     own files), not a folder read in place
  */
-public record ImageSource(String name, String folderName, Path dir, Format format) {
+public record ImageSource(String name, String folderName, Path dir, Format format, boolean staged) {
+  /** A folder read in place on a medium. */
+  public ImageSource(String name, String folderName, Path dir, Format format) {
+    this(name, folderName, dir, format, false);
+  }
+
   /** Kind of image folder. */
   public enum Format { OCI_LAYOUT, DOCKER_ARCHIVE }
 
@@ -79,7 +86,7 @@ public record ImageSource(String name, String folderName, Path dir, Format forma
         // the OCI index is authoritative; an odd manifest.json only loses tag names
       }
     }
-    FileBlobSource blobs = new FileBlobSource(dir, name, Map.of(), Map.of());
+    FileBlobSource blobs = new FileBlobSource(dir, name, Map.of(), Map.of(), staged);
     return new LayoutScanner(name, folderName, blobs, limits, repoTags).scan(index);
   }
 

@@ -66,10 +66,13 @@ public final class Medium implements AutoCloseable {
         throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, medium + ": neither a folder nor a regular file");
       }
       root = singleFolder(root);
+      // an archive medium is unpacked into staging: its files are airlock's own copies (linked
+      // into the store, not copied again); a folder medium is read in place
+      boolean unpacked = staging != null;
       List<ImageSource> images = new ArrayList<>();
       ImageSource.Format self = ImageSource.detect(root);
       if (self != null) {
-        images.add(new ImageSource(medium.getFileName().toString(), null, root, self));
+        images.add(new ImageSource(medium.getFileName().toString(), null, root, self, unpacked));
       } else {
         Path imagesDir = root.resolve("images");
         if (Files.isDirectory(imagesDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -85,7 +88,7 @@ public final class Medium implements AutoCloseable {
             if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
               ImageSource.Format f = ImageSource.detect(c);
               if (f != null) {
-                images.add(new ImageSource(name, base, c, f));
+                images.add(new ImageSource(name, base, c, f, unpacked));
               }
             } else if (Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS) && TarExtractor.looksLikeArchive(c)) {
               if (staging == null) {
@@ -98,7 +101,7 @@ public final class Medium implements AutoCloseable {
                 throw new MediumException(Reason.LAYOUT_MALFORMED,
                     medium + "/" + name + ": neither an OCI layout nor a docker-archive");
               }
-              images.add(new ImageSource(name, base, target, f));
+              images.add(new ImageSource(name, base, target, f, true));
             }
           }
         }

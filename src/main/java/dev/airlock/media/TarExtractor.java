@@ -216,6 +216,123 @@ final class TarExtractor {
   }
 
   /**
+   * Reads its source on a thread of its own, up to {@link #DEPTH} chunks of {@link #BUFFER} bytes
+   * ahead of the reader (bounded memory: 4 MiB). Whatever the source throws (a limit's
+   * {@link MediumException}, an I/O error) is thrown to the reader, in order, after the bytes read
+   * before it. Closing stops the thread.
+   */
+  static final class ReadAhead extends InputStream {
+    static final int DEPTH = 4;
+    private static final byte[] END = new byte[0];
+    private final java.util.concurrent.ArrayBlockingQueue<Object> queue =
+        new java.util.concurrent.ArrayBlockingQueue<>(DEPTH);
+    private final Thread thread;
+    private byte[] chunk;
+    private int chunkLen;
+    private int pos;
+    private boolean ended;
+
+    ReadAhead(InputStream source, String label) {
+      thread = new Thread(() -> {
+        byte[] b = new byte[BUFFER];
+        int n = 0;
+        try {
+          while (true) {
+            int r = source.read(b, n, b.length - n);
+            if (r < 0) {
+              if (n > 0) {
+                queue.put(java.util.Arrays.copyOf(b, n));
+              }
+              queue.put(END);
+              return;
+            }
+            n += r;
+            if (n == b.length) {
+              queue.put(b);
+              b = new byte[BUFFER];
+              n = 0;
+            }
+          }
+        } catch (InterruptedException e) {
+          // closed by the reader
+        } catch (Throwable e) { // every failure reaches the reader, which would otherwise wait forever
+          try {
+            if (n > 0) {
+              queue.put(java.util.Arrays.copyOf(b, n)); // the bytes before the failure come first
+            }
+            queue.put(e);
+          } catch (InterruptedException ignored) {
+            // closed by the reader
+          }
+        }
+      }, "airlock-inflate");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private boolean fill() throws IOException {
+      if (ended) {
+        return false;
+      }
+      while (chunk == null || pos == chunkLen) {
+        Object o;
+        try {
+          o = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while reading the archive");
+        }
+        if (o == END) {
+          ended = true;
+          return false;
+        }
+        if (o instanceof IOException e) {
+          ended = true;
+          throw e;
+        }
+        if (o instanceof RuntimeException e) {
+          ended = true;
+          throw e;
+        }
+        if (o instanceof Error e) {
+          ended = true;
+          throw e;
+        }
+        chunk = (byte[]) o;
+        chunkLen = chunk.length;
+        pos = 0;
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return fill() ? chunk[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(len, chunkLen - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
+      queue.clear();
+    }
+  }
+
+  /**
    * Unpacks {@code archive} into {@code target} (created, must be inside the staging area).
    *
    * @param label how the archive is named in messages (its path on the medium)
@@ -249,9 +366,12 @@ final class TarExtractor {
     Path root = target.toRealPath();
     Set<String> seen = new HashSet<>();
     String current = "(archive header)";
-    Trailer trailer = new Trailer(
-        new BufferedInputStream(new Inflated(decompressed, raw, label, c != Compression.NONE), BUFFER));
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(trailer,
+    InputStream inflated = new Inflated(decompressed, raw, label, c != Compression.NONE);
+    // a compressed medium is inflated by a thread of its own, so that decompression (one core)
+    // runs beside the tar reader's writes into staging (issue 17); a plain tar needs no thread
+    Trailer trailer = new Trailer(c == Compression.NONE ? new BufferedInputStream(inflated, BUFFER)
+        : new ReadAhead(inflated, label));
+    try (trailer; TarArchiveInputStream tar = new TarArchiveInputStream(trailer,
         // US-ASCII: with it, commons-compress reports header names with non-ASCII bytes (which
         // with UTF-8 it would silently read as Latin-1) instead of decoding them. Unicode names
         // arrive through PAX records, which are UTF-8 (POSIX pax "path"); U+FFFD marks bad ones.

@@ -20,6 +20,23 @@ public interface BlobSource {
   /** Every blob on the source (for the loose-referrer scan). */
   List<Digest> list() throws IOException;
 
+  /**
+   * The blob's file, when it is one (not a document held in memory), so that the store can read it
+   * through a {@link java.nio.channels.FileChannel}; the bytes are as UNVERIFIED as {@link #open}'s.
+   */
+  default java.util.Optional<java.nio.file.Path> file(Digest digest) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether {@link #file} names airlock's own private copy (an archive unpacked into the home's
+   * staging area under the write lock), which the store may hard-link into its temporary folder and
+   * verify there instead of copying; false for files read in place on a medium.
+   */
+  default boolean staged() {
+    return false;
+  }
+
   /** Where the blob is, for messages (a path inside the medium). */
   String describe(Digest digest);
 

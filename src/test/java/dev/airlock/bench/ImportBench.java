@@ -28,18 +28,29 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * {@code scripts/bench import}: generates a medium of random layers (default 2 GiB: 16 x 128 MiB)
+ * {@code scripts/bench import}: the real {@code airlock import} command against standard tools,
+ * see {@link CommandBench}. {@code scripts/bench import api}: generates a medium of random layers
+ * (default 2 GiB: 16 x 128 MiB)
  * as an OCI layout in a temp folder, imports it through the media and store APIs, then hashes the
  * same layer files with {@code openssl dgst -sha256} in the same run, and prints MB/s, the ratio
  * and the peak RSS. Run it with {@code -Xmx256m} to show the import streams.
  *
  * <p>Usage: {@code java -Xmx256m -cp target/classes:target/test-classes:<deps> dev.airlock.bench.ImportBench
- * [totalMiB] [layers] [threads]}
+ * api [totalMiB] [layers] [threads]}
  */
 public final class ImportBench {
   private ImportBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("api")) {
+      api(java.util.Arrays.copyOfRange(args, 1, args.length));
+    } else {
+      CommandBench.run(args);
+    }
+  }
+
+  /** The store's copy path in process (no JVM start, no TUF, no database): MB/s against openssl. */
+  static void api(String[] args) throws Exception {
     long totalMiB = args.length > 0 ? Long.parseLong(args[0]) : 2048;
     int layers = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -150,11 +161,31 @@ public final class ImportBench {
 
   /** Writes an OCI layout with one image of {@code layers} random layers; returns the layer files. */
   static List<Path> generate(Path dir, long totalMiB, int layers) throws IOException {
+    return generate(dir, totalMiB, layers, false, "bench.example/big:1");
+  }
+
+  /**
+   * Writes an OCI layout with one image of {@code layers} layers; returns the layer files. Random
+   * layers do not compress (zstd stores them as raw blocks); {@code compressible} layers are text
+   * of words drawn from a small vocabulary, which zstd -3 shrinks about 3 to 4 times, as real
+   * layers (binaries, text) shrink.
+   */
+  static List<Path> generate(Path dir, long totalMiB, int layers, boolean compressible, String name)
+      throws IOException {
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-    SplittableRandom rnd = new SplittableRandom(1);
+    SplittableRandom rnd = new SplittableRandom(compressible ? 2 : 1);
     byte[] block = new byte[1 << 20];
-    for (int i = 0; i < block.length; i += 8) {
+    String[] words = new String[4096];
+    for (int w = 0; w < words.length; w++) {
+      StringBuilder b = new StringBuilder();
+      int len = 2 + rnd.nextInt(9);
+      for (int k = 0; k < len; k++) {
+        b.append((char) ('a' + rnd.nextInt(26)));
+      }
+      words[w] = b.append(w % 13 == 0 ? '\n' : ' ').toString();
+    }
+    for (int i = 0; i < block.length && !compressible; i += 8) {
       long v = rnd.nextLong();
       for (int k = 0; k < 8; k++) {
         block[i + k] = (byte) (v >>> (8 * k));
@@ -169,6 +200,14 @@ public final class ImportBench {
       Path tmp = blobs.resolve("layer-" + l);
       try (OutputStream o = Files.newOutputStream(tmp)) {
         for (long m = 0; m < perLayer; m++) {
+          if (compressible) {
+            for (int i = 0; i < block.length; ) {
+              byte[] w = words[rnd.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII);
+              int n = Math.min(w.length, block.length - i);
+              System.arraycopy(w, 0, block, i, n);
+              i += n;
+            }
+          }
           long c = counter++;
           for (int k = 0; k < 8; k++) {
             block[k] = (byte) (c >>> (8 * k)); // every MiB differs: no two layers dedupe
@@ -201,7 +240,7 @@ public final class ImportBench {
     Digest md = write(blobs, manifest);
     Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
         + "\",\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + md
-        + "\",\"size\":" + manifest.length + ",\"annotations\":{\"io.containerd.image.name\":\"bench.example/big:1\"}}]}");
+        + "\",\"size\":" + manifest.length + ",\"annotations\":{\"io.containerd.image.name\":\"" + name + "\"}}]}");
     return files;
   }
 
