@@ -138,25 +138,14 @@ public final class BlobStore {
       int n;
       while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
         total += n;
-        if (total > size) {
-          throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
-              what + ": larger than its descriptor's size " + size + " (expected " + expected + ")");
-        }
+        notLarger(total, expected, size, what);
         md.update(buf, 0, n);
         bb.clear().limit(n);
         while (bb.hasRemaining()) {
           out.write(bb);
         }
       }
-      if (total != size) {
-        throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
-            what + ": expected " + size + " bytes, got " + total);
-      }
-      Digest actual = Digest.of(expected.algorithm(), Hashing.hex(md.digest()));
-      if (!actual.equals(expected)) {
-        throw new BlobException(Reason.BLOB_DIGEST_MISMATCH,
-            what + ": expected " + expected + ", got " + actual);
-      }
+      verify(total, md, expected, size, what);
       // no fsync here: publish() syncs all of an image's blobs together before renaming them, so
       // the copies stream without a write barrier per blob (crash safety is the same: nothing is
       // renamed into the store before its bytes are durable)
@@ -231,10 +220,7 @@ public final class BlobStore {
         return total;
       }
       total += n;
-      if (total > size) {
-        throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
-            what + ": larger than its descriptor's size " + size + " (expected " + expected + ")");
-      }
+      notLarger(total, expected, size, what);
       bb.flip();
       if (out != null) {
         ByteBuffer w = bb.duplicate();
@@ -246,6 +232,15 @@ public final class BlobStore {
     }
   }
 
+  /** Stops a copy as soon as more bytes arrived than the descriptor's size. */
+  private static void notLarger(long total, Digest expected, long size, String what) {
+    if (total > size) {
+      throw new BlobException(Reason.BLOB_SIZE_MISMATCH,
+          what + ": larger than its descriptor's size " + size + " (expected " + expected + ")");
+    }
+  }
+
+  /** The whole blob arrived: exactly {@code size} bytes hashing to {@code expected}. */
   private static void verify(long total, MessageDigest md, Digest expected, long size, String what) {
     if (total != size) {
       throw new BlobException(Reason.BLOB_SIZE_MISMATCH, what + ": expected " + size + " bytes, got " + total);
