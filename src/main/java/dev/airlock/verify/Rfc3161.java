@@ -43,6 +43,17 @@ final class Rfc3161 {
       throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp token is not CMS SignedData",
           CMSObjectIdentifiers.signedData.getId(), String.valueOf(contentType));
     }
+    // RFC 5652 section 5.3: SignerInfo.version is 1 when the signer is named by issuer and serial
+    // number, 3 when by subject key identifier. No signature covers it, so any other value is a
+    // second spelling of the same token (found by VerifyFuzzTest#mutatedLabBundle: version 0xd1
+    // verified; kept as its seed); strict readers refuse it.
+    for (org.bouncycastle.cms.SignerInformation si : token.toCMSSignedData().getSignerInfos().getSigners()) {
+      int want = si.getSID().getSubjectKeyIdentifier() != null ? 3 : 1;
+      if (si.getVersion() != want) {
+        throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp SignerInfo version is not " + want,
+            String.valueOf(want), String.valueOf(si.getVersion()));
+      }
+    }
     Instant genTime = token.getTimeStampInfo().getGenTime().toInstant();
     String alg = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
     String jca;
