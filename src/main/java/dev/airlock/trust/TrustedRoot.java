@@ -69,7 +69,7 @@ public record TrustedRoot(
   public static TrustedRoot parse(byte[] json, String name) {
     Objects.requireNonNull(json, "json");
     Objects.requireNonNull(name, "name");
-    TrustedRootJson dto = Json.bind(json, TrustedRootJson.class, name);
+    TrustedRootJson dto = TrustedRootJson.read(Json.parse(json, name), name);
     if (dto == null) {
       throw malformed(name, "document", "is null");
     }

@@ -58,7 +58,7 @@ record Bundle(
   static Bundle parse(byte[] json) throws Denial {
     BundleJson b;
     try {
-      b = Json.bind(json, BundleJson.class, "bundle");
+      b = BundleJson.read(Json.parse(json, "bundle"), "bundle");
     } catch (AirlockException e) {
       throw new Denial(Reason.BUNDLE_MALFORMED, e.getMessage());
     }
