@@ -84,9 +84,16 @@ public final class Decisions {
    *     admitted under enforce semantics, or with warnings when the installed policy's own mode is
    *     {@code warn}/{@code audit} (never for a what-if or a flags-only decision)
    * @param cached the verdict came from a still-valid stored decision
+   * @param evaluated the signature material this decision evaluated, each item with the evaluations
+   *     it made (null for a stored or not-stored decision): what the command prints besides the
+   *     verdict is taken from these ({@link VerifiedMaterial}), not verified a second time
    */
   public record Decision(Verdict verdict, StoredImage image, PolicyChoice policy, boolean releasable,
-      boolean cached) {
+      boolean cached, Evaluated evaluated) {
+    Decision(Verdict verdict, StoredImage image, PolicyChoice policy, boolean releasable, boolean cached) {
+      this(verdict, image, policy, releasable, cached, null);
+    }
+
     public boolean admitted() {
       return verdict.admitted();
     }
@@ -95,6 +102,12 @@ public final class Decisions {
       return image != null;
     }
   }
+
+  /**
+   * The items a decision evaluated and the authority made from cosign's flags they were made for
+   * (null without flags): an item evaluates the relaxations of the flags only for that instance.
+   */
+  public record Evaluated(List<SignedItem> items, Authority flagAuthority) {}
 
   /**
    * Decides {@code request} now. Never admits what is not stored.
@@ -142,14 +155,16 @@ public final class Decisions {
         return new Decision(v, image, policy, hit.get().releasable(), true);
       }
     }
-    Verdict v = evaluate(tx, asked, image, trust, policy.policy(), request.flags(), flagAuthority, time, blobs);
+    List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy.policy(), request.flags(),
+        flagAuthority, time.now());
+    Verdict v = evaluate(tx, asked, image, trust, policy.policy(), items, flagAuthority, time);
     boolean releasable = installed && releasable(v, policy.policy());
     if (storeDecision && request.cacheable() && installed) {
       tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
           dev.airlock.core.json.Documents.write(v.document()), time.now(), v.validUntil()));
     }
-    return new Decision(v, image, policy, releasable, false);
+    return new Decision(v, image, policy, releasable, false, new Evaluated(items, flagAuthority));
   }
 
   /**
@@ -181,10 +196,8 @@ public final class Decisions {
 
   /** Decides the stored image for the reference as asked. */
   private static Verdict evaluate(Transaction tx, Asked asked, StoredImage image, TrustState trust, Policy policy,
-      CosignFlags flags, Authority flagAuthority, dev.airlock.core.TrustedTime time, BlobStore blobs) {
+      List<SignedItem> items, Authority flagAuthority, dev.airlock.core.TrustedTime time) {
     Context ctx = context(tx, trust, policy, time);
-    List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy, flags, flagAuthority,
-        time.now());
     if (asked.repository() != null) {
       return PolicyEngine.decide(policy, asked.subject(image.digest()), items, ctx, flagAuthority);
     }

@@ -90,7 +90,13 @@ public final class SignedMaterial {
     return out;
   }
 
-  /** One signature or attestation layer of the image, verified lazily per authority. */
+  /**
+   * One signature or attestation layer of the image, verified lazily per authority, once: an
+   * evaluation depends only on the authority and what the item was made with (bytes, trust, flags,
+   * trusted now), so it is kept for the item's life, which is one decision and its printout (the
+   * policy engine asks again per repository name, {@link VerifiedMaterial} for the output).
+   * Not for concurrent use.
+   */
   private static final class StoredItem implements SignedItem {
     private final AttachedSignature attached;
     private final Digest image;
@@ -105,6 +111,7 @@ public final class SignedMaterial {
     private final List<KeyAuthority> knownKeys;
     private byte[] bytes;
     private String readError;
+    private final java.util.Map<Authority, Evaluation> evaluations = new java.util.IdentityHashMap<>();
 
     StoredItem(AttachedSignature attached, Digest image, BlobStore blobs, BundleVerifier verifier,
         TrustSnapshot trust, CosignFlags flags, Authority flagAuthority, TreeHeads heads, boolean requireTreeHeads,
@@ -129,6 +136,15 @@ public final class SignedMaterial {
 
     @Override
     public Evaluation evaluate(Authority authority) {
+      Evaluation e = evaluations.get(authority);
+      if (e == null) {
+        e = evaluateNow(authority);
+        evaluations.put(authority, e);
+      }
+      return e;
+    }
+
+    private Evaluation evaluateNow(Authority authority) {
       byte[] content = content();
       if (content == null) {
         return failed(Check.fail("material.read", Reason.BLOB_MISSING, readError));

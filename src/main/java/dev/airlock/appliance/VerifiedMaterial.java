@@ -18,8 +18,10 @@ import java.util.Optional;
  * What {@code verify} and {@code verify-attestation} print besides the decision, as cosign does:
  * the signature payloads and attestation envelopes that verified. It never admits anything: the
  * decision ({@link Decisions#decide}) is made first and alone decides the exit code; this only
- * re-reads, for an admitted decision, the stored layers that verify under the same trust, policy and
- * flags, so that the output shows nothing the decision did not rely on.
+ * reads, for an admitted decision, the stored layers that verify under the same trust, policy and
+ * flags, so that the output shows nothing the decision did not rely on. A decision made now carries
+ * the items it evaluated ({@link Decisions.Decision#evaluated}), whose evaluations are reused; a
+ * stored decision ({@code cached}) carries none, and the layers are verified here.
  */
 public final class VerifiedMaterial {
   private VerifiedMaterial() {}
@@ -61,40 +63,49 @@ public final class VerifiedMaterial {
 
   private static List<Item> collect(Home home, Decisions.Request request, Decisions.Decision decision,
       AuditContext who, String predicateType) {
+    Decisions.Evaluated evaluated = decision.evaluated();
+    if (evaluated != null) {
+      return collect(decision, evaluated.items(), evaluated.flagAuthority(), predicateType);
+    }
     Database db = Database.open(home);
     BlobStore blobs = BlobStore.at(home);
     return db.transaction(tx -> {
       TrustedTime time = tx.trustedNow(who.systemClock());
       TrustState trust = TrustState.current(tx, time.now());
-      Policy policy = decision.policy().policy();
       Authority flagAuthority = request.flags().authority();
-      Map<String, Authority> as = new LinkedHashMap<>();
-      if (flagAuthority != null) {
-        as.put(CosignFlags.AUTHORITY, flagAuthority);
-      } else if (predicateType == null) {
-        for (SignatureVerdict s : decision.verdict().signatures()) {
-          Authority a = policy.authorities().get(s.authority());
-          if (s.valid() && a != null) {
-            as.putIfAbsent(s.authority(), a);
-          }
-        }
-      } else {
-        as.putAll(policy.authorities());
-      }
-      List<Item> out = new ArrayList<>();
-      for (SignedItem item : SignedMaterial.items(tx, decision.image(), trust.snapshot(), blobs, policy,
-          request.flags(), flagAuthority, time.now())) {
-        for (Authority a : as.values()) {
-          SignedItem.Evaluation e = item.evaluate(a);
-          boolean ok = predicateType == null ? e.validSignature() : e.validAttestation(predicateType);
-          if (ok) {
-            Optional<SignedMaterial.Material> m = SignedMaterial.material(item);
-            m.ifPresent(x -> out.add(new Item(x, e.verdict(), e.predicateType())));
-            break;
-          }
-        }
-      }
-      return out;
+      return collect(decision, SignedMaterial.items(tx, decision.image(), trust.snapshot(), blobs,
+          decision.policy().policy(), request.flags(), flagAuthority, time.now()), flagAuthority, predicateType);
     });
+  }
+
+  private static List<Item> collect(Decisions.Decision decision, List<SignedItem> items, Authority flagAuthority,
+      String predicateType) {
+    Policy policy = decision.policy().policy();
+    Map<String, Authority> as = new LinkedHashMap<>();
+    if (flagAuthority != null) {
+      as.put(CosignFlags.AUTHORITY, flagAuthority);
+    } else if (predicateType == null) {
+      for (SignatureVerdict s : decision.verdict().signatures()) {
+        Authority a = policy.authorities().get(s.authority());
+        if (s.valid() && a != null) {
+          as.putIfAbsent(s.authority(), a);
+        }
+      }
+    } else {
+      as.putAll(policy.authorities());
+    }
+    List<Item> out = new ArrayList<>();
+    for (SignedItem item : items) {
+      for (Authority a : as.values()) {
+        SignedItem.Evaluation e = item.evaluate(a);
+        boolean ok = predicateType == null ? e.validSignature() : e.validAttestation(predicateType);
+        if (ok) {
+          Optional<SignedMaterial.Material> m = SignedMaterial.material(item);
+          m.ifPresent(x -> out.add(new Item(x, e.verdict(), e.predicateType())));
+          break;
+        }
+      }
+    }
+    return out;
   }
 }

@@ -11,6 +11,7 @@ import dev.airlock.oci.Descriptor;
 import dev.airlock.testing.ApplianceLab;
 import dev.airlock.testing.ApplianceLab.Att;
 import dev.airlock.testing.ApplianceLab.Run;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,42 @@ class CosignVerifyCliTest {
           "--insecure-ignore-sct", "--insecure-ignore-tlog");
       assertEquals(1, r.code(), r.toString());
       assertTrue(r.out().contains("THRESHOLD_NOT_MET"), r.out());
+    }
+  }
+
+  /**
+   * A decision made now prints the payloads from the evaluations it made (issue 17: no second
+   * verification), a stored decision from a fresh verification: both print the same, and only
+   * signatures of an authority the decision counted (the dev key's valid signature is not in it).
+   */
+  @Test
+  void payloadsOfADecisionMadeNowAndOfAStoredOneAreTheSame() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", TWO)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      Descriptor img = m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"),
+          List.of(logged(l.vendor), logged(l.qa), logged(l.dev)), List.of());
+      assertEquals(0, l.run("import", m.path().toString()).code());
+      Run first = l.run("verify", SEG + ":4.0");
+      assertEquals(0, first.code(), first.toString());
+      Run stored = l.run("verify", SEG + ":4.0");
+      assertEquals(0, stored.code(), stored.toString());
+      Run verdict = l.run("--json", "verify", SEG + ":4.0");
+      assertTrue(parse(verdict.out()).path("cached").asBoolean(), "the third verify reads the stored decision: " + verdict.out());
+      Path what = l.policy("what-if", TWO);
+      Run now = l.run("verify", SEG + ":4.0", "--policy", what.toString());
+      assertEquals(0, now.code(), now.toString());
+      JsonNode payloads = parse(stored.out());
+      assertEquals(2, payloads.size(), "vendor's and qa's signatures, not dev's: " + stored.out());
+      assertEquals(payloads, parse(first.out()));
+      assertEquals(payloads, parse(now.out()), "a what-if decided now prints what the stored decision prints");
+      for (JsonNode p : payloads) {
+        assertEquals(img.digest().toString(), p.path("critical").path("image").path("docker-manifest-digest").asText());
+      }
+      // with cosign's flags (decided now, never stored): the flag authority's signature only
+      Run flags = l.run("verify", SEG + ":4.0", "--key", l.pubFile("qa", l.qa).toString());
+      assertEquals(0, flags.code(), flags.toString());
+      assertEquals(1, parse(flags.out()).size(), flags.out());
     }
   }
 
