@@ -87,11 +87,13 @@ public final class Decisions {
    * @param evaluated the signature material this decision evaluated, each item with the evaluations
    *     it made (null for a stored or not-stored decision): what the command prints besides the
    *     verdict is taken from these ({@link VerifiedMaterial}), not verified a second time
+   * @param printed what a stored decision printed besides its verdict when it was made (null when
+   *     decided now, or not recorded)
    */
   public record Decision(Verdict verdict, StoredImage image, PolicyChoice policy, boolean releasable,
-      boolean cached, Evaluated evaluated) {
+      boolean cached, Evaluated evaluated, List<VerifiedMaterial.Printed> printed) {
     Decision(Verdict verdict, StoredImage image, PolicyChoice policy, boolean releasable, boolean cached) {
-      this(verdict, image, policy, releasable, cached, null);
+      this(verdict, image, policy, releasable, cached, null, null);
     }
 
     public boolean admitted() {
@@ -152,7 +154,8 @@ public final class Decisions {
       Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
       if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), trust.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
-        return new Decision(v, image, policy, hit.get().releasable(), true);
+        return new Decision(v, image, policy, hit.get().releasable(), true, null,
+            VerifiedMaterial.Printed.read(hit.get().printed()));
       }
     }
     List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy.policy(), request.flags(),
@@ -162,9 +165,10 @@ public final class Decisions {
     if (storeDecision && request.cacheable() && installed) {
       tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
-          dev.airlock.core.json.Documents.write(v.document()), time.now(), v.validUntil()));
+          dev.airlock.core.json.Documents.write(v.document()), time.now(), v.validUntil(),
+          VerifiedMaterial.printed(image, v, policy.policy(), items)));
     }
-    return new Decision(v, image, policy, releasable, false, new Evaluated(items, flagAuthority));
+    return new Decision(v, image, policy, releasable, false, new Evaluated(items, flagAuthority), null);
   }
 
   /**

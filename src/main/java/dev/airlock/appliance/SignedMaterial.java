@@ -49,7 +49,7 @@ public final class SignedMaterial {
     List<KeyAuthority> known = knownKeys(trust, policy);
     List<SignedItem> items = new ArrayList<>();
     for (AttachedSignature a : image.signatures()) {
-      if (!a.subject().equals(image.digest()) || a.kind() == AttachedSignature.Kind.LEGACY_SBOM) {
+      if (!isItem(image, a)) {
         continue; // signatures of a platform manifest are not signatures of the image; .sbom is unsigned
       }
       items.add(new StoredItem(a, image.digest(), blobs, verifier, trust, flags, flagAuthority, heads,
@@ -74,6 +74,38 @@ public final class SignedMaterial {
 
   /** A stored signature or attestation layer and its bytes. */
   public record Material(AttachedSignature attached, byte[] content) {}
+
+  /**
+   * A signature layer's bytes from the content store, read to its end, so that the store checks
+   * them against the layer's digest ({@link BlobStore#open}), and of the descriptor's size; null
+   * (and the problem in {@code error[0]}) when too large, missing, damaged or of another size.
+   */
+  static byte[] read(BlobStore blobs, AttachedSignature attached, String[] error) {
+    long size = attached.layer().size();
+    if (size > Limits.defaults().maxJsonBytes()) {
+      error[0] = attached.layer().digest() + ": " + size + " bytes exceeds the limit for signature material";
+      return null;
+    }
+    try (InputStream in = blobs.open(attached.layer().digest())) {
+      byte[] b = in.readNBytes((int) size + 1);
+      if (b.length != size) {
+        error[0] = attached.layer().digest() + ": size differs from its descriptor";
+        return null;
+      }
+      return b;
+    } catch (IOException | RuntimeException e) {
+      error[0] = attached.layer().digest() + ": " + e.getMessage();
+      return null;
+    }
+  }
+
+  /**
+   * The layers of {@code image} an image signature item may come from ({@link #items} skips the
+   * others): signatures of the image's own digest, not the unsigned legacy SBOM.
+   */
+  static boolean isItem(StoredImage image, AttachedSignature a) {
+    return a.subject().equals(image.digest()) && a.kind() != AttachedSignature.Kind.LEGACY_SBOM;
+  }
 
   /** Every key the appliance knows: the installed TUF key targets and the policy's key authorities. */
   private static List<KeyAuthority> knownKeys(TrustSnapshot trust, Policy policy) {
@@ -255,20 +287,9 @@ public final class SignedMaterial {
     /** The layer's bytes from the content store (verified against its digest), read once. */
     private byte[] content() {
       if (bytes == null && readError == null) {
-        long size = attached.layer().size();
-        if (size > Limits.defaults().maxJsonBytes()) {
-          readError = attached.layer().digest() + ": " + size + " bytes exceeds the limit for signature material";
-          return null;
-        }
-        try (InputStream in = blobs.open(attached.layer().digest())) {
-          bytes = in.readNBytes((int) size + 1);
-          if (bytes.length != size) {
-            readError = attached.layer().digest() + ": size differs from its descriptor";
-            bytes = null;
-          }
-        } catch (IOException | RuntimeException e) {
-          readError = attached.layer().digest() + ": " + e.getMessage();
-        }
+        String[] error = new String[1];
+        bytes = read(blobs, attached, error);
+        readError = error[0];
       }
       return bytes;
     }

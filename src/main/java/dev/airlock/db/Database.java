@@ -85,7 +85,8 @@ public final class Database {
   /** Migrations in order. Each stage appends its file here; numbers are never reused. */
   static final List<String> MIGRATIONS =
       List.of("V1__audit.sql", "V2__trust.sql", "V3__checkpoints.sql", "V4__images.sql",
-          "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql", "V8__state_version.sql");
+          "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql", "V8__state_version.sql",
+          "V9__decision_printed.sql");
 
   /** The only address the auto-server listens on. */
   static final String LOOPBACK = "127.0.0.1";

@@ -32,8 +32,8 @@ final class H2Decisions implements DecisionRepository {
         p.executeUpdate();
       }
       try (PreparedStatement p = tx.prepareStatement("INSERT INTO decision_cache(digest, reference, policy_digest,"
-          + " trust_id, tlog_state, decision, releasable, reasons, verdict, decided_at, valid_until)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+          + " trust_id, tlog_state, decision, releasable, reasons, verdict, decided_at, valid_until, printed)"
+          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
         p.setString(1, e.digest());
         p.setString(2, e.reference());
         p.setString(3, e.policyDigest());
@@ -45,6 +45,7 @@ final class H2Decisions implements DecisionRepository {
         p.setString(9, e.verdictJson());
         p.setTimestamp(10, Timestamp.from(e.decidedAt()));
         p.setTimestamp(11, e.validUntil() == null ? null : Timestamp.from(e.validUntil()));
+        p.setString(12, e.printed());
         p.executeUpdate();
       }
     });
@@ -90,7 +91,7 @@ final class H2Decisions implements DecisionRepository {
               rs.getString("trust_id"), rs.getString("tlog_state"), rs.getString("decision"),
               rs.getBoolean("releasable"), reasons.isEmpty() ? List.of() : List.of(reasons.split(",")),
               rs.getString("verdict"), rs.getTimestamp("decided_at").toInstant(),
-              until == null ? null : until.toInstant()));
+              until == null ? null : until.toInstant(), rs.getString("printed")));
         }
       }
     }

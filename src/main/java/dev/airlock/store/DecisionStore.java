@@ -19,10 +19,12 @@ public final class DecisionStore {
    * @param reference the reference as it was asked ({@code repo:tag}, {@code repo@sha256:...} or
    *     a bare digest)
    * @param validUntil null when nothing bounds it
+   * @param printed what {@code verify} prints besides the verdict, as the appliance stage wrote it
+   *     (migration V9), or null
    */
   public record Entry(String digest, String reference, String policyDigest, String trustId, String tlogState,
       String decision, boolean releasable, List<String> reasons, String verdictJson, Instant decidedAt,
-      Instant validUntil) {
+      Instant validUntil, String printed) {
     public Entry {
       reasons = List.copyOf(reasons);
     }

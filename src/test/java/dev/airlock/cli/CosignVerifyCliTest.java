@@ -218,6 +218,43 @@ class CosignVerifyCliTest {
     }
   }
 
+  /**
+   * A stored decision prints the layers it recorded only as the content store still has them: a
+   * damaged layer is not printed from the record; the layers are verified again and it is left out.
+   */
+  @Test
+  void aStoredDecisionNeverPrintsADamagedLayer() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("p", TWO)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", (Descriptor) null, List.of(SEG + ":4.0"), List.of(logged(l.vendor), logged(l.qa)), List.of());
+      assertEquals(0, l.run("import", m.path().toString()).code());
+      Run before = l.run("verify", SEG + ":4.0");
+      assertEquals(2, parse(before.out()).size(), before.out());
+      Path payload = null;
+      for (String hex : l.storedBlobs()) {
+        Path p = l.home.resolve("blobs/sha256").resolve(hex);
+        if (java.nio.file.Files.size(p) < 4096
+            && java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1).contains("cosign container image signature")) {
+          payload = p;
+          break;
+        }
+      }
+      assertTrue(payload != null, "a simple-signing payload in the store");
+      byte[] b = java.nio.file.Files.readAllBytes(payload);
+      b[b.length / 2] ^= 1;
+      payload.toFile().setWritable(true);
+      java.nio.file.Files.write(payload, b);
+      Run after = l.run("--json", "verify", SEG + ":4.0");
+      assertTrue(parse(after.out()).path("cached").asBoolean(), "still the stored decision: " + after.out());
+      Run printed = l.run("verify", SEG + ":4.0");
+      // vendor and qa signed the same simple-signing payload: one blob, damaged for both
+      assertEquals(0, parse(printed.out()).size(), "the damaged layer is not printed: " + printed.out());
+      assertFalse(printed.out().contains(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).strip()),
+          printed.out());
+    }
+  }
+
   @Test
   void verifyAttestationIsDecidedAsVerifyAndPrintsTheEnvelopes() throws Exception {
     try (ApplianceLab l = new ApplianceLab()) {
