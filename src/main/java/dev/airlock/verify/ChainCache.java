@@ -47,7 +47,19 @@ final class ChainCache {
   }
 
   /** SHA-256 of the child certificate's DER and of the signer's SPKI. */
-  private record Link(String child, String signer) {}
+  private record Link(String child, String signer) {
+    // Written out: a record's generated equals and hashCode bootstrap method handles on first use
+    // (java.lang.runtime.ObjectMethods), which a cold start pays for (issue 17).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Link l && child.equals(l.child) && signer.equals(l.signer);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * child.hashCode() + signer.hashCode();
+    }
+  }
 
   /**
    * Verifies that {@code child} is signed by {@code signer}'s key, or finds that it was verified
