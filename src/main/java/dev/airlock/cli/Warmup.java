@@ -6,13 +6,16 @@ package dev.airlock.cli;
  * of a cold {@code verify-bundle} from the release (AOT cache, 12 runs), class initialisers were a
  * quarter of the samples, led by {@code java.math.BigDecimal}'s (reached through Jackson's parser
  * base class and H2's values: 9%), the shared JSON mapper (4%) and the EC curve tables of the JDK
- * and Bouncy Castle; picocli's reflective model took the main thread for about as long meanwhile.
+ * and Bouncy Castle, and the JDK's first provider lookups (KeyFactory, CertificateFactory,
+ * MessageDigest: 7%); picocli's reflective model took the main thread for about as long meanwhile.
  *
  * <p>Only initialisers that compute tables from constants and depend on nothing of airlock's that
  * could be initialising on the main thread at the same time (so that two threads never wait on each
  * other's class initialisation): if the main thread needs one first, it waits for it as it would
  * have run it; nothing is skipped, and a failure here is left for the main thread to meet and
- * report. The thread is a daemon: an exit does not wait for it.
+ * report. The provider lookups only fill the JDK's caches (it serves concurrent lookups by
+ * design); the objects they return are dropped. The thread is a daemon: an exit does not wait for
+ * it.
  */
 final class Warmup {
   private Warmup() {}
@@ -41,6 +44,13 @@ final class Warmup {
       } catch (ClassNotFoundException | LinkageError e) {
         // the main thread meets the same problem where it needs the class, and reports it there
       }
+    }
+    try {
+      java.security.MessageDigest.getInstance("SHA-256");
+      java.security.KeyFactory.getInstance("EC");
+      java.security.cert.CertificateFactory.getInstance("X.509");
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      // as above
     }
   }
 }
