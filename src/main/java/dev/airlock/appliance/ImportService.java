@@ -92,22 +92,94 @@ public final class ImportService {
   /** The report document and its table rows. */
   public record Report(ImportReport document, List<Row> rows) {}
 
-  /** Imports every medium under the write lock; the first refused medium stops the command. */
+  /**
+   * Imports every medium under the write lock; the first refused medium stops the command.
+   *
+   * <p>The home's database is kept open in this process for the whole command (issue 17,
+   * {@link KeptDatabase}): the import's units of work (the migration check, the trusted now, the
+   * dry run, the committing transaction, the audit checkpoint after it) share one H2 open instead
+   * of opening and closing the file once each. Each is still its own transaction under the write
+   * lock, committed as before; only the open is shared.
+   */
   public static Report importMedia(Home home, List<Path> media, Options options, AuditContext who, Listener listener)
       throws IOException {
-    Database db = Database.open(home);
-    List<ImportReport.Medium> mediaReports = new ArrayList<>();
-    List<Row> rows = new ArrayList<>();
-    try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
-      // what killed imports left behind; safe only under the write lock
-      Medium.sweepStaging(home);
-      BlobStore.at(home).sweepTemporary();
-      for (Path path : media) {
-        mediaReports.add(new One(home, db, options, who, listener, path).run(rows));
+    try (KeptDatabase kept = new KeptDatabase(home)) {
+      kept.db(); // an uninitialised home or a pending migration: before the write lock, as before
+      List<ImportReport.Medium> mediaReports = new ArrayList<>();
+      List<Row> rows = new ArrayList<>();
+      try (WriteLock lock = WriteLock.acquire(home, WriteLocks.timeout(Duration.ofSeconds(60)))) {
+        // what killed imports left behind; safe only under the write lock
+        Medium.sweepStaging(home);
+        BlobStore.at(home).sweepTemporary();
+        for (Path path : media) {
+          mediaReports.add(new One(home, kept, options, who, listener, path).run(rows));
+        }
+      }
+      return new Report(new ImportReport(options.checkOnly() ? CHECK_MEDIA_TYPE : REPORT_MEDIA_TYPE, mediaReports),
+          rows);
+    }
+  }
+
+  /**
+   * Above this many bytes of long I/O outside any transaction (unpacking an archive medium, copying
+   * blobs into the store) the import lets go of the database first and opens it again afterwards.
+   * While this process has the database open, a starting {@code serve} waits for it to let go (up
+   * to the busy timeout, then DATABASE_BUSY), as it waits for any command; an import of gigabytes
+   * must not hold it for minutes. Below this, the copy takes about a second at most, less than a
+   * second H2 open costs the command.
+   */
+  static final long LET_GO_ABOVE_BYTES = 64L * 1024 * 1024;
+
+  /** Work of long I/O, run while the database may be let go. */
+  @FunctionalInterface
+  private interface IoWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * The home's database, kept open in this process while the import runs ({@link
+   * StateViews#keepOpen}; nothing is kept if another process has it open, and each unit of work is
+   * its client as before), and let go during long I/O ({@link #LET_GO_ABOVE_BYTES}).
+   */
+  private static final class KeptDatabase implements AutoCloseable {
+    private final Home home;
+    private StateViews.Kept kept;
+
+    KeptDatabase(Home home) {
+      this.home = home;
+      this.kept = StateViews.keepOpen(home);
+    }
+
+    /** The handle for the next unit of work: the kept database while it is kept, else a new one. */
+    Database db() {
+      return Database.open(home);
+    }
+
+    /** Runs {@code work}, with the database let go first if it is about {@code bytes} of I/O. */
+    <T> T letGoDuring(long bytes, IoWork<T> work) throws IOException {
+      if (bytes <= LET_GO_ABOVE_BYTES || kept == null) {
+        return work.run();
+      }
+      kept.close();
+      kept = null;
+      try {
+        return work.run();
+      } finally {
+        try {
+          kept = StateViews.keepOpen(home);
+        } catch (AirlockException e) {
+          // not kept (e.g. busy): every unit of work opens the database itself, as without keeping
+        }
       }
     }
-    return new Report(new ImportReport(options.checkOnly() ? CHECK_MEDIA_TYPE : REPORT_MEDIA_TYPE, mediaReports),
-        rows);
+
+    @Override
+    public void close() {
+      if (kept != null) {
+        kept.close();
+        kept = null;
+      }
+    }
   }
 
   /** Thrown at the end of a dry run so that its transaction rolls back. */
@@ -133,7 +205,7 @@ public final class ImportService {
   /** The import of one medium. */
   private static final class One {
     final Home home;
-    final Database db;
+    final KeptDatabase kept;
     final Options options;
     final AuditContext who;
     final Listener listener;
@@ -149,9 +221,9 @@ public final class ImportService {
     final List<Row> rows = new ArrayList<>();
     dev.airlock.core.TrustedTime time;
 
-    One(Home home, Database db, Options options, AuditContext who, Listener listener, Path path) {
+    One(Home home, KeptDatabase kept, Options options, AuditContext who, Listener listener, Path path) {
       this.home = home;
-      this.db = db;
+      this.kept = kept;
       this.options = options;
       this.who = who;
       this.listener = listener;
@@ -177,7 +249,7 @@ public final class ImportService {
       } catch (DryRun checked) {
         // everything ran; the transaction rolled back and nothing was installed or stored
         allRows.addAll(rows);
-        db.transaction(tx -> tx.audit().append(who.event(time, "medium.check", subject, "ok", List.of(),
+        kept.db().transaction(tx -> tx.audit().append(who.event(time, "medium.check", subject, "ok", List.of(),
             summary())));
       } finally {
         dev.airlock.core.FileTrees.deleteQuietly(scratch);
@@ -192,9 +264,11 @@ public final class ImportService {
     }
 
     private ImportReport.Medium importMedium(List<Row> allRows) throws IOException {
-      time = db.transaction(tx -> tx.trustedNow(who.systemClock()));
+      time = kept.db().transaction(tx -> tx.trustedNow(who.systemClock()));
       Set<String> added = new HashSet<>();
-      try (Medium medium = Medium.open(path, home, options.limits())) {
+      // an archive is unpacked into staging: long I/O for a big one
+      long unpack = Files.isRegularFile(path) ? Files.size(path) : 0;
+      try (Medium medium = kept.letGoDuring(unpack, () -> Medium.open(path, home, options.limits()))) {
         List<CheckpointStore.InputFile> files = new ArrayList<>();
         for (Path f : medium.checkpointFiles()) {
           files.add(new CheckpointStore.InputFile(medium.root().relativize(f).toString(),
@@ -210,7 +284,7 @@ public final class ImportService {
           try {
             TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), work -> {
               // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
-              dryRun(() -> db.transaction(tx -> {
+              dryRun(() -> kept.db().transaction(tx -> {
                 TufInstaller.Result r = work.install(tx.trust());
                 // a policy target that does not parse refuses the medium: find out before copying
                 PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
@@ -225,7 +299,7 @@ public final class ImportService {
                 throw new CopyFailed(e);
               }
               // 3. everything else in one transaction; the TUF metadata swap is its last step
-              return db.transaction(tx -> {
+              return kept.db().transaction(tx -> {
                 TufInstaller.Result r = work.install(tx.trust());
                 trustChange = new ImportReport.TrustChange(TrustStore.document(r.installed().snapshot()),
                     r.installed().contentsChanged());
@@ -243,7 +317,7 @@ public final class ImportService {
           return report();
         } else {
           // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
-          dryRun(() -> db.transaction(tx -> {
+          dryRun(() -> kept.db().transaction(tx -> {
             TrustSnapshot snapshot = trust(tx).snapshot();
             verifyCheckpoints(tx, files, snapshot);
             throw new DryRun();
@@ -252,7 +326,7 @@ public final class ImportService {
         // 2. images: verified against their digests while copied, outside any transaction
         List<ImportedImage> copied = copyImages(medium, added);
         // 3. everything else in one transaction
-        db.transaction(tx -> {
+        kept.db().transaction(tx -> {
           finish(tx, files, copied, trust(tx).snapshot(), false);
           checkOnly();
           return null;
@@ -263,7 +337,7 @@ public final class ImportService {
       } catch (CheckpointRefused e) {
         removeAdded(added);
         refused(e.refusal.reason(), e.refusal.getMessage());
-        e.refusal.fork().ifPresent(fork -> db.transaction(tx -> {
+        e.refusal.fork().ifPresent(fork -> kept.db().transaction(tx -> {
           tx.checkpoints().raiseAlarm(fork, time.now());
           JsonNode d = Documents.tree(new AuditDetail.ForkAlarm(fork.origin(), fork.size(), fork.storedRootHex(),
               fork.otherRootHex()));
@@ -342,23 +416,32 @@ public final class ImportService {
         }
       }
       long total = 0;
+      long toCopy = 0;
+      Set<String> missing = new HashSet<>();
       for (ImageCandidate c : found) {
         for (Descriptor d : c.blobs()) {
           total += Math.max(0, d.size());
           if (!blobs.has(d.digest())) {
             added.add(d.digest().toString());
+            if (missing.add(d.digest().toString())) {
+              toCopy += Math.max(0, d.size());
+            }
           }
         }
       }
-      List<ImportedImage> out = new ArrayList<>();
-      LongConsumer progress = listener.progress(total);
-      try (ImageImporter importer = new ImageImporter(blobs, options.limits(), 2, progress)) {
-        for (ImageCandidate c : found) {
-          out.add(c.problem().isPresent() ? new ImportedImage(c, false, c.problem(), 0) : importer.importImage(c));
+      long totalBytes = total;
+      List<ImportedImage> out = kept.letGoDuring(toCopy, () -> {
+        List<ImportedImage> copied = new ArrayList<>();
+        LongConsumer progress = listener.progress(totalBytes);
+        try (ImageImporter importer = new ImageImporter(blobs, options.limits(), 2, progress)) {
+          for (ImageCandidate c : found) {
+            copied.add(c.problem().isPresent() ? new ImportedImage(c, false, c.problem(), 0) : importer.importImage(c));
+          }
+        } finally {
+          listener.done();
         }
-      } finally {
-        listener.done();
-      }
+        return copied;
+      });
       if (options.checkLayers()) {
         for (int i = 0; i < out.size(); i++) {
           ImportedImage ii = out.get(i);
@@ -380,7 +463,7 @@ public final class ImportService {
         return;
       }
       try {
-        Set<String> referenced = db.transaction(tx -> tx.images().referencedBlobs());
+        Set<String> referenced = kept.db().transaction(tx -> tx.images().referencedBlobs());
         for (String d : added) {
           if (!referenced.contains(d)) {
             blobs.remove(dev.airlock.oci.Digest.parse(d));
@@ -473,7 +556,7 @@ public final class ImportService {
 
     private void refused(Reason reason, String message) {
       try {
-        db.transaction(tx -> {
+        kept.db().transaction(tx -> {
           JsonNode d = Documents.tree(new AuditDetail.Message(message));
           tx.audit().append(who.event(time, options.checkOnly() ? "medium.check" : "import", subject, "refused",
               List.of(reason.name()), d));
