@@ -76,11 +76,9 @@ public final class ImageImporter implements AutoCloseable {
         String what = c.blobSource().describe(d.digest());
         try {
           BlobStore.Staged s;
-          // a folder medium's blobs go through the stream copy: the FileChannel copy of stageFile
-          // measured slower for them (bench import at 00:51 UTC: 0.29-0.34x of cp + sync, against
-          // 0.51x before); only an unpacked archive's files are linked
-          Optional<java.nio.file.Path> file = c.blobSource().staged() ? c.blobSource().file(d.digest())
-              : Optional.empty();
+          // a blob that is a file (a folder medium's, an unpacked archive's) is copied by the kernel
+          // or, for an unpacked archive, linked (stageFile); anything else is streamed
+          Optional<java.nio.file.Path> file = c.blobSource().file(d.digest());
           if (file.isPresent()) {
             s = store.stageFile(file.get(), c.blobSource().staged(), d.digest(), d.size(), what);
           } else {
