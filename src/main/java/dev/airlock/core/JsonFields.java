@@ -86,14 +86,11 @@ public final class JsonFields {
 
   /** An array field of objects (elements may be null), or null when missing or {@code null}. */
   public static <T> List<T> list(JsonNode parent, Path at, String key, Reader<T> reader) {
-    JsonNode n = parent.get(key);
-    if (n == null || n.isNull()) {
+    JsonNode n = array(parent, at, key);
+    if (n == null) {
       return null;
     }
     Path here = at.child(key);
-    if (!n.isArray()) {
-      throw unexpected(here, n, "an array");
-    }
     List<T> out = new ArrayList<>(n.size());
     for (int i = 0; i < n.size(); i++) {
       out.add(value(n.get(i), here.element(i), reader));
@@ -103,14 +100,11 @@ public final class JsonFields {
 
   /** An array field of scalars as text (elements may be null), or null when missing or {@code null}. */
   public static List<String> texts(JsonNode parent, Path at, String key) {
-    JsonNode n = parent.get(key);
-    if (n == null || n.isNull()) {
+    JsonNode n = array(parent, at, key);
+    if (n == null) {
       return null;
     }
     Path here = at.child(key);
-    if (!n.isArray()) {
-      throw unexpected(here, n, "an array");
-    }
     List<String> out = new ArrayList<>(n.size());
     for (int i = 0; i < n.size(); i++) {
       JsonNode e = n.get(i);
@@ -123,6 +117,18 @@ public final class JsonFields {
       }
     }
     return out;
+  }
+
+  /** An array field, or null when missing or {@code null}. */
+  private static JsonNode array(JsonNode parent, Path at, String key) {
+    JsonNode n = parent.get(key);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isArray()) {
+      throw unexpected(at.child(key), n, "an array");
+    }
+    return n;
   }
 
   private static <T> T value(JsonNode n, Path at, Reader<T> reader) {
