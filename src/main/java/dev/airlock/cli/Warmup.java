@@ -45,12 +45,6 @@ final class Warmup {
         // the main thread meets the same problem where it needs the class, and reports it there
       }
     }
-    try {
-      java.security.MessageDigest.getInstance("SHA-256");
-      java.security.KeyFactory.getInstance("EC");
-      java.security.cert.CertificateFactory.getInstance("X.509");
-    } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      // as above
-    }
+    dev.airlock.crypto.JcaWarmup.run(); // only the crypto stage touches JCA engines (ArchitectureTest)
   }
 }
