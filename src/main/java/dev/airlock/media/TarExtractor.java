@@ -403,13 +403,27 @@ final class TarExtractor {
               label + ": entry '" + name + "' is a " + (e.isSymbolicLink() ? "symbolic" : "hard")
                   + " link to '" + safe(e.getLinkName()) + "'; links are refused");
         }
-        boolean dir = e.isDirectory();
+        // commons-compress calls every entry whose name ends in "/" a folder, whatever its type,
+        // and reads none of a folder's data; tar skips that data. A folder is therefore type '5',
+        // or an old-style file entry ('0', NUL) named with a trailing "/", and carries no data, so
+        // that airlock never reads as headers what tar would read as an entry's contents.
+        byte type = e.getLinkFlag();
+        boolean dir = type == TarArchiveEntry.LF_DIR || (e.isDirectory()
+            && (type == TarArchiveEntry.LF_NORMAL || type == TarArchiveEntry.LF_OLDNORM));
+        if (e.isDirectory() && !dir) {
+          throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, label + ": entry '" + name + "' has type '"
+              + (char) type + "' with a folder's name; only files and folders are accepted");
+        }
+        if (dir && e.getSize() != 0) {
+          throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, label + ": folder entry '" + name + "' declares "
+              + e.getSize() + " bytes of data; a folder carries none");
+        }
         boolean regular = !dir && e.isFile() && !e.isSparse() && !e.isGNUSparse() && !e.isStarSparse()
-            && !e.isPaxGNUSparse() && (e.getLinkFlag() == TarArchiveEntry.LF_NORMAL
-                || e.getLinkFlag() == TarArchiveEntry.LF_OLDNORM || e.getLinkFlag() == TarArchiveEntry.LF_CONTIG);
+            && !e.isPaxGNUSparse() && (type == TarArchiveEntry.LF_NORMAL
+                || type == TarArchiveEntry.LF_OLDNORM || type == TarArchiveEntry.LF_CONTIG);
         if (!dir && !regular) {
           throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE,
-              label + ": entry '" + name + "' has type '" + (char) e.getLinkFlag()
+              label + ": entry '" + name + "' has type '" + (char) type
                   + "' (device, FIFO, sparse or unknown); only files and folders are accepted");
         }
         if (name.isEmpty()) {

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  *   <li>accepted or refused, nothing is written outside the target folder, and the target folder
  *       holds only regular files and folders (no links, devices, FIFOs);
  *   <li>an accepted uncompressed archive, read again by the independent header walk below, has no
- *       link, device, FIFO, sparse or unknown entry, no entry whose data is cut short, its
+ *       link, device, FIFO, sparse or unknown entry, no folder with data, no entry whose data is cut short, its
  *       end-of-archive marker, and exactly as many regular files on disk as regular-file entries
  *       (so no duplicate or dropped entry). Names ({@code ..}, absolute) are covered by the first
  *       two points: an escaping name would write outside the target folder.
@@ -173,9 +173,9 @@ class TarFuzzTest {
         case 'L' -> nextName = cString(t, h + 512, (int) size);
         case '0', '\0', '7', '5' -> {
           String name = nextName != null ? nextName : headerName(t, h);
-          boolean dir = type == '5' || name.endsWith("/");
+          boolean dir = type == '5' || (type != '7' && name.endsWith("/"));
           if (dir && size != 0) {
-            return null; // commons-compress reads no data of a folder; tar tools skip it
+            return new Walk(files, "folder '" + name + "' at " + off + " declares " + size + " bytes of data");
           }
           if (!dir) {
             files++;
