@@ -4,7 +4,9 @@ package dev.airlock.crypto;
  * The JDK provider lookups a verification makes first (SHA-256, EC keys, X.509 certificates), made
  * ahead of need so that the JDK's provider list and service caches are filled (issue 17, cold
  * start: 7% of a cold {@code verify-bundle}'s JFR samples were these first calls). The objects are
- * dropped; the JDK serves concurrent lookups by design. Called from the CLI's warm-up thread.
+ * dropped; the JDK serves concurrent lookups by design. Then two throwaway ECDSA signatures are
+ * verified so that the JIT has compiled the curve arithmetic before the first real check. Called
+ * from the CLI's warm-up thread.
  */
 public final class JcaWarmup {
   private JcaWarmup() {}
@@ -18,5 +20,44 @@ public final class JcaWarmup {
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
       // the verification that needs the engine reports it
     }
+    signatures();
   }
+
+  /**
+   * Verifies each throwaway signature of {@link #ECDSA} twice, so that the JIT compiles Bouncy
+   * Castle's P-256 and P-384 arithmetic; returns how many verified (tests: all of them).
+   */
+  static int signatures() {
+    int verified = 0;
+    for (String[] v : ECDSA) {
+      boolean ok = true;
+      for (int i = 0; i < 2; i++) {
+        ok &= verifies(v[0], java.util.Base64.getDecoder().decode(v[1]), java.util.Base64.getDecoder().decode(v[2]));
+      }
+      verified += ok ? 1 : 0;
+    }
+    return verified;
+  }
+
+  /** Whether {@code signature} over {@link #MESSAGE} verifies under the key; false on any failure. */
+  static boolean verifies(String algorithm, byte[] spki, byte[] signature) {
+    try {
+      Signatures.verify(Keys.parsePublicKey(spki), SignatureAlgorithm.valueOf(algorithm), MESSAGE, signature);
+      return true;
+    } catch (Keys.KeyException | InvalidSignatureException | RuntimeException e) {
+      return false; // a warm-up only: the verification that needs these classes meets and reports any failure
+    }
+  }
+
+  private static final byte[] MESSAGE = "airlock warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Throwaway keys made for this warm-up (openssl), with their signatures over {@link #MESSAGE}. */
+  static final String[][] ECDSA = {
+    {"ECDSA_P256_SHA256",
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAPrvap+9abObEyXHWAJHwGic3gfBIwaEd0n02oDMILTp6B8RnglhGzBNuMYv4RmLdbvuRP/slbenizEKDWlICA==",
+        "MEQCIG4ZNmNM8yOjdN9n95LvLbvvXmSP4USgM5MQiopceKGOAiAHh5QE28zfjGSslsOdTrP08aJBN8y/QTMyaeu91HqWlA=="},
+    {"ECDSA_P384_SHA384",
+        "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE22zbYrni8OiOfawAupPp3yEV8soEi4qV+dloSK8QwD0FYiK5gO2War9eDH1lVDa+1aEcpNQBPJUtWJTLwcnvzhxWyge0YhbF8f4cGAOWIFOayzxqztxNYH96lKWegEji",
+        "MGUCMQCMJeCUzBAKskc5kDjRA3sR35Meg77QZH87EiK+qdtd2AKJ9iLCKFcIA1Q/0dWZX1MCMEph1eYAGh5ffAeUnj9Kmgxrf8lUbX464gNC8dveQnPvi4jzzHgNKktl4RKgzw+zaQ=="},
+  };
 }
