@@ -23,6 +23,15 @@ import picocli.CommandLine.Spec;
 abstract class BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  /**
+   * Where the command runs when picocli did not build it ({@link VerifyBundleLine}, a cold
+   * {@code verify-bundle}): the root with its global options, the streams and the command's name.
+   * Null under picocli, which fills {@link #spec} instead.
+   */
+  record Invocation(AirlockCommand root, PrintWriter out, PrintWriter err, String name) {}
+
+  Invocation invocation;
+
   /** The command's work. Returns the exit code; failures throw {@link AirlockException}. */
   protected abstract ExitCode execute() throws Exception;
 
@@ -34,7 +43,7 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   protected AirlockCommand root() {
-    return (AirlockCommand) spec.root().userObject();
+    return invocation != null ? invocation.root() : (AirlockCommand) spec.root().userObject();
   }
 
   protected Globals globals() {
@@ -46,11 +55,11 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   protected PrintWriter out() {
-    return spec.commandLine().getOut();
+    return invocation != null ? invocation.out() : spec.commandLine().getOut();
   }
 
   protected PrintWriter err() {
-    return spec.commandLine().getErr();
+    return invocation != null ? invocation.err() : spec.commandLine().getErr();
   }
 
   protected Clock systemClock() {
@@ -83,7 +92,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /** The full command name, e.g. {@code trust update}, for audit events. */
   protected String commandName() {
-    return spec.qualifiedName(" ").replaceFirst("^airlock ", "");
+    return invocation != null ? invocation.name() : spec.qualifiedName(" ").replaceFirst("^airlock ", "");
   }
 
   /**

@@ -34,6 +34,10 @@ public final class Main {
 
   /** Runs one command line with the given clock, environment and streams; returns the exit code. */
   public static int run(String[] args, Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    VerifyBundleLine plain = VerifyBundleLine.parse(args);
+    if (plain != null) {
+      return plain.run(clock, env, out, err); // a plain verify-bundle, read as picocli reads it (issue 17)
+    }
     return commandLine(clock, env, out, err, named(args)).execute(args);
   }
 
@@ -147,36 +151,43 @@ public final class Main {
           return ExitCode.USAGE.code();
         });
     cl.setExecutionExceptionHandler(
-        (Exception e, CommandLine c, CommandLine.ParseResult pr) -> {
-          boolean debug = root.globals != null && root.globals.debug;
-          boolean json = root.globals != null && root.globals.json;
-          ExitCode code;
-          Reason reason;
-          String message;
-          if (e instanceof AirlockException a) {
-            code = ExitCode.of(a.kind());
-            // a usage error carries no reason code of its own (AirlockException.usage's placeholder)
-            reason = a.kind() == AirlockException.Kind.USAGE && a.reason() == Reason.INTERNAL_ERROR ? null : a.reason();
-            message = a.getMessage();
-          } else {
-            code = ExitCode.INTERNAL;
-            reason = Reason.INTERNAL_ERROR;
-            // no exception class names or stack traces for operators (issue 16); --debug has them
-            message = "internal error: an unexpected failure inside airlock; nothing was accepted"
-                + (debug ? ": " + e.getMessage() : " (run with --debug for details)");
-          }
-          c.getErr().println("airlock: " + message);
-          if (debug) {
-            e.printStackTrace(c.getErr());
-          }
-          c.getErr().flush();
-          if (json) {
-            c.getOut().println(Documents.write(errorDocument(code, reason, message)));
-            c.getOut().flush();
-          }
-          return code.code();
-        });
+        (Exception e, CommandLine c, CommandLine.ParseResult pr) -> failed(e, root.globals, c.getOut(), c.getErr()));
     return cl;
+  }
+
+  /**
+   * A command threw {@code e}: the message on stderr (the stack trace with --debug), the error
+   * document on stdout with --json; returns the exit code. Under picocli and for
+   * {@link VerifyBundleLine} alike.
+   */
+  static int failed(Exception e, Globals globals, PrintWriter out, PrintWriter err) {
+    boolean debug = globals != null && globals.debug;
+    boolean json = globals != null && globals.json;
+    ExitCode code;
+    Reason reason;
+    String message;
+    if (e instanceof AirlockException a) {
+      code = ExitCode.of(a.kind());
+      // a usage error carries no reason code of its own (AirlockException.usage's placeholder)
+      reason = a.kind() == AirlockException.Kind.USAGE && a.reason() == Reason.INTERNAL_ERROR ? null : a.reason();
+      message = a.getMessage();
+    } else {
+      code = ExitCode.INTERNAL;
+      reason = Reason.INTERNAL_ERROR;
+      // no exception class names or stack traces for operators (issue 16); --debug has them
+      message = "internal error: an unexpected failure inside airlock; nothing was accepted"
+          + (debug ? ": " + e.getMessage() : " (run with --debug for details)");
+    }
+    err.println("airlock: " + message);
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    if (json) {
+      out.println(Documents.write(errorDocument(code, reason, message)));
+      out.flush();
+    }
+    return code.code();
   }
 
   static ErrorDocument errorDocument(ExitCode code, Reason reason, String message) {
