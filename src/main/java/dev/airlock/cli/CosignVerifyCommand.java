@@ -45,7 +45,7 @@ abstract class CosignVerifyCommand extends BaseCommand {
   @Override
   protected ExitCode execute() {
     String format = format();
-    CosignFlags flags = cosign.flags(spec.commandLine().getParseResult());
+    CosignFlags flags = cosign.flags(spec == null ? null : spec.commandLine().getParseResult());
     if (policy != null && !java.nio.file.Files.isRegularFile(policy)) {
       throw AirlockException.usage("--policy: no such file: " + policy);
     }

@@ -34,9 +34,9 @@ public final class Main {
 
   /** Runs one command line with the given clock, environment and streams; returns the exit code. */
   public static int run(String[] args, Clock clock, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    VerifyBundleLine plain = VerifyBundleLine.parse(args);
+    PlainLine plain = PlainLine.parse(args);
     if (plain != null) {
-      return plain.run(clock, env, out, err); // a plain verify-bundle, read as picocli reads it (issue 17)
+      return plain.run(clock, env, out, err); // a plain verify-bundle or verify, read as picocli reads it (issue 17)
     }
     return commandLine(clock, env, out, err, named(args)).execute(args);
   }
@@ -158,7 +158,7 @@ public final class Main {
   /**
    * A command threw {@code e}: the message on stderr (the stack trace with --debug), the error
    * document on stdout with --json; returns the exit code. Under picocli and for
-   * {@link VerifyBundleLine} alike.
+   * {@link PlainLine} alike.
    */
   static int failed(Exception e, Globals globals, PrintWriter out, PrintWriter err) {
     boolean debug = globals != null && globals.debug;

@@ -65,7 +65,7 @@ final class VerifyAttestationCommand extends CosignVerifyCommand {
   @Override
   protected String human(String image, VerifyService.Result r) {
     found = VerifiedMaterial.attestations(home(), new Decisions.Request(image,
-        cosign.flags(spec.commandLine().getParseResult()), null), r.decision(), auditContext(), predicateType());
+        cosign.flags(spec == null ? null : spec.commandLine().getParseResult()), null), r.decision(), auditContext(), predicateType());
     String h = VerifyCommand.human(image, r, "The following checks were performed on each of these signatures:");
     if (r.decision().admitted()) {
       h += found.isEmpty()
