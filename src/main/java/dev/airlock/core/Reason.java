@@ -120,7 +120,7 @@ public enum Reason {
   MEDIUM_TRUNCATED("The archive ends before its last entry is complete or without its end-of-archive marker."),
   ARCHIVE_PATH_ESCAPE("An archive entry has an absolute path or '..' component."),
   ARCHIVE_LINK("An archive entry is a symbolic or hard link."),
-  ARCHIVE_SPECIAL_FILE("An archive entry is a device, FIFO, sparse file or of unknown type."),
+  ARCHIVE_SPECIAL_FILE("An archive entry is a device, FIFO, sparse file or of unknown type, or a folder that carries data."),
   ARCHIVE_DUPLICATE_ENTRY("An archive holds the same path twice."),
   ARCHIVE_BAD_NAME("An archive entry's name has control characters or is not valid UTF-8."),
   LIMIT_ENTRIES("The medium has more entries than the limit."),
