@@ -32,10 +32,11 @@ import java.util.function.Supplier;
  * lines every one read here is read by picocli as the same command with equal values in every
  * option field.
  *
- * <p>The command then runs as under picocli: the same {@link BaseCommand#call}, and a failure is
+ * <p>The record holds the command line read: the global options, the command with its options, and
+ * the command's name. The command then runs as under picocli: the same {@link BaseCommand#call}, and a failure is
  * reported by the same {@link Main#failed}.
  */
-final class PlainLine {
+record PlainLine(Globals globals, BaseCommand command, String name) {
   /** The global options ({@link Globals}) that take a value, and the flags. */
   static final Map<String, BiConsumer<Globals, String>> GLOBAL_VALUES = Map.of(
       "--home", (g, v) -> g.home = Path.of(v),
@@ -110,16 +111,6 @@ final class PlainLine {
     return Map.copyOf(m);
   }
 
-  private final Globals globals;
-  private final BaseCommand command;
-  private final String name;
-
-  private PlainLine(Globals globals, BaseCommand command, String name) {
-    this.globals = globals;
-    this.command = command;
-    this.name = name;
-  }
-
   /** The command line read, or null when it is not a plain form (picocli reads it then). */
   static PlainLine parse(String[] args) {
     for (String a : args) {
@@ -190,14 +181,6 @@ final class PlainLine {
   /** A value picocli takes as it is: not an option, an argument file or a command's name. */
   private static boolean plainValue(String v) {
     return !v.startsWith("-") && !v.startsWith("@") && !Main.SUBCOMMANDS.containsKey(v);
-  }
-
-  Globals globals() {
-    return globals;
-  }
-
-  BaseCommand command() {
-    return command;
   }
 
   /** Runs the command as picocli's {@code execute} would; returns the exit code. */
