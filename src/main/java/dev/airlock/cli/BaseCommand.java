@@ -25,8 +25,8 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /**
    * Where the command runs when picocli did not build it ({@link PlainLine}, a cold
-   * {@code verify-bundle} or {@code verify}): the root with its global options, the streams and the command's name.
-   * Null under picocli, which fills {@link #spec} instead.
+   * {@code verify-bundle} or {@code verify}): the root with its global options, the streams and
+   * the command's name. Null under picocli, which fills {@link #spec} instead.
    */
   record Invocation(AirlockCommand root, PrintWriter out, PrintWriter err, String name) {}
 

@@ -1,5 +1,6 @@
 package dev.airlock.cli;
 
+import dev.airlock.appliance.CosignFlags;
 import dev.airlock.appliance.Decisions;
 import dev.airlock.appliance.VerifiedMaterial;
 import dev.airlock.appliance.VerifyService;
@@ -64,8 +65,9 @@ final class VerifyAttestationCommand extends CosignVerifyCommand {
 
   @Override
   protected String human(String image, VerifyService.Result r) {
-    found = VerifiedMaterial.attestations(home(), new Decisions.Request(image,
-        cosign.flags(spec == null ? null : spec.commandLine().getParseResult()), null), r.decision(), auditContext(), predicateType());
+    CosignFlags flags = cosign.flags(spec == null ? null : spec.commandLine().getParseResult());
+    found = VerifiedMaterial.attestations(home(), new Decisions.Request(image, flags, null), r.decision(),
+        auditContext(), predicateType());
     String h = VerifyCommand.human(image, r, "The following checks were performed on each of these signatures:");
     if (r.decision().admitted()) {
       h += found.isEmpty()

@@ -412,7 +412,7 @@ final class TarExtractor {
             && (type == TarArchiveEntry.LF_NORMAL || type == TarArchiveEntry.LF_OLDNORM));
         if (e.isDirectory() && !dir) {
           throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, label + ": entry '" + name + "' has type '"
-              + (char) type + "' with a folder's name; only files and folders are accepted");
+              + safe(String.valueOf((char) (type & 0xff))) + "' with a folder's name; only files and folders are accepted");
         }
         if (dir && e.getSize() != 0) {
           throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE, label + ": folder entry '" + name + "' declares "
@@ -423,7 +423,7 @@ final class TarExtractor {
                 || type == TarArchiveEntry.LF_OLDNORM || type == TarArchiveEntry.LF_CONTIG);
         if (!dir && !regular) {
           throw new MediumException(Reason.ARCHIVE_SPECIAL_FILE,
-              label + ": entry '" + name + "' has type '" + (char) type
+              label + ": entry '" + name + "' has type '" + safe(String.valueOf((char) (type & 0xff)))
                   + "' (device, FIFO, sparse or unknown); only files and folders are accepted");
         }
         if (name.isEmpty()) {
