@@ -296,6 +296,44 @@ class CosignVerifyCliTest {
    * (pkg/cosign/verify.go, {@code CheckOpts.CertGithubWorkflow*}) and pkg/cosign/certextensions.go
    * compare them. A requirement added to the policy, never a replacement.
    */
+  /**
+   * The seam between the plain reader (PlainLine) and picocli: an attacker who picks how to spell a
+   * command line gets the same decision, output and exit code either way, for admitted, denied and
+   * flag-narrowed images (a flag that would be lost on one path would release an image).
+   */
+  @Test
+  void thePlainReaderAndPicocliDecideAndPrintAlike() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      dev.airlock.lab.Signer gh = l.lab.keyless(dev.airlock.lab.LeafSpec.uri(ApplianceLab.CI_IDENTITY)
+          .withExtensions(java.util.Map.of(5, "vendor/segmenter")));
+      admittedImage(l, KEYLESS, logged(gh), List.of());
+      String[] id = {"--certificate-identity", ApplianceLab.CI_IDENTITY, "--certificate-oidc-issuer", ApplianceLab.ISSUER};
+      List<String[]> lines = List.of(
+          new String[] {"verify", SEG + ":4.0"},
+          new String[] {"verify", "-o", "text", SEG + ":4.0"},
+          new String[] {"--json", "verify", SEG + ":4.0"},
+          cat(new String[] {"verify", SEG + ":4.0"}, id),
+          new String[] {"verify", SEG + ":4.0", "--certificate-identity", "https://attacker.example/x",
+              "--certificate-oidc-issuer", ApplianceLab.ISSUER},
+          cat(new String[] {"--json", "verify", SEG + ":4.0"}, id, "--certificate-github-workflow-repository",
+              "attacker/segmenter"),
+          new String[] {"verify", SEG + ":4.0", "--key", l.pubFile("qa", l.qa).toString()},
+          new String[] {"verify", SEG + ":4.0", SEG + ":9.9"},
+          new String[] {"verify", "-o", "bogus", SEG + ":4.0"});
+      java.util.Set<Integer> codes = new java.util.TreeSet<>();
+      for (String[] line : lines) {
+        assertTrue(PlainLine.parse(line) != null, "a plain line: " + String.join(" ", line));
+        Run plain = l.run(line);
+        Run picocli = l.runWithPicocli(line);
+        assertEquals(picocli.code(), plain.code(), String.join(" ", line) + "\n" + picocli + "\n" + plain);
+        assertEquals(picocli.out(), plain.out(), String.join(" ", line));
+        assertEquals(picocli.err(), plain.err(), String.join(" ", line));
+        codes.add(plain.code());
+      }
+      assertEquals(java.util.Set.of(0, 1, 2), codes, "admitted, denied and usage lines were compared");
+    }
+  }
+
   @Test
   void githubWorkflowFlagsRequireTheCertificatesExtensions() throws Exception {
     try (ApplianceLab l = new ApplianceLab()) {

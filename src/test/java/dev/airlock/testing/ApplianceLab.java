@@ -186,6 +186,20 @@ public final class ApplianceLab implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #run} through picocli always, never {@code cli.PlainLine}'s direct reading of a plain
+   * verify command line: the two paths must decide and print alike.
+   */
+  public Run runWithPicocli(String... args) {
+    List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--operator", "attack-suite"));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine(clock, Map.of("HOSTNAME", "attack-lab", "USER", "tester"),
+        new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(new String[0]));
+    return new Run(code, out.toString(), err.toString());
+  }
+
   public Run run(String... args) {
     List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--operator", "attack-suite"));
     all.addAll(List.of(args));
