@@ -75,27 +75,28 @@ public final class SignedMaterial {
   /** A stored signature or attestation layer and its bytes. */
   public record Material(AttachedSignature attached, byte[] content) {}
 
+  /** A layer read from the content store: its bytes, or (bytes null) what was wrong. */
+  record Read(byte[] bytes, String error) {
+    static Read failed(AttachedSignature attached, String problem) {
+      return new Read(null, attached.layer().digest() + ": " + problem);
+    }
+  }
+
   /**
    * A signature layer's bytes from the content store, read to its end, so that the store checks
-   * them against the layer's digest ({@link BlobStore#open}), and of the descriptor's size; null
-   * (and the problem in {@code error[0]}) when too large, missing, damaged or of another size.
+   * them against the layer's digest ({@link BlobStore#open}), and of the descriptor's size; no
+   * bytes (and the problem) when too large, missing, damaged or of another size.
    */
-  static byte[] read(BlobStore blobs, AttachedSignature attached, String[] error) {
+  static Read read(BlobStore blobs, AttachedSignature attached) {
     long size = attached.layer().size();
     if (size > Limits.defaults().maxJsonBytes()) {
-      error[0] = attached.layer().digest() + ": " + size + " bytes exceeds the limit for signature material";
-      return null;
+      return Read.failed(attached, size + " bytes exceeds the limit for signature material");
     }
     try (InputStream in = blobs.open(attached.layer().digest())) {
       byte[] b = in.readNBytes((int) size + 1);
-      if (b.length != size) {
-        error[0] = attached.layer().digest() + ": size differs from its descriptor";
-        return null;
-      }
-      return b;
+      return b.length != size ? Read.failed(attached, "size differs from its descriptor") : new Read(b, null);
     } catch (IOException | RuntimeException e) {
-      error[0] = attached.layer().digest() + ": " + e.getMessage();
-      return null;
+      return Read.failed(attached, e.getMessage());
     }
   }
 
@@ -287,9 +288,9 @@ public final class SignedMaterial {
     /** The layer's bytes from the content store (verified against its digest), read once. */
     private byte[] content() {
       if (bytes == null && readError == null) {
-        String[] error = new String[1];
-        bytes = read(blobs, attached, error);
-        readError = error[0];
+        Read r = read(blobs, attached);
+        bytes = r.bytes();
+        readError = r.error();
       }
       return bytes;
     }

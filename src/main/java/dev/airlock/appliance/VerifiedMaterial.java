@@ -124,7 +124,7 @@ public final class VerifiedMaterial {
           || !a.layer().digest().toString().equals(p.layer())) {
         return null;
       }
-      byte[] b = SignedMaterial.read(blobs, a, new String[1]);
+      byte[] b = SignedMaterial.read(blobs, a).bytes();
       if (b == null) {
         return null;
       }
