@@ -49,8 +49,8 @@ final class ServeCommand extends BaseCommand {
       throw AirlockException.usage(e.getMessage());
     }
     // SIGTERM/SIGINT stop the server in order (requests finish, serve.stop is audited) before the
-    // JVM's shutdown hooks run: H2 closes the database in a hook of its own (auto-server mode does
-    // not allow DB_CLOSE_ON_EXIT=FALSE), and hooks run in no set order. The hook stays as a
+    // JVM's shutdown hooks run: H2 closes the database in a hook of its own (DB_CLOSE_ON_EXIT,
+    // H2's default), and hooks run in no set order. The hook stays as a
     // fallback for other exits; stopping twice is a no-op.
     java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);

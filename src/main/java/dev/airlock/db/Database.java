@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -30,22 +28,21 @@ import java.util.Set;
  *
  * <p><b>Several processes, one database.</b> Several airlock processes share one home: CLI
  * commands, each a short-lived JVM, and {@code airlock serve}, which keeps the database open for
- * its whole life ({@link #holdOpen}). H2 runs in auto-server mode ({@code AUTO_SERVER=TRUE}): the
- * first process to open the file opens it embedded, takes the {@code airlock.lock.db} lock file
- * and serves the database to every other process over TCP; the others find the server's address
- * and key in the lock file and connect as clients. This is the one local channel of DESIGN.md
- * section 7, and it is held to it: the listener binds 127.0.0.1 only ({@code h2.bindAddress}, set
- * in this class's static initialiser, before any H2 class reads it; {@link #connect} refuses to
- * open the database if H2 read another value first); a client must present the lock file's random id (128 bits from
- * {@code SecureRandom} plus the opening time) as the TCP server's {@code -key}, or the server
- * refuses the connection; the lock file is readable by its owner only (H2 creates it with the
- * umask's mode, {@link #connect} narrows it to 0600) inside the 0700 home. {@code ss -ltnp} shows
- * one {@code [::ffff:127.0.0.1]:<random port>} listener (127.0.0.1, IPv4-mapped by the JDK) of the
- * java process that has the database open.
+ * its whole life ({@link #holdOpen}). The process that opens the file has it embedded and holds
+ * the operating system's lock on it ({@code FILE_LOCK=FS}) until it lets go. A holder also serves
+ * the database to every other process over TCP ({@link LocalChannel}): the others find the file
+ * locked, read the server's port and key from {@code airlock.server} in the home and connect as
+ * clients. This is the one local channel of DESIGN.md section 7, and it is held to it: the listener
+ * binds 127.0.0.1 only ({@code h2.bindAddress}, set in this class's static initialiser, before any
+ * H2 class reads it; {@link #connect} refuses to open the database if H2 read another value first)
+ * and refuses peers that are not local; a client must present the holder's random key (128 bits
+ * from {@code SecureRandom}) as the TCP server's {@code -key}, or the server refuses the
+ * connection; {@code airlock.server} is created owner-only (0600) inside the 0700 home. While
+ * {@code serve} runs, {@code ss -ltnp} shows one {@code [::ffff:127.0.0.1]:<random port>} listener
+ * (127.0.0.1, IPv4-mapped by the JDK) of its java process besides its HTTP listener.
  *
- * <p><b>Writers are serialised.</b> Before auto-server, the file lock admitted one process at a
- * time, so every transaction ran alone. Now transactions of different processes run concurrently
- * under MVCC, so every {@link #transaction} first locks the audit head row ({@code SELECT ... FROM
+ * <p><b>Writers are serialised.</b> Through a holder, transactions of different processes run
+ * concurrently under MVCC, so every {@link #transaction} first locks the audit head row ({@code SELECT ... FROM
  * audit_head WHERE id = 1 FOR UPDATE}): the global write lock. Read-modify-write sequences (trust
  * updates, imports, {@code policy set}, audit appends, which all move the audit head anyway) stay
  * serialised as before; a writer waits up to {@code busyTimeout} for it, then fails with
@@ -62,13 +59,14 @@ import java.util.Set;
  * policy.
  *
  * <p><b>Short units of work.</b> Without a holder, a process opens the database for one unit of
- * work and closes it again. If it served other processes meanwhile, it waits (up to
- * {@code busyTimeout}) for their sessions to end before it lets go of the database, because its
- * JVM's exit would close their connections mid-transaction. A client whose server went away all
- * the same (a killed serve) gets {@link Reason#DATABASE_BUSY}: the transaction was rolled back.
- * A process killed while it has the database open leaves {@code airlock.lock.db} behind; the next
- * process finds nobody answering at the address in it and takes it over after about 2-4 s (H2's
- * FILE lock method, see {@link #url}), inside the busy timeout.
+ * work and closes it again; it serves nobody, so another process that needs the database
+ * meanwhile waits for it (up to {@code busyTimeout}, then {@link Reason#DATABASE_BUSY}), as a writer
+ * waits for the write lock. A holder that lets go first stops publishing its address, then waits
+ * (up to {@code busyTimeout}) for its clients' sessions to end, because closing the database would
+ * close their connections mid-transaction. A client whose holder went away all the same (a killed
+ * serve) gets {@link Reason#DATABASE_BUSY}: the transaction was rolled back. A process killed while
+ * it has the database open takes its file lock with it: the next process opens the file at once
+ * (an {@code airlock.server} left behind names a port nobody serves or a key nobody accepts).
  * Long I/O (copying blobs, reading media) happens outside any transaction.
  *
  * <p>Migrations are {@code db/V<n>__<name>.sql} classpath resources applied in order of n; the
@@ -88,7 +86,7 @@ public final class Database {
           "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql", "V8__state_version.sql",
           "V9__decision_printed.sql");
 
-  /** The only address the auto-server listens on. */
+  /** The only address the local channel ({@link LocalChannel}) listens on. */
   static final String LOOPBACK = "127.0.0.1";
 
   static {
@@ -105,9 +103,9 @@ public final class Database {
   private static final String READER = "airlock_reader";
 
   private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(30);
-  /** H2 error "Database may be already in use": another process opens or holds the lock file. */
+  /** H2 error "Database may be already in use": another process has the file open (its lock). */
   private static final int H2_DATABASE_ALREADY_OPEN = 90020;
-  /** H2's FileLock errors while another process takes the lock file ("Lock file recently modified"). */
+  /** H2's "error opening database" (with the FILE lock method: another process takes its lock file). */
   private static final int H2_ERROR_OPENING_DATABASE = 8000;
   /** The database is in exclusive mode (another process applies migrations). */
   private static final int H2_EXCLUSIVE_MODE = 90135;
@@ -117,6 +115,8 @@ public final class Database {
   private static final int H2_DATABASE_CLOSING = 90121;
   /** H2 lock timeout: the write lock (or a row lock) is held by another transaction. */
   private static final int H2_LOCK_TIMEOUT = 50200;
+  /** H2 error for a wrong user, password or, through {@link LocalChannel}, server key (a stale address). */
+  private static final int H2_WRONG_KEY = 28000;
   /** H2 error for a write by {@link #READER}. */
   private static final int H2_NOT_ENOUGH_RIGHTS = 90096;
 
@@ -168,12 +168,10 @@ public final class Database {
    * Keeps an initialised home's database open in this process for one short command (issue 17,
    * cold start): the command's units of work ({@code verify IMAGE}: the migration check, the
    * decision with its audit event, the verified payloads) then share one H2 open instead of
-   * opening and closing the file, starting and stopping the auto-server and taking the lock file
-   * (with H2's 25 ms lock-file settle) once each. Nothing else changes: each unit of work is still
-   * its own transaction under the write lock, audited as before, and while this process has the
-   * database open it serves other processes through the auto-server, as it does during any unit
-   * of work; {@link Holder#close} waits for their sessions before letting go, as
-   * {@link #holdOpen} does.
+   * opening and closing the file once each. Nothing else changes: each unit of work is still its
+   * own transaction under the write lock, audited as before. Like a unit of work without a holder,
+   * it serves nobody: another process that needs the database meanwhile waits for this short
+   * command to end.
    *
    * <p>Unlike {@link #holdOpen} it never waits to become the process that has the database open:
    * if another process has it (serve, or a command that holds it), this command stays its client
@@ -523,23 +521,23 @@ public final class Database {
 
   /** The JDBC URL for {@code user}; its settings are explained inside. */
   private String url(String user) {
-    // AUTO_SERVER=TRUE: see the class comment. H2 2.3 refuses it with FILE_LOCK=FS (a process
-    // can only serve others if they can read its address and key from a lock file) and with
-    // DB_CLOSE_ON_EXIT=FALSE (the default TRUE closes the database, and its server, in a shutdown
-    // hook). So FILE_LOCK=FILE: the lock file airlock.lock.db, kept alive by a watchdog thread of
-    // the holder; a process killed while holding it leaves the file behind, and the next opener
-    // finds nobody answering at the address in it, rewrites it, waits 2 s for a living holder to
-    // object, and takes it over (H2 FileLock.lockFile; the retry in connect() covers the wait).
-    // WRITE_DELAY=0: a commit reaches the file before the command reports success (H2's default
-    // delays writes by up to 500 ms, which a killed process loses). MAX_COMPACT_TIME=0: no chunk
-    // compaction when the database closes; a process killed during that compaction came back with
-    // an older committed state (seen 1-5 times in 50 kills by CheckpointCrashTest, 0 in 100 after).
-    // LOCK_TIMEOUT: the wait for a row lock, replaced by the busy timeout for the write lock.
-    // WRITE_DELAY is persistent and needs admin rights: the writer's URL sets it (every writer
-    // open, migrations first, has stored 0), the reader's cannot.
-    return "jdbc:h2:file:" + home.databaseBase()
-        + ";AUTO_SERVER=TRUE;FILE_LOCK=FILE;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0"
-        + (user.equals(WRITER) ? ";WRITE_DELAY=0" : "");
+    return "jdbc:h2:file:" + home.databaseBase() + settings(user);
+  }
+
+  /**
+   * The settings of both URLs, the file's and a {@link LocalChannel} client's. FILE_LOCK=FS: the
+   * operating system's lock on airlock.mv.db, held by the process that has the file open and gone
+   * with it (see {@link LocalChannel} for why not H2's auto-server and its lock file).
+   * WRITE_DELAY=0: a commit reaches the file before the command reports success (H2's default
+   * delays writes by up to 500 ms, which a killed process loses). MAX_COMPACT_TIME=0: no chunk
+   * compaction when the database closes; a process killed during that compaction came back with
+   * an older committed state (seen 1-5 times in 50 kills by CheckpointCrashTest, 0 in 100 after).
+   * LOCK_TIMEOUT: the wait for a row lock, replaced by the busy timeout for the write lock.
+   * WRITE_DELAY is persistent and needs admin rights: the writer's URL sets it (every writer open,
+   * migrations first, has stored 0), the reader's cannot.
+   */
+  private static String settings(String user) {
+    return ";FILE_LOCK=FS;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0" + (user.equals(WRITER) ? ";WRITE_DELAY=0" : "");
   }
 
   /** Opens a connection as the writer user. */
@@ -548,16 +546,9 @@ public final class Database {
   }
 
   /**
-   * Opens a connection, embedded if no process has the database open, else through the auto-server
-   * of the process that has; waits while another process opens, closes, takes over a stale lock
-   * file or migrates the database.
-   *
-   * <p>Known H2 2.3.232 limit: when an embedded open fails after the auto-server started (a
-   * corrupt file: {@code DATABASE_CORRUPT}), H2 stops that server only for "already open"
-   * (org.h2.engine.Database's constructor), so it keeps listening on 127.0.0.1, behind the key of
-   * a lock file that no longer exists, until the JVM exits; a CLI command exits right after that
-   * failure (exit 3), and serve does not start. Seen in tests as a leftover listener of the test
-   * JVM after InitCommandTest's corrupted-database case.
+   * Opens a connection, embedded if no other process has the database file open, else through
+   * the {@link LocalChannel} of the process that holds it; waits (up to the busy timeout) while
+   * another process has the file open without serving it, lets go of it, or migrates the database.
    */
   private Connection connect(String user) throws SQLException {
     if (!LOOPBACK.equals(org.h2.engine.SysProperties.BIND_ADDRESS)) {
@@ -568,47 +559,61 @@ public final class Database {
     long deadline = System.nanoTime() + busyTimeout.toNanos();
     long sleepMillis = 10;
     while (true) {
+      SQLException waited;
       try {
         Connection c = DriverManager.getConnection(url(user), user, "");
-        ownerOnlyLockFile();
+        counted(c);
         return c;
       } catch (SQLException e) {
         if (!isInUse(e)) {
           throw e;
         }
-        if (System.nanoTime() > deadline) {
-          throw new SQLException("database busy", "HYT00", H2_LOCK_TIMEOUT, e);
-        }
-        try {
-          Thread.sleep(sleepMillis);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new SQLException("interrupted while waiting for the database", ie);
-        }
-        sleepMillis = Math.min(200, sleepMillis * 2);
+        waited = e;
       }
+      // another process has the file open: a holder's client, if it serves it (LocalChannel)
+      LocalChannel.Address served = LocalChannel.read(home);
+      if (served != null) {
+        try {
+          return DriverManager.getConnection(served.url(settings(user)), user, "");
+        } catch (SQLException e) {
+          if (!isInUse(e) && codeOf(e) != H2_WRONG_KEY) {
+            throw e;
+          }
+          waited = e; // a holder that went away, or closes: open the file once it is free
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SQLException("database busy", "HYT00", H2_LOCK_TIMEOUT, waited);
+      }
+      try {
+        Thread.sleep(sleepMillis);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for the database", ie);
+      }
+      sleepMillis = Math.min(200, sleepMillis * 2);
+    }
+  }
+
+  /** The H2 databases this process opened from the file, each once (weak: closed ones go). */
+  private static final Set<org.h2.engine.Database> OPENED =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+  private static final java.util.concurrent.atomic.AtomicLong FILE_OPENS = new java.util.concurrent.atomic.AtomicLong();
+
+  private static void counted(Connection c) throws SQLException {
+    if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal s
+        && OPENED.add(s.getDatabase())) {
+      FILE_OPENS.incrementAndGet();
     }
   }
 
   /**
-   * The lock file carries the auto-server's key, the per-home secret of the local channel: owner
-   * only (H2 creates it with the process umask's mode; the home itself is 0700, so this is the
-   * second fence).
+   * How many times this process has opened a database file (an H2 open, not a connection to a
+   * database it already had open): what {@link #keepOpen} saves, counted by tests.
    */
-  private void ownerOnlyLockFile() {
-    Path lock = home.root().resolve("airlock.lock.db");
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(lock);
-      if (!perms.equals(OWNER_ONLY) && Files.isWritable(lock)) {
-        Files.setPosixFilePermissions(lock, OWNER_ONLY);
-      }
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      // gone already (the holder closed) or owned by another account's process: nothing to narrow
-    }
+  public static long fileOpens() {
+    return FILE_OPENS.get();
   }
-
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
   private static boolean isInUse(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -671,6 +676,8 @@ public final class Database {
     private boolean closed;
     /** The database file this holder keeps for a command ({@link #keepOpen}), else null. */
     private java.nio.file.Path kept;
+    /** How other processes reach the database while {@link #holdOpen} holds it, else null. */
+    private LocalChannel channel;
 
     private Holder(Connection c) {
       this.c = c;
@@ -701,7 +708,13 @@ public final class Database {
       }
       pooling = false;
       closeIdle();
+      if (channel != null) {
+        channel.unpublish(); // new clients wait and open the file once this process lets go
+      }
       waitForClients(c);
+      if (channel != null) {
+        channel.close();
+      }
       holders.decrementAndGet();
       try {
         c.close();
@@ -716,7 +729,7 @@ public final class Database {
    * long-running process ({@code airlock serve}). While it is open the database is embedded in
    * this process, so this process's own units of work get a connection without opening the file,
    * and every other process (each CLI command) reaches the database through this process's
-   * auto-server instead of waiting for it. Waits up to the busy timeout until this process is
+   * {@link LocalChannel} instead of waiting for it. Waits up to the busy timeout until this process is
    * the one that has the database open (if a CLI command had it, until that command lets go), so
    * that the holder never depends on a short-lived process staying alive.
    *
@@ -728,10 +741,19 @@ public final class Database {
       while (true) {
         Connection c = connect(WRITER);
         if (servesOthers(c)) {
+          LocalChannel channel;
+          try {
+            channel = LocalChannel.start(home, databaseName(c));
+          } catch (SQLException | IOException | RuntimeException e) {
+            c.close();
+            throw e;
+          }
           c.setAutoCommit(true);
           holders.incrementAndGet();
           pooling = true;
-          return new Holder(c);
+          Holder h = new Holder(c);
+          h.channel = channel;
+          return h;
         }
         c.close();
         if (System.nanoTime() > deadline) {
@@ -741,11 +763,20 @@ public final class Database {
       }
     } catch (SQLException e) {
       throw translate(e);
+    } catch (IOException e) {
+      throw AirlockException.cannotDecide(Reason.STATE_WRITE_FAILED,
+          home.root().resolve(LocalChannel.FILE) + ": cannot publish the database's local channel: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw AirlockException.cannotDecide(Reason.DATABASE_BUSY,
           home.databaseFile() + ": interrupted while waiting for the database", e);
     }
+  }
+
+  /** H2's name of the database this embedded connection has open (what its server serves). */
+  private static String databaseName(Connection c) throws SQLException {
+    return ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase()
+        .getName();
   }
 
   /**

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database shared by a long-running serve and CLI commands (db.Database class comment): the
- * auto-server listens on loopback only behind an owner-only lock file, writers are serialised by
+ * holder listens on loopback only behind a key in an owner-only file, nothing else listens, writers are serialised by
  * the write lock, readers are not and cannot write, and the state version moves with every state
  * change and with nothing else.
  */
@@ -61,45 +61,66 @@ class DatabaseSharingTest {
   }
 
   @Test
-  void theAutoServerListensOnLoopbackOnlyAndItsKeyIsOwnerOnly() throws Exception {
+  void theHolderListensOnLoopbackOnlyAndItsKeyIsOwnerOnly() throws Exception {
     Set<String> before = ownListeners();
+    Path published = home.root().resolve(LocalChannel.FILE);
     try (Database.Holder held = Database.open(home).holdOpen()) {
       Set<String> during = ownListeners();
       during.removeAll(before);
       // /proc/net/tcp(6): local address as little-endian hex; 0100007F is 127.0.0.1, the JDK's
       // dual-stack socket shows it IPv4-mapped (::ffff:127.0.0.1) in tcp6; 0.0.0.0 / :: would be all
-      assertFalse(during.isEmpty(), "the holder serves the database: a new listener of this process");
+      assertEquals(1, during.size(), "the holder serves the database: one new listener of this process " + during);
       for (String l : during) {
         assertTrue(l.startsWith("0100007F:") || l.startsWith("0000000000000000FFFF00000100007F:"),
             "listener not on 127.0.0.1: " + l + " (all: " + during + ")");
       }
-      Path lock = home.root().resolve("airlock.lock.db");
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
-      String text = Files.readString(lock);
-      assertTrue(text.contains("server=localhost\\:"), text);
-      assertTrue(text.matches("(?s).*\\nid=[0-9a-f]{40,}\\n.*"), "a random key: " + text);
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(published)));
+      String text = Files.readString(published);
+      assertTrue(text.matches("port=[0-9]+\nkey=[0-9a-f]{32}\n"), "a port and a random 128-bit key: " + text);
+      LocalChannel.Address a = LocalChannel.read(home);
+      assertEquals(Integer.toHexString(a.port()).toUpperCase(java.util.Locale.ROOT),
+          during.iterator().next().replaceAll(".*:0*", ""), "the published port is the listener's");
       assertTrue(held.stateVersion() >= 0);
       // the per-home secret: the server serves this database only to a client naming the key
-      java.util.Properties p = new java.util.Properties();
-      try (var r = Files.newBufferedReader(lock)) {
-        p.load(r);
-      }
-      String server = p.getProperty("server");
-      String key = p.getProperty("id");
+      String server = Database.LOOPBACK + ":" + a.port();
       java.sql.SQLException refused = assertThrows(java.sql.SQLException.class,
-          () -> java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + key.replace('a', 'b')
+          () -> java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + a.key().replace('a', 'b')
               .replace('0', '1'), "airlock", "").close());
       assertEquals(28000, refused.getErrorCode(), refused.getMessage());
       assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(
           "jdbc:h2:tcp://" + server + "/" + home.databaseBase(), "airlock", "").close(), "the path is no key");
-      try (var c = java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + key, "airlock", "")) {
+      try (var c = java.sql.DriverManager.getConnection("jdbc:h2:tcp://" + server + "/" + a.key(), "airlock", "")) {
         assertEquals(held.stateVersion(), Database.stateVersion(c), "the key opens this home's database");
       }
     }
-    assertFalse(Files.exists(home.root().resolve("airlock.lock.db")), "lock file removed on close");
+    assertFalse(Files.exists(published), "the address is withdrawn on close");
     Set<String> after = ownListeners();
     after.removeAll(before);
-    assertTrue(after.isEmpty(), "listener closed with the database: " + after);
+    assertTrue(after.isEmpty(), "listener closed with the holder: " + after);
+  }
+
+  /** A short unit of work or a kept command serves nobody: no listener, no published address. */
+  @Test
+  void withoutAHolderNothingListens() throws Exception {
+    Set<String> before = ownListeners();
+    Database db = Database.open(home);
+    Set<String> inUnit = db.transaction(tx -> {
+      assertFalse(Files.exists(home.root().resolve(LocalChannel.FILE)));
+      try {
+        return ownListeners();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    inUnit.removeAll(before);
+    assertTrue(inUnit.isEmpty(), "a unit of work listens on nothing: " + inUnit);
+    try (Database.Holder kept = Database.keepOpen(home)) {
+      assertTrue(kept != null);
+      Set<String> during = ownListeners();
+      during.removeAll(before);
+      assertTrue(during.isEmpty(), "a kept command listens on nothing: " + during);
+      assertFalse(Files.exists(home.root().resolve(LocalChannel.FILE)));
+    }
   }
 
   /** Local addresses of this process's listening TCP sockets, from /proc/net/tcp and tcp6. */
