@@ -136,7 +136,7 @@ public final class Decisions {
       return new Decision(notStored(request.reference(), asked.notStoredDetail(), time), null, null, false, false);
     }
     StoredImage image = stored.get();
-    TrustState trust = TrustState.current(tx, time.now());
+    TrustState.InForce inForce = TrustState.inForce(tx, time.now()); // the content only if decided now
     PolicyChoice policy = request.whatIf() != null ? request.whatIf() : PolicyChoice.installed(tx);
     boolean installed = request.whatIf() == null;
     if (policy == null) {
@@ -152,12 +152,13 @@ public final class Decisions {
     String key = asked.cacheKey(image);
     if (request.cacheable() && installed) {
       Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
-      if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), trust.cacheId(), tlogState, time.now())) {
+      if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), inForce.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
         return new Decision(v, image, policy, hit.get().releasable(), true, null,
             VerifiedMaterial.Printed.read(hit.get().printed()));
       }
     }
+    TrustState trust = inForce.load(tx);
     List<SignedItem> items = SignedMaterial.items(tx, image, trust.snapshot(), blobs, policy.policy(), request.flags(),
         flagAuthority, time.now());
     Verdict v = evaluate(tx, asked, image, trust, policy.policy(), items, flagAuthority, time);
@@ -182,9 +183,9 @@ public final class Decisions {
     if (policy == null || info.isEmpty()) {
       return Optional.empty();
     }
-    TrustState trust;
+    TrustState.InForce trust;
     try {
-      trust = TrustState.current(tx, now);
+      trust = TrustState.inForce(tx, now);
     } catch (AirlockException e) {
       return Optional.empty(); // expired trust: nothing is current
     }

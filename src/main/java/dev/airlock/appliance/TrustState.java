@@ -25,6 +25,17 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
    * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
    */
   public static TrustState current(Transaction tx, Instant now) {
+    return inForce(tx, now).load(tx);
+  }
+
+  /**
+   * The install record of the current trust, checked to be in force at {@code now}, without
+   * reading the snapshot's content: what a stored decision's key needs ({@link #cacheId}); the
+   * content is read only for a decision made now ({@link InForce#load}).
+   *
+   * @throws AirlockException CANNOT_DECIDE TRUST_NOT_INSTALLED, or TUF_EXPIRED naming the role
+   */
+  public static InForce inForce(Transaction tx, Instant now) {
     InstalledSnapshot info = tx.trust().currentInfo().orElseThrow(() -> AirlockException.cannotDecide(
         Reason.TRUST_NOT_INSTALLED, "no trust is installed; import a medium with a TUF repository"));
     List<String> expired = new ArrayList<>();
@@ -44,8 +55,20 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
           + String.join(", ", expired) + " at the trusted time " + now
           + "; import a medium with a fresh TUF repository ('airlock trust update DIR')");
     }
-    TrustSnapshot snapshot = tx.trust().current().orElseThrow();
-    return new TrustState(info, snapshot, earliest);
+    return new InForce(info, earliest);
+  }
+
+  /** The current trust's install record, in force; see {@link #inForce}. */
+  public record InForce(InstalledSnapshot info, Instant expires) {
+    /** The id of this install in decision cache keys: the install sequence and the content id. */
+    public String cacheId() {
+      return info.seq() + ":" + info.id();
+    }
+
+    /** With the snapshot's content, read in the same transaction. */
+    public TrustState load(Transaction tx) {
+      return new TrustState(info, tx.trust().current().orElseThrow(), expires);
+    }
   }
 
   private record Role(String name, Instant expires) {}
@@ -64,6 +87,6 @@ public record TrustState(InstalledSnapshot info, TrustSnapshot snapshot, Instant
 
   /** The id of this install in decision cache keys: the install sequence and the content id. */
   public String cacheId() {
-    return info.seq() + ":" + info.id();
+    return new InForce(info, expires).cacheId();
   }
 }
