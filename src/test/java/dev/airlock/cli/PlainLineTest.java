@@ -40,6 +40,9 @@ class PlainLineTest {
   private static final String[] VALUES = {ARGFILE, "a.json", "b", "sha256:" + "a".repeat(64), "", " ", "x=y", "-x",
       "--json", "@args", "verify-bundle", "verify", "import", "dir/", "a b", "--", "-", "é", "./c", "--bundle", "-h",
       "@", "-o", "json", "text"};
+  /** Values for the options that take a number: plain decimals, and forms picocli reads its own way. */
+  private static final String[] NUMBERS = {"0", "7", "4096", "010", "0x10", "0X1f", "#10", "-1", "+5", "1_000",
+      "1e3", " 5", "5 ", "99999999999999999999", "9223372036854775807", "9223372036854775808", "", "x"};
   private static final String[] EXTRA = {"--help", "-h", "--version", "-V", "--", "-", "--bundle=a.json",
       "--json=true", "--home=h", "--bundles", "--Bundle", "-json", "@args", "verify", "import", "verify-bundle",
       "--insecure-ignore-tlog=false", "--certificate-identity", "--key", "x", "-ojson", "-o=text", "--offline",
@@ -48,6 +51,7 @@ class PlainLineTest {
   /** Options each grammar leaves to picocli on purpose (an optional value; network flags are refused there). */
   private static final Map<String, Set<String>> LEFT_TO_PICOCLI = Map.of(
       "verify-bundle", Set.of(),
+      "import", Set.of(),
       "verify", Set.of("--offline", "--check-claims", "--rekor-url", "--fulcio-url", "--ct-log-url",
           "--timestamp-server-url", "--tuf-mirror", "--oidc-issuer", "--registry-username", "--registry-password",
           "--registry-token"));
@@ -158,6 +162,13 @@ class PlainLineTest {
     assertNull(PlainLine.parse(new String[] {"verify-bundle", "--bundle", "b"}), "no artifact: picocli's usage error");
     assertNull(PlainLine.parse(new String[] {"verify-bundle", "a.txt"}), "no --bundle: picocli's usage error");
     assertNull(PlainLine.parse(new String[] {"verify"}), "no image: picocli's usage error");
+    PlainLine i = PlainLine.parse(new String[] {"--home", "h", "import", "--max-entries", "500", "m1", "m2.tar"});
+    assertNotNull(i);
+    assertEquals(List.of(Path.of("m1"), Path.of("m2.tar")), ((ImportCommand) i.command()).media);
+    assertEquals(500L, ((ImportCommand) i.command()).maxEntries);
+    assertNull(PlainLine.parse(new String[] {"import", "--max-entries", "010", "m"}), "picocli's number forms");
+    assertNull(PlainLine.parse(new String[] {"import", "--max-entries", "x", "m"}), "picocli's usage error");
+    assertNull(PlainLine.parse(new String[] {"import"}), "no medium: picocli's usage error");
   }
 
   @ParameterizedTest
@@ -242,11 +253,12 @@ class PlainLineTest {
       }
     }
     Set<String> used = new java.util.HashSet<>();
+    Set<String> numeric = numericOptions(g.create().get().getClass());
     for (String o : new TreeSet<>(g.values().keySet())) {
       String canonical = g.canonical().getOrDefault(o, o);
       boolean required = o.equals("--bundle");
       if ((required || r.nextInt(3) == 0) && used.add(canonical)) {
-        after.add(List.of(o, word(r, plainWords)));
+        after.add(List.of(o, numeric.contains(o) ? number(r, plainWords) : word(r, plainWords)));
       }
     }
     for (String o : new TreeSet<>(g.flags().keySet())) {
@@ -263,6 +275,24 @@ class PlainLineTest {
     line.add(g.name());
     after.forEach(line::addAll);
     return line;
+  }
+
+  private static String number(Random r, boolean plainWords) {
+    return plainWords || r.nextBoolean() ? Integer.toString(1 + r.nextInt(100_000)) : NUMBERS[r.nextInt(NUMBERS.length)];
+  }
+
+  /** The options whose field is a number. */
+  private static Set<String> numericOptions(Class<?> type) {
+    Set<String> out = new TreeSet<>();
+    for (Field[] path : optionFields(type).values()) {
+      Field f = path[path.length - 1];
+      Option o = f.getAnnotation(Option.class);
+      if (o != null && (f.getType() == Long.class || f.getType() == long.class || f.getType() == Integer.class
+          || f.getType() == int.class)) {
+        out.addAll(List.of(o.names()));
+      }
+    }
+    return out;
   }
 
   private static String word(Random r, boolean plainWords) {
@@ -291,7 +321,7 @@ class PlainLineTest {
       }
       case 4 -> {
         if (!line.isEmpty()) {
-          line.set(i, VALUES[r.nextInt(VALUES.length)]);
+          line.set(i, r.nextInt(4) == 0 ? NUMBERS[r.nextInt(NUMBERS.length)] : VALUES[r.nextInt(VALUES.length)]);
         }
       }
       case 5 -> {
