@@ -20,7 +20,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    Warmup.start(); // class initialisers on the second core while picocli reads the command line
+    Warmup.start(args); // class initialisers and first signatures on the second core (issue 17)
     if (args.length == 2 && args[0].equals(AotTraining.OPTION)) {
       // scripts/aot-train: several commands in one recorded JVM (AotTraining)
       System.exit(AotTraining.run(java.nio.file.Path.of(args[1]), System.getenv(),

@@ -16,8 +16,12 @@ package dev.airlock.cli;
  * report. The provider lookups only fill the JDK's caches (it serves concurrent lookups by
  * design); the objects they return are dropped. Last, it verifies two throwaway ECDSA signatures
  * (P-256, P-384), so that Bouncy Castle's curve arithmetic is compiled before the main thread checks
- * its first certificate (cold verify-bundle from the release 409 to 373 ms, medians of 15). The
- * thread is a daemon: an exit does not wait for it.
+ * its first certificate (cold verify-bundle from the release 409 to 373 ms, medians of 15). For a
+ * command on a home it first signs and verifies with a throwaway Ed25519 key, as the audit
+ * checkpoint that ends every such command does with the home's key: a cold {@code verify IMAGE}
+ * spends its first 100 ms or more opening the database, the second core is free meanwhile, and the
+ * checkpoint's signature was one of its slowest steps after the decision. The thread is a daemon:
+ * an exit does not wait for it.
  *
  * <p>Tried and left out: reading and parsing a {@code verify-bundle --trusted-root} file and
  * checking its authorities' chains here, for the main thread to take over by name and bytes. The
@@ -35,15 +39,34 @@ final class Warmup {
       "org.bouncycastle.crypto.util.PublicKeyFactory",
       "org.bouncycastle.crypto.ec.CustomNamedCurves");
 
-  /** Starts the thread; returns it (tests join it). */
-  static Thread start() {
-    Thread t = new Thread(Warmup::run, "airlock-warmup");
+  /** Starts the thread for the command line {@code args}; returns it (tests join it). */
+  static Thread start(String[] args) {
+    boolean audits = audits(args);
+    Thread t = new Thread(() -> run(audits), "airlock-warmup");
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  static void run() {
+  /**
+   * Whether the command signs the home's audit checkpoint when it ends: every command but
+   * {@code verify-bundle} (which needs a home only without {@code --trusted-root}; the warm-up
+   * leaves it out either way) and the publisher's commands, which have no home.
+   */
+  static boolean audits(String[] args) {
+    for (String a : args) {
+      if (Main.SUBCOMMANDS.containsKey(a)) {
+        return !NO_HOME.contains(a);
+      }
+    }
+    return false;
+  }
+
+  /** Commands that sign no audit checkpoint (no home, or verify-bundle's usual --trusted-root). */
+  private static final java.util.Set<String> NO_HOME =
+      java.util.Set.of("verify-bundle", "keygen", "repo", "sign", "pack");
+
+  static void run(boolean audits) {
     ClassLoader loader = Warmup.class.getClassLoader();
     for (String c : CLASSES) {
       try {
@@ -52,6 +75,6 @@ final class Warmup {
         // the main thread meets the same problem where it needs the class, and reports it there
       }
     }
-    dev.airlock.crypto.JcaWarmup.run(); // only the crypto stage touches JCA engines (ArchitectureTest)
+    dev.airlock.crypto.JcaWarmup.run(audits); // only the crypto stage touches JCA engines (ArchitectureTest)
   }
 }

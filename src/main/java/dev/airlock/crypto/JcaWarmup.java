@@ -11,6 +11,17 @@ package dev.airlock.crypto;
 public final class JcaWarmup {
   private JcaWarmup() {}
 
+  /**
+   * {@link #run}, preceded by {@link #auditSignature} for a command that signs the home's audit
+   * checkpoint when it ends (every command on a home; not {@code verify-bundle --trusted-root}).
+   */
+  public static void run(boolean audits) {
+    if (audits) {
+      auditSignature();
+    }
+    run();
+  }
+
   /** Makes the lookups; a failure is left for the caller that needs the engine to meet. */
   public static void run() {
     try {
@@ -48,6 +59,35 @@ public final class JcaWarmup {
       return false; // a warm-up only: the verification that needs these classes meets and reports any failure
     }
   }
+
+  /**
+   * Signs {@link #MESSAGE} with the throwaway Ed25519 key of {@link #ED25519} and verifies the
+   * signature, twice, as a command's audit checkpoint does with the home's key (Ed25519, from
+   * PKCS#8); returns the signature when it is the expected one and verifies, else null.
+   */
+  static byte[] auditSignature() {
+    byte[] last = null;
+    for (int i = 0; i < 2; i++) {
+      try {
+        java.security.PrivateKey k = Keys.parsePkcs8(java.util.Base64.getDecoder().decode(ED25519[1]));
+        byte[] sig = Signatures.sign(k, SignatureAlgorithm.ED25519, MESSAGE);
+        if (!java.util.Arrays.equals(sig, java.util.Base64.getDecoder().decode(ED25519[2]))
+            || !verifies("ED25519", java.util.Base64.getDecoder().decode(ED25519[0]), sig)) {
+          return null;
+        }
+        last = sig;
+      } catch (Keys.KeyException | RuntimeException e) {
+        return null; // a warm-up only: the audit signature that needs these classes meets any failure
+      }
+    }
+    return last;
+  }
+
+  /** A throwaway Ed25519 key made for this warm-up (openssl): SPKI, PKCS#8, its signature over {@link #MESSAGE}. */
+  static final String[] ED25519 = {
+    "MCowBQYDK2VwAyEAn/XGkkg91wbNpBtEqGD/WK8IFhb7AQwTH5dukepwTAA=",
+    "MC4CAQAwBQYDK2VwBCIEIHBZUfBIQr+Hxebg/X9YqT3yHmPp01x6aPoNLj/tXeFz",
+    "3kyIlD2c9wVl6pzML/axCkk0S9Avreq9+WcpdaUQ0lo5+w2McI+o+J+rhbPELqMGvGRNN82lXPa+cXNFP5yCCg=="};
 
   private static final byte[] MESSAGE = "airlock warm-up".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 

@@ -1,5 +1,6 @@
 package dev.airlock.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,23 @@ class JcaWarmupTest {
   void everyWarmupSignatureVerifies() {
     assertEquals(JcaWarmup.ECDSA.length, JcaWarmup.signatures());
     assertEquals(2, JcaWarmup.ECDSA.length, "P-256 and P-384");
+  }
+
+  @Test
+  void theAuditWarmupSignsAsOpensslDidAndVerifies() {
+    byte[] sig = JcaWarmup.auditSignature();
+    assertArrayEquals(Base64.getDecoder().decode(JcaWarmup.ED25519[2]), sig, "Ed25519 is deterministic: openssl's signature");
+    byte[] key = Base64.getDecoder().decode(JcaWarmup.ED25519[0]);
+    assertTrue(JcaWarmup.verifies("ED25519", key, sig));
+    for (int i = 0; i < sig.length; i++) {
+      byte[] flipped = sig.clone();
+      flipped[i] ^= 0x01;
+      assertFalse(JcaWarmup.verifies("ED25519", key, flipped), "Ed25519 signature bit flip at byte " + i);
+    }
+    assertFalse(JcaWarmup.verifies("ED25519", key, Arrays.copyOf(sig, sig.length - 1)), "truncated");
+    byte[] otherKey = key.clone();
+    otherKey[otherKey.length - 1] ^= 0x01;
+    assertFalse(JcaWarmup.verifies("ED25519", otherKey, sig), "other key");
   }
 
   @Test
