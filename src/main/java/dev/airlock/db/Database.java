@@ -534,10 +534,14 @@ public final class Database {
    * an older committed state (seen 1-5 times in 50 kills by CheckpointCrashTest, 0 in 100 after).
    * LOCK_TIMEOUT: the wait for a row lock, replaced by the busy timeout for the write lock.
    * WRITE_DELAY is persistent and needs admin rights: the writer's URL sets it (every writer open,
-   * migrations first, has stored 0), the reader's cannot.
+   * migrations first, has stored 0), the reader's cannot. TRACE_LEVEL_FILE=0 (also admin only):
+   * H2 would append a stack trace to airlock.trace.db in the home for every open that finds the
+   * file locked (each retry while another command has it); airlock reports H2's errors itself,
+   * with H2's message, where they happen. While serve runs, {@link #connect} goes to its address
+   * first and so never finds the file locked.
    */
   private static String settings(String user) {
-    return ";FILE_LOCK=FS;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0" + (user.equals(WRITER) ? ";WRITE_DELAY=0" : "");
+    return ";FILE_LOCK=FS;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0" + (user.equals(WRITER) ? ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0" : "");
   }
 
   /** Opens a connection as the writer user. */
@@ -559,7 +563,20 @@ public final class Database {
     long deadline = System.nanoTime() + busyTimeout.toNanos();
     long sleepMillis = 10;
     while (true) {
-      SQLException waited;
+      SQLException waited = null;
+      // a holder's address first, when one is published and it is not this process's own: then
+      // the file is open there, and an open attempt here would only fail
+      LocalChannel.Address served = SERVED_HERE.contains(home.databaseFile()) ? null : LocalChannel.read(home);
+      if (served != null && LocalChannel.trusted(served)) {
+        try {
+          return DriverManager.getConnection(served.url(settings(user)), user, "");
+        } catch (SQLException e) {
+          if (!isInUse(e) && codeOf(e) != H2_WRONG_KEY) {
+            throw e;
+          }
+          waited = e; // a stale address (a killed holder), or a holder that closes: the file next
+        }
+      }
       try {
         Connection c = DriverManager.getConnection(url(user), user, "");
         counted(c);
@@ -568,19 +585,7 @@ public final class Database {
         if (!isInUse(e)) {
           throw e;
         }
-        waited = e;
-      }
-      // another process has the file open: a holder's client, if it serves it (LocalChannel)
-      LocalChannel.Address served = LocalChannel.read(home);
-      if (served != null) {
-        try {
-          return DriverManager.getConnection(served.url(settings(user)), user, "");
-        } catch (SQLException e) {
-          if (!isInUse(e) && codeOf(e) != H2_WRONG_KEY) {
-            throw e;
-          }
-          waited = e; // a holder that went away, or closes: open the file once it is free
-        }
+        waited = e; // another process has the file open, serving nobody: wait for it
       }
       if (System.nanoTime() > deadline) {
         throw new SQLException("database busy", "HYT00", H2_LOCK_TIMEOUT, waited);
@@ -594,6 +599,9 @@ public final class Database {
       sleepMillis = Math.min(200, sleepMillis * 2);
     }
   }
+
+  /** Database files this process serves through its own {@link LocalChannel} (a holder). */
+  private static final Set<Path> SERVED_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** The H2 databases this process opened from the file, each once (weak: closed ones go). */
   private static final Set<org.h2.engine.Database> OPENED =
@@ -714,6 +722,7 @@ public final class Database {
       waitForClients(c);
       if (channel != null) {
         channel.close();
+        SERVED_HERE.remove(home.databaseFile());
       }
       holders.decrementAndGet();
       try {
@@ -742,9 +751,11 @@ public final class Database {
         Connection c = connect(WRITER);
         if (servesOthers(c)) {
           LocalChannel channel;
+          SERVED_HERE.add(home.databaseFile());
           try {
             channel = LocalChannel.start(home, databaseName(c));
           } catch (SQLException | IOException | RuntimeException e) {
+            SERVED_HERE.remove(home.databaseFile());
             c.close();
             throw e;
           }

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
  * secret, the server's {@code -key}: 128 bits from {@link SecureRandom}, which a client must name
  * as the database, or the server refuses it. The holder writes the port and the key to
  * {@value #FILE} in the home, created owner-only (0600, inside the 0700 home) and moved into place
- * whole, and deletes it when it lets go. A process that finds the database file locked by another
- * process reads that file and connects as the holder's client.
+ * whole, and deletes it when it lets go. Another process reads that file and connects as the
+ * holder's client, after checking that a process of its own account listens there ({@link #trusted}:
+ * H2's protocol does not authenticate the server).
  *
  * <p>This replaces H2's auto-server (issue 17, cold start): H2 allows the auto-server only with its
  * FILE lock method, whose lock file costs every opener a fixed 25 ms settle sleep and a watchdog
@@ -107,6 +109,58 @@ final class LocalChannel implements AutoCloseable {
     }
     int port = Integer.parseInt(m.group(1));
     return port > 0 && port < 65536 ? new Address(port, m.group(2)) : null;
+  }
+
+  /**
+   * Whether a client may connect to {@code a}: a process of this account listens there, on
+   * 127.0.0.1. H2's protocol does not authenticate the server; without this, a process of another
+   * account that listens on the port of a stale address (its holder killed) would be taken for the
+   * database, and could admit what the real one denies. The window between this check and the
+   * connection is the real holder dying and another account taking its port in between.
+   */
+  static boolean trusted(Address a) {
+    try {
+      int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return listenerOf(List.of(Files.readString(Path.of("/proc/net/tcp"), StandardCharsets.US_ASCII),
+          Files.readString(Path.of("/proc/net/tcp6"), StandardCharsets.US_ASCII)), a.port(), uid);
+    } catch (IOException | RuntimeException e) {
+      return false; // cannot tell who listens: do not connect (the file is opened once it is free)
+    }
+  }
+
+  /** The local addresses of a 127.0.0.1 listener in /proc/net/tcp and tcp6 (IPv4-mapped, as the JDK listens). */
+  private static final Set<String> LOOPBACK_HEX = Set.of("0100007F", "0000000000000000FFFF00000100007F");
+
+  /**
+   * Whether the tables ({@code /proc/net/tcp} and {@code tcp6} texts) list a listener on
+   * 127.0.0.1:{@code port} owned by {@code uid}, and no listener of another account there.
+   */
+  static boolean listenerOf(List<String> tables, int port, int uid) {
+    String hexPort = String.format(java.util.Locale.ROOT, "%04X", port);
+    boolean ours = false;
+    for (String table : tables) {
+      for (String line : table.split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 8 || !f[0].endsWith(":") || !f[3].equals("0A")) {
+          continue; // the header, or not a listener
+        }
+        int colon = f[1].lastIndexOf(':');
+        if (colon < 0 || !f[1].substring(colon + 1).equals(hexPort) || !LOOPBACK_HEX.contains(f[1].substring(0, colon))) {
+          continue;
+        }
+        int owner;
+        try {
+          owner = Integer.parseInt(f[7]);
+        } catch (NumberFormatException e) {
+          return false;
+        }
+        if (owner != uid) {
+          return false;
+        }
+        ours = true;
+      }
+    }
+    return ours;
   }
 
   /** Stops publishing the address: no new client finds it. The server still serves its sessions. */

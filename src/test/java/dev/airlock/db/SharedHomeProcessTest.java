@@ -134,6 +134,8 @@ class SharedHomeProcessTest {
       }
       // the holder is gone: the CLI opens the database itself again
       assertEquals(0, l.run("verify", SEG + ":4.0").code());
+      assertFalse(Files.exists(l.home.resolve("airlock.trace.db")),
+          "finding the file locked by the holder is no error H2 writes into the home");
     }
   }
 
@@ -223,6 +225,7 @@ class SharedHomeProcessTest {
         assertTrue(child.waitFor(5, TimeUnit.MINUTES));
         String out = Files.readString(log);
         assertTrue(out.contains("DONE ok=1 "), "the child verified once the file was free: " + out);
+        assertFalse(Files.exists(l.home.resolve("airlock.trace.db")), "the child's retries wrote no H2 trace");
       }
     }
   }
