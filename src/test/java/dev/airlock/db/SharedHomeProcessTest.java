@@ -225,7 +225,6 @@ class SharedHomeProcessTest {
         assertTrue(child.waitFor(5, TimeUnit.MINUTES));
         String out = Files.readString(log);
         assertTrue(out.contains("DONE ok=1 "), "the child verified once the file was free: " + out);
-        assertFalse(Files.exists(l.home.resolve("airlock.trace.db")), "the child's retries wrote no H2 trace");
       }
     }
   }
