@@ -12,14 +12,17 @@ public final class JcaWarmup {
   private JcaWarmup() {}
 
   /**
-   * {@link #run}, preceded by {@link #auditSignature} for a command that signs the home's audit
-   * checkpoint when it ends (every command on a home; not {@code verify-bundle --trusted-root}).
+   * {@link #auditSignature} for a command that signs the home's audit checkpoint when it ends
+   * (every command on a home; not {@code verify-bundle --trusted-root}), then {@link #run} for one
+   * that verifies signatures.
    */
-  public static void run(boolean audits) {
+  public static void run(boolean audits, boolean verifies) {
     if (audits) {
       auditSignature();
     }
-    run();
+    if (verifies) {
+      run();
+    }
   }
 
   /** Makes the lookups; a failure is left for the caller that needs the engine to meet. */

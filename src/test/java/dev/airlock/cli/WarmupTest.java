@@ -1,6 +1,7 @@
 package dev.airlock.cli;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,25 +14,29 @@ class WarmupTest {
     for (String c : Warmup.CLASSES) {
       assertDoesNotThrow(() -> Class.forName(c, true, Warmup.class.getClassLoader()), c);
     }
-    for (String[] line : new String[][] {{"--home", "h", "verify", "a"}, {"verify-bundle", "--bundle", "b", "a"}}) {
+    for (String[] line : new String[][] {{"--home", "h", "verify", "a"}, {"verify-bundle", "--bundle", "b", "a"},
+        {"import", "m"}}) {
       Thread t = Warmup.start(line);
       t.join(60_000);
       assertFalse(t.isAlive(), "the warm-up thread ends");
     }
   }
 
-  /** The audit signature is warmed for the commands on a home only; the names it knows are commands. */
+  /** The plan by command line; the names it knows are commands. */
   @Test
-  void theAuditSignatureIsWarmedForCommandsOnAHome() {
-    assertTrue(Warmup.audits(new String[] {"--home", "h", "verify", "reg/a:1"}));
-    assertTrue(Warmup.audits(new String[] {"import", "m"}));
-    assertTrue(Warmup.audits(new String[] {"--json", "policy", "set", "p.yaml"}));
-    assertFalse(Warmup.audits(new String[] {"verify-bundle", "--bundle", "b", "--trusted-root", "r", "a"}));
-    assertFalse(Warmup.audits(new String[] {"keygen", "--output-key-prefix", "k"}));
-    assertFalse(Warmup.audits(new String[] {"--version"}));
+  void thePlanFollowsTheCommandLine() {
+    assertEquals(Warmup.Plan.AUDIT, Warmup.plan(new String[] {"--home", "h", "verify", "reg/a:1"}));
+    assertEquals(Warmup.Plan.AUDIT, Warmup.plan(new String[] {"verify", "-o", "text", "reg/a:1", "reg/b:2"}));
+    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "reg/a:1", "--key", "k.pem"}));
+    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "--certificate-identity=x", "reg/a:1"}));
+    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "--policy", "p.yaml", "reg/a:1"}));
+    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"import", "m"}));
+    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"--json", "policy", "set", "p.yaml"}));
+    assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {"verify-bundle", "--bundle", "b", "--trusted-root", "r", "a"}));
+    assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {"--version"}));
     for (String c : new String[] {"verify-bundle", "keygen", "repo", "sign", "pack"}) {
       assertTrue(Main.SUBCOMMANDS.containsKey(c), c);
-      assertFalse(Warmup.audits(new String[] {c}), c);
+      assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {c}), c);
     }
   }
 }
