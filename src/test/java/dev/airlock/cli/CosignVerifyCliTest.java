@@ -322,13 +322,7 @@ class CosignVerifyCliTest {
           new String[] {"verify", "-o", "bogus", SEG + ":4.0"});
       java.util.Set<Integer> codes = new java.util.TreeSet<>();
       for (String[] line : lines) {
-        assertTrue(PlainLine.parse(line) != null, "a plain line: " + String.join(" ", line));
-        Run plain = l.run(line);
-        Run picocli = l.runWithPicocli(line);
-        assertEquals(picocli.code(), plain.code(), String.join(" ", line) + "\n" + picocli + "\n" + plain);
-        assertEquals(picocli.out(), plain.out(), String.join(" ", line));
-        assertEquals(picocli.err(), plain.err(), String.join(" ", line));
-        codes.add(plain.code());
+        codes.add(BothWays.run(l, line));
       }
       assertEquals(java.util.Set.of(0, 1, 2), codes, "admitted, denied and usage lines were compared");
     }
