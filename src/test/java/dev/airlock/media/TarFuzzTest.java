@@ -48,6 +48,7 @@ class TarFuzzTest {
   static {
     try {
       ROOT = Files.createTempDirectory("airlock-tar-fuzz").toRealPath();
+      ROOT.toFile().deleteOnExit(); // each run's folder is deleted after it: empty at exit
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
