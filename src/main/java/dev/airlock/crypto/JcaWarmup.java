@@ -5,28 +5,29 @@ package dev.airlock.crypto;
  * ahead of need so that the JDK's provider list and service caches are filled (issue 17, cold
  * start: 7% of a cold {@code verify-bundle}'s JFR samples were these first calls). The objects are
  * dropped; the JDK serves concurrent lookups by design. Then two throwaway ECDSA signatures are
- * verified so that the JIT has compiled the curve arithmetic before the first real check. Called
- * from the CLI's warm-up thread.
+ * verified so that the JIT has compiled the curve arithmetic before the first real check; for a
+ * command on a home, a throwaway Ed25519 signature is made and verified first, as its audit
+ * checkpoint will be. Called from the CLI's warm-up thread.
  */
 public final class JcaWarmup {
   private JcaWarmup() {}
 
   /**
    * {@link #auditSignature} for a command that signs the home's audit checkpoint when it ends
-   * (every command on a home; not {@code verify-bundle --trusted-root}), then {@link #run} for one
-   * that verifies signatures.
+   * (every command on a home; not {@code verify-bundle --trusted-root}), then {@link #verification}
+   * for one that verifies signatures.
    */
   public static void run(boolean audits, boolean verifies) {
     if (audits) {
       auditSignature();
     }
     if (verifies) {
-      run();
+      verification();
     }
   }
 
-  /** Makes the lookups; a failure is left for the caller that needs the engine to meet. */
-  public static void run() {
+  /** Makes the lookups and {@link #signatures}; a failure is left for the caller that needs the engine to meet. */
+  private static void verification() {
     try {
       java.security.MessageDigest.getInstance("SHA-256");
       java.security.KeyFactory.getInstance("EC");

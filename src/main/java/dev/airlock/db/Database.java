@@ -3,7 +3,6 @@ package dev.airlock.db;
 import dev.airlock.core.AirlockException;
 import dev.airlock.core.Home;
 import dev.airlock.core.Reason;
-import dev.airlock.core.TrustedTime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
