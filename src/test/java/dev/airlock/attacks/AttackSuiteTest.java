@@ -281,6 +281,39 @@ class AttackSuiteTest {
     }
   }
 
+  /**
+   * The installed trust's expiry is checked before a stored decision is used, not only through the
+   * decision's own bound: a stored admit whose bound was lifted (its valid_until cleared, as a
+   * damaged or edited row would have it) does not answer once the trust has expired, neither for
+   * {@code verify} nor {@code export}, and {@code images} shows it as stale, not as admit.
+   */
+  @Test
+  void aStoredDecisionOutlivingTheTrustIsNotUsed() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.tuf.expires("timestamp", ApplianceLab.EPOCH.plus(Duration.ofDays(2)));
+      l.tuf.publish();
+      assertEquals(0, l.init(l.policy("lax", LAX)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      admitted(l.run("import", m.path().toString()));
+      admitted(l.run("verify", SEG + ":4.0"));
+      int lifted = dev.airlock.db.Database.open(Home.at(l.home)).transaction(tx -> {
+        try (java.sql.Statement st = tx.connection().createStatement()) {
+          return st.executeUpdate("UPDATE decision_cache SET valid_until = NULL");
+        } catch (java.sql.SQLException e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertTrue(lifted > 0, "a stored decision to lift");
+      l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(3)));
+      denied(l.run("--json", "verify", SEG + ":4.0"), 3, "TUF_EXPIRED");
+      denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 3, "TUF_EXPIRED");
+      Run images = l.run("--json", "images");
+      assertTrue(images.out().contains("\"decision\":\"stale\",\"current\":false"), images.toString());
+      assertFalse(images.out().contains("\"decision\":\"admit\""), images.toString());
+    }
+  }
+
   // ---- 5. the newest scan and the newest SBOM decide -------------------------------------------
 
   static final String VULN = """
