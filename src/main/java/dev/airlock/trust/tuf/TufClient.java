@@ -125,6 +125,7 @@ public final class TufClient {
     FileSystemTufStore fs = FileSystemTufStore.newFileSystemStore(store);
     return Updater.builder()
         .setClock(clock)
+        .setVerifiers(TufKeys.updaterVerifiers())
         .setTrustedMetaStore(TrustedMetaStore.newTrustedMetaStore(fs))
         .setTargetStore(fs)
         .setTrustedRootPath(RootProvider.fromFile(store.resolve("root.json")))
