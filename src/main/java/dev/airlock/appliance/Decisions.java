@@ -152,7 +152,7 @@ public final class Decisions {
     String key = asked.cacheKey(image);
     if (request.cacheable() && installed) {
       Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
-      if (hit.isPresent() && hit.get().currentFor(policy.policy().digest(), inForce.cacheId(), tlogState, time.now())) {
+      if (hit.isPresent() && hit.get().currentFor(policy.digest(), inForce.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
         return new Decision(v, image, policy, hit.get().releasable(), true, null,
             VerifiedMaterial.Printed.read(hit.get().printed()));
@@ -191,7 +191,7 @@ public final class Decisions {
     }
     Optional<DecisionStore.Entry> e = tx.decisions().get(image.digest().toString(), reference);
     String tlog = tlogState(tx);
-    return e.filter(x -> x.currentFor(policy.policy().digest(), trust.cacheId(), tlog, now));
+    return e.filter(x -> x.currentFor(policy.digest(), trust.cacheId(), tlog, now));
   }
 
   /** Release semantics (DESIGN.md 6b): enforce-admitted, or the installed policy itself warns. */

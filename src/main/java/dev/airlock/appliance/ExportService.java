@@ -53,7 +53,7 @@ public final class ExportService {
         if (!now.releasable() || !now.image().digest().equals(first.image().digest())) {
           throw refusal(now);
         }
-        policy[0] = now.policy().policy().digest();
+        policy[0] = now.policy().digest();
         tx.audit().append(who.event(time, "export", first.image().digest() + " " + image, "ok",
             List.of(), Documents.tree(new AuditDetail.Export(digest, image, formatName, out, blobCount, policy[0],
                 now.verdict().document()))));

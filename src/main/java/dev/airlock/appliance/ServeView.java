@@ -146,7 +146,7 @@ final class ServeView {
       notReady = Reason.LOG_FORK_ALARM.name() + ": " + tx.checkpoints().openAlarms().size()
           + " open transparency-log alarm(s); see 'airlock checkpoint alarms'";
     }
-    return new ServeView(version, highWater, policy == null ? null : policy.policy().digest(), notReady, expires,
+    return new ServeView(version, highWater, policy == null ? null : policy.digest(), notReady, expires,
         repos);
   }
 

@@ -446,7 +446,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
       } else {
         message = "admitted only with warnings under an enforcing policy: " + String.join("; ", v.warnings());
       }
-      return new Outcome(v, d.releasable(), d.policy() == null ? null : d.policy().policy().digest(),
+      return new Outcome(v, d.releasable(), d.policy() == null ? null : d.policy().digest(),
           v.validUntil(), null, message);
     }
 
