@@ -97,6 +97,14 @@ public final class Json {
     return parse(bytes, what);
   }
 
+  /**
+   * Builds and caches the mapper's deserializer of a DTO type ({@link #bind}'s first call for a
+   * type introspects it by reflection), for the warm-up thread (issue 17). Binds nothing.
+   */
+  public static void prime(Class<?> type) {
+    MAPPER.readerFor(type); // the reader fetches its root deserializer eagerly (Jackson's default)
+  }
+
   /** Binds untrusted bytes to a DTO type, with the same rules as {@link #parse(byte[], String)}. */
   public static <T> T bind(byte[] bytes, Class<T> type, String what) {
     JsonNode node = parse(bytes, what);

@@ -14,6 +14,10 @@ class WarmupTest {
     for (String c : Warmup.CLASSES) {
       assertDoesNotThrow(() -> Class.forName(c, true, Warmup.class.getClassLoader()), c);
     }
+    assertDoesNotThrow(() -> Class.forName(Warmup.H2_FIRST, true, Warmup.class.getClassLoader()));
+    for (String c : Warmup.IMPORT_TYPES) {
+      assertDoesNotThrow(() -> dev.airlock.core.Json.prime(Class.forName(c, false, Warmup.class.getClassLoader())), c);
+    }
     for (String[] line : new String[][] {{"--home", "h", "verify", "a"}, {"verify-bundle", "--bundle", "b", "a"},
         {"import", "m"}}) {
       Thread t = Warmup.start(line);
@@ -30,7 +34,8 @@ class WarmupTest {
     assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "reg/a:1", "--key", "k.pem"}));
     assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "--certificate-identity=x", "reg/a:1"}));
     assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"verify", "--policy", "p.yaml", "reg/a:1"}));
-    assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"import", "m"}));
+    assertEquals(Warmup.Plan.IMPORT, Warmup.plan(new String[] {"import", "m"}));
+    assertEquals(Warmup.Plan.IMPORT, Warmup.plan(new String[] {"--home", "h", "import", "--quiet", "m"}));
     assertEquals(Warmup.Plan.BOTH, Warmup.plan(new String[] {"--json", "policy", "set", "p.yaml"}));
     assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {"verify-bundle", "--bundle", "b", "--trusted-root", "r", "a"}));
     assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {"--version"}));
