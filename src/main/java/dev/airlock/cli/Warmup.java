@@ -86,6 +86,9 @@ final class Warmup {
    * what the command does is decided by the command.
    */
   static Plan plan(String[] args) {
+    if (args.length == 2 && args[0].equals(AotTraining.OPTION)) {
+      return trainingPlan(java.nio.file.Path.of(args[1]));
+    }
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!Main.SUBCOMMANDS.containsKey(a)) {
@@ -106,6 +109,26 @@ final class Warmup {
         }
       }
       return Plan.AUDIT;
+    }
+    return Plan.VERIFY;
+  }
+
+  /**
+   * The plan of an AOT cache's training run ({@code scripts/aot-train}): that of the first command
+   * it trains, so the cache holds the classes that command's warm-up loads and no others (a cache
+   * loads every class it holds at each start). A plan file that cannot be read warms as VERIFY;
+   * the training itself then reports the file.
+   */
+  static Plan trainingPlan(java.nio.file.Path planFile) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(planFile, java.nio.charset.StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          String[] f = line.split("\t");
+          return plan(java.util.Arrays.copyOfRange(f, 1, f.length));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // the training reads the file again and reports it
     }
     return Plan.VERIFY;
   }

@@ -26,6 +26,19 @@ class WarmupTest {
     }
   }
 
+  /** An AOT cache's training warms up as the first command of its plan (scripts/aot-train). */
+  @Test
+  void aTrainingRunWarmsAsItsFirstCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path plan = dir.resolve("plan");
+    java.nio.file.Files.writeString(plan, "\n0\t--home\th\tverify\treg/a:1\n0\timport\tm\n");
+    assertEquals(Warmup.Plan.AUDIT, Warmup.plan(new String[] {AotTraining.OPTION, plan.toString()}));
+    java.nio.file.Files.writeString(plan, "0\t--home\th\timport\t--quiet\tm\n");
+    assertEquals(Warmup.Plan.IMPORT, Warmup.plan(new String[] {AotTraining.OPTION, plan.toString()}));
+    java.nio.file.Files.writeString(plan, "0\tverify-bundle\t--bundle\tb\ta\n");
+    assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {AotTraining.OPTION, plan.toString()}));
+    assertEquals(Warmup.Plan.VERIFY, Warmup.plan(new String[] {AotTraining.OPTION, dir.resolve("missing").toString()}));
+  }
+
   /** The plan by command line; the names it knows are commands. */
   @Test
   void thePlanFollowsTheCommandLine() {
