@@ -36,7 +36,31 @@ public final class JcaWarmup {
       // the verification that needs the engine reports it
     }
     signatures();
+    certificate();
   }
+
+  /**
+   * Parses {@link #CERTIFICATE} as every certificate is read (Bouncy Castle's DER check, then the
+   * JDK's X.509 parser), so that both parsers' classes are loaded and initialised before the first
+   * trusted root or signing certificate is read (issue 17: certificate parsing was 2.5% of a cold
+   * re-import's main thread, sampled); returns whether it parsed (tests).
+   */
+  static boolean certificate() {
+    try {
+      return Certificates.parseDer(java.util.Base64.getDecoder().decode(CERTIFICATE)).getSubjectX500Principal() != null;
+    } catch (Certificates.CertificateParseException | RuntimeException e) {
+      return false; // a warm-up only: the parse that needs these classes meets and reports any failure
+    }
+  }
+
+  /** A throwaway self-signed P-256 certificate made for this warm-up (openssl req -x509). */
+  static final String CERTIFICATE =
+      "MIIBiDCCAS2gAwIBAgIUNbVgRbJ1V/GMvLLxjYnHwcQMqfEwCgYIKoZIzj0EAwIwGTEXMBUGA1UEAwwOYWlybG9jay13YXJt"
+      + "dXAwHhcNMjYxMjA3MTA1ODQzWhcNMzYxMjA0MTA1ODQzWjAZMRcwFQYDVQQDDA5haXJsb2NrLXdhcm11cDBZMBMGByqGSM49"
+      + "AgEGCCqGSM49AwEHA0IABOVuOAPfJ5i6OODXS3ulqmgX/2HdyuV8XdkjZTf9lPpfGoXMErcJgj081og7pG9LsHiP3z0Mx0+k"
+      + "i4oFap5QbByjUzBRMB0GA1UdDgQWBBQvkUNxtqJub6pMFnzyB5xI32R2dTAfBgNVHSMEGDAWgBQvkUNxtqJub6pMFnzyB5xI"
+      + "32R2dTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCgOoe+dij9rpiY5oVGW4okhY9vClSPqhyLNYcw0F6f"
+      + "RQIhAI8Z4XNwU+pqmkG2gTN4ZkvFQaT7PjCdc291ZpcAM2gA";
 
   /**
    * Verifies each throwaway signature of {@link #ECDSA} twice, so that the JIT compiles Bouncy

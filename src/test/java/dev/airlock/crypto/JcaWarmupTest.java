@@ -56,4 +56,17 @@ class JcaWarmupTest {
     assertFalse(JcaWarmup.verifies(JcaWarmup.ECDSA[0][0], Base64.getDecoder().decode(JcaWarmup.ECDSA[1][1]),
         Base64.getDecoder().decode(JcaWarmup.ECDSA[0][2])), "P-384 key for the P-256 signature");
   }
+
+  /** The warm-up certificate parses as a real one; truncated or with a flipped bit in its DER header, it does not. */
+  @Test
+  void theWarmupCertificateParsesAndItsMutationsDoNot() throws Exception {
+    assertTrue(JcaWarmup.certificate());
+    byte[] der = java.util.Base64.getDecoder().decode(JcaWarmup.CERTIFICATE);
+    org.junit.jupiter.api.Assertions.assertThrows(Certificates.CertificateParseException.class,
+        () -> Certificates.parseDer(java.util.Arrays.copyOf(der, der.length - 1)));
+    byte[] flipped = der.clone();
+    flipped[0] ^= 0x01;
+    org.junit.jupiter.api.Assertions.assertThrows(Certificates.CertificateParseException.class,
+        () -> Certificates.parseDer(flipped));
+  }
 }
