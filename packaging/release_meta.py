@@ -102,7 +102,9 @@ with open(os.path.join(out_root, "README.txt"), "w") as f:
             "are in runtime/legal/.\n\n"
             "Modified files: class files older than Java 6 (picocli's) were rewritten by\n"
             "packaging/UpgradeOldClasses.java to the Java 8 class-file format with stack map tables\n"
-            "(so the JVM's AOT cache can hold them); their instructions are unchanged.\n\n")
+            "(so the JVM's AOT cache can hold them); their instructions are unchanged. H2's resource\n"
+            "archive org/h2/util/data.zip was unpacked into entries of the same names and bytes by\n"
+            "packaging/unpack_h2_data.py (H2 reads each resource by name when the archive is absent).\n\n")
     for name, lic, found in rows:
         f.write(f"{name}\t{lic}\t{' '.join(found) or '(LICENSE.txt written from the POM)'}\n")
 
