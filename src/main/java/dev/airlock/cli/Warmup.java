@@ -140,10 +140,12 @@ final class Warmup {
   /**
    * H2's exception class, first for a command on a home: its initialiser reads H2's messages from
    * the jar. Classes come from the AOT cache, so that is the first read of the jar, which opens
-   * and indexes its 18,000 entries and then inflates H2's resource archive, in the middle of the
-   * database open (issue 17: 8 to 11% of a cold {@code verify IMAGE}'s main thread, sampled). Its
-   * initialiser uses only the JDK and H2 utility classes whose own initialisers need nothing (no
-   * cycle through anything the main thread initialises meanwhile).
+   * and indexes its 18,800 entries (and, in the development jar, walks H2's nested resource
+   * archive), in the middle of the database open (issue 17: 8 to 11% of a cold
+   * {@code verify IMAGE}'s main thread, sampled). The main thread needs it a few milliseconds after
+   * {@code main} and waits here for what is left of it, so this takes only part of it off the
+   * critical path. Its initialiser uses only the JDK and H2 utility classes whose own initialisers
+   * need nothing (no cycle through anything the main thread initialises meanwhile).
    */
   static final String H2_FIRST = "org.h2.message.DbException";
 
