@@ -150,9 +150,10 @@ public final class Decisions {
     }
     String tlogState = tlogState(tx);
     String key = asked.cacheKey(image);
+    String policyId = installed ? policy.cacheId() : null; // key files read now (DESIGN.md 6b)
     if (request.cacheable() && installed) {
       Optional<DecisionStore.Entry> hit = tx.decisions().get(image.digest().toString(), key);
-      if (hit.isPresent() && hit.get().currentFor(policy.digest(), inForce.cacheId(), tlogState, time.now())) {
+      if (hit.isPresent() && hit.get().currentFor(policyId, inForce.cacheId(), tlogState, time.now())) {
         Verdict v = Verdict.fromJson(Json.parse(hit.get().verdictJson().getBytes(StandardCharsets.UTF_8), "stored verdict"));
         return new Decision(v, image, policy, hit.get().releasable(), true, null,
             VerifiedMaterial.Printed.read(hit.get().printed()));
@@ -164,7 +165,7 @@ public final class Decisions {
     Verdict v = evaluate(tx, asked, image, trust, policy.policy(), items, flagAuthority, time);
     boolean releasable = installed && releasable(v, policy.policy());
     if (storeDecision && request.cacheable() && installed) {
-      tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policy.policy().digest(),
+      tx.decisions().put(new DecisionStore.Entry(image.digest().toString(), key, policyId,
           trust.cacheId(), tlogState, v.decision().json(), releasable, v.reasons().stream().map(Enum::name).toList(),
           dev.airlock.core.json.Documents.write(v.document()), time.now(), v.validUntil(),
           VerifiedMaterial.printed(image, v, policy.policy(), items)));
@@ -191,7 +192,8 @@ public final class Decisions {
     }
     Optional<DecisionStore.Entry> e = tx.decisions().get(image.digest().toString(), reference);
     String tlog = tlogState(tx);
-    return e.filter(x -> x.currentFor(policy.digest(), trust.cacheId(), tlog, now));
+    String policyId = policy.cacheId();
+    return e.filter(x -> x.currentFor(policyId, trust.cacheId(), tlog, now));
   }
 
   /** Release semantics (DESIGN.md 6b): enforce-admitted, or the installed policy itself warns. */

@@ -21,14 +21,16 @@ import java.time.Instant;
  * the installed one. Policies are hashed here (the policy stage does not hash).
  *
  * <p>The installed policy is parsed only when something reads {@link #policy()}: a decision
- * answered from the decision cache needs only its digest, which the install recorded with its
- * bytes (issue 17: parsing the YAML took about 8 ms of a cold cached {@code verify IMAGE}).
+ * answered from the decision cache needs only its digest and the key files its install recorded
+ * (issue 17: parsing the YAML took about 8 ms of a cold cached {@code verify IMAGE}).
  */
 public final class PolicyChoice {
   private final String digest;
   private final String origin;
   private final java.util.function.Supplier<Policy> parse;
   private volatile Policy policy;
+  /** The key files it reads, when its install recorded them; else null (found by parsing). */
+  private final java.util.List<String> keyFiles;
 
   /** A policy already parsed. */
   public PolicyChoice(Policy policy, String origin) {
@@ -36,12 +38,15 @@ public final class PolicyChoice {
     this.origin = origin;
     this.parse = null;
     this.policy = policy;
+    this.keyFiles = PolicyStore.keyFiles(policy);
   }
 
-  private PolicyChoice(String digest, String origin, java.util.function.Supplier<Policy> parse) {
+  private PolicyChoice(String digest, String origin, java.util.function.Supplier<Policy> parse,
+      java.util.List<String> keyFiles) {
     this.digest = digest;
     this.origin = origin;
     this.parse = parse;
+    this.keyFiles = keyFiles;
   }
 
   /** The policy, parsed on first use (the same digest as {@link #digest()}). */
@@ -57,6 +62,33 @@ public final class PolicyChoice {
   /** {@code sha256:<hex>} of the policy's bytes, without parsing them. */
   public String digest() {
     return digest;
+  }
+
+  /**
+   * The policy's part of a stored decision's key (DESIGN.md 6b): its digest when no authority
+   * reads a key file; else sha256 over the digest and, for each key file (by path), its path and
+   * its bytes as they are now, or that it cannot be read. A key file replaced on disk (a revoked
+   * key), or the same policy bytes set from another folder, changes it, so no decision made with
+   * another key answers. Read on every decision, stored or made now: a decision made while a key
+   * file is being replaced is keyed by one of its versions and decided with one of them, and is
+   * at worst decided again.
+   */
+  public String cacheId() {
+    java.util.List<String> files = keyFiles != null ? keyFiles : PolicyStore.keyFiles(policy());
+    if (files.isEmpty()) {
+      return digest;
+    }
+    StringBuilder id = new StringBuilder(digest);
+    for (String f : files) {
+      id.append('\n').append(f.length()).append(':').append(f).append(' ');
+      try (InputStream in = Files.newInputStream(Path.of(f))) {
+        byte[] b = in.readNBytes((int) Limits.defaults().maxJsonBytes() + 1);
+        id.append(b.length > Limits.defaults().maxJsonBytes() ? "too-large" : Hashing.sha256Hex(b));
+      } catch (IOException | RuntimeException e) {
+        id.append("unreadable");
+      }
+    }
+    return "sha256:" + Hashing.sha256Hex(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** A description for messages: the file, or {@code installed by policy set at ...}. */
@@ -95,7 +127,8 @@ public final class PolicyChoice {
     if (i == null) {
       return null;
     }
-    return new PolicyChoice(i.digest(), "installed by " + i.source() + " at " + i.installedAt(), i::policy);
+    return new PolicyChoice(i.digest(), "installed by " + i.source() + " at " + i.installedAt(), i::policy,
+        i.keyFiles());
   }
 
   /** Receives the audit event of a policy install. */

@@ -39,6 +39,8 @@ final class ServeView {
   final long version;
   final Instant highWater;
   final String policyDigest;
+  /** The installed policy (null when none), for its key files' part of a decision's key. */
+  final PolicyChoice policy;
   /** Why the appliance cannot serve (a reason code, a colon and a sentence), or null when ready. */
   final String notReady;
   final Instant trustExpires;
@@ -96,11 +98,12 @@ final class ServeView {
     }
   }
 
-  private ServeView(long version, Instant highWater, String policyDigest, String notReady, Instant trustExpires,
+  private ServeView(long version, Instant highWater, PolicyChoice policy, String notReady, Instant trustExpires,
       Map<String, Repo> repos) {
     this.version = version;
     this.highWater = highWater;
-    this.policyDigest = policyDigest;
+    this.policy = policy;
+    this.policyDigest = policy == null ? null : policy.digest();
     this.notReady = notReady;
     this.trustExpires = trustExpires;
     this.repos = repos;
@@ -146,8 +149,7 @@ final class ServeView {
       notReady = Reason.LOG_FORK_ALARM.name() + ": " + tx.checkpoints().openAlarms().size()
           + " open transparency-log alarm(s); see 'airlock checkpoint alarms'";
     }
-    return new ServeView(version, highWater, policy == null ? null : policy.digest(), notReady, expires,
-        repos);
+    return new ServeView(version, highWater, policy, notReady, expires, repos);
   }
 
   /** The trusted now (DESIGN.md 3): the system clock, or the high-water mark of this version if later. */

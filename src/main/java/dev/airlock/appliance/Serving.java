@@ -333,14 +333,21 @@ public final class Serving implements ServeBackend, AutoCloseable {
   /** Decides {@code reference} now, reusing a decision of this state version until its validUntil. */
   private Outcome decide(ServeView v, String reference) {
     TrustedTime time = v.now(clock);
+    // a key file of the policy replaced on disk bumps no state version: it is checked each time
+    String policyId;
+    try {
+      policyId = v.policy == null ? null : v.policy.cacheId();
+    } catch (AirlockException e) {
+      policyId = null; // an installed policy that no longer parses: decided (and refused) below
+    }
     Outcome o = v.decisions.get(reference);
-    if (o != null && o.currentAt(time.now())) {
+    if (o != null && o.currentAt(time.now()) && policyId != null && policyId.equals(o.policyId())) {
       return o;
     }
     try {
       Decisions.Decision d = db.readTransaction(tx -> Decisions.decide(tx, Decisions.Request.of(reference), time,
           blobs, false));
-      o = Outcome.of(d);
+      o = Outcome.of(d, policyId);
       if (!d.stored()) {
         // not kept: a client naming endless images that are not stored (verify API, admission)
         // must not grow the memory of this view; the answer costs one indexed lookup anyway
@@ -350,7 +357,7 @@ public final class Serving implements ServeBackend, AutoCloseable {
       if (e.kind() != AirlockException.Kind.CANNOT_DECIDE) {
         throw e;
       }
-      o = Outcome.cannot(e.reason().name(), e.getMessage());
+      o = Outcome.cannot(e.reason().name(), e.getMessage(), policyId);
     }
     v.decisions.put(reference, o); // one per stored reference asked: bounded by the store
     return o;
@@ -429,9 +436,10 @@ public final class Serving implements ServeBackend, AutoCloseable {
   }
 
   /** One decision as serve uses it. */
-  record Outcome(dev.airlock.verify.Verdict verdict, boolean releasable, String policyDigest, Instant validUntil,
-      String cannotDecide, String message) {
-    static Outcome of(Decisions.Decision d) {
+  record Outcome(dev.airlock.verify.Verdict verdict, boolean releasable, String policyDigest, String policyId,
+      Instant validUntil, String cannotDecide, String message) {
+    /** {@code policyId}: the installed policy's {@link PolicyChoice#cacheId()} when it was decided. */
+    static Outcome of(Decisions.Decision d, String policyId) {
       dev.airlock.verify.Verdict v = d.verdict();
       String message;
       if (d.releasable()) {
@@ -446,12 +454,12 @@ public final class Serving implements ServeBackend, AutoCloseable {
       } else {
         message = "admitted only with warnings under an enforcing policy: " + String.join("; ", v.warnings());
       }
-      return new Outcome(v, d.releasable(), d.policy() == null ? null : d.policy().digest(),
+      return new Outcome(v, d.releasable(), d.policy() == null ? null : d.policy().digest(), policyId,
           v.validUntil(), null, message);
     }
 
-    static Outcome cannot(String reason, String message) {
-      return new Outcome(null, false, null, null, reason, message);
+    static Outcome cannot(String reason, String message, String policyId) {
+      return new Outcome(null, false, null, policyId, null, reason, message);
     }
 
     boolean currentAt(Instant now) {

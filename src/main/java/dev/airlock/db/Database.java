@@ -79,7 +79,7 @@ public final class Database {
   static final List<String> MIGRATIONS =
       List.of("V1__audit.sql", "V2__trust.sql", "V3__checkpoints.sql", "V4__images.sql",
           "V5__policy.sql", "V6__audit_v2.sql", "V7__decisions.sql", "V8__state_version.sql",
-          "V9__decision_printed.sql");
+          "V9__decision_printed.sql", "V10__policy_key_files.sql");
 
   /** The only address the local channel ({@link LocalChannel}) listens on. */
   static final String LOOPBACK = "127.0.0.1";

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import dev.airlock.policy.*;
 import dev.airlock.policy.PolicyStore.*;
@@ -25,15 +26,17 @@ final class H2Policies implements PolicyRepository {
   public Optional<Installed> current() {
     return Sql.call(connection, tx -> {
       try (PreparedStatement p = tx.prepareStatement(
-          "SELECT id, name, digest, bytes, installed_at, source, base_dir FROM policy_install "
+          "SELECT id, name, digest, bytes, installed_at, source, base_dir, key_files FROM policy_install "
               + "ORDER BY id DESC LIMIT 1");
           ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
         String dir = rs.getString(7);
+        String files = rs.getString(8);
         return Optional.of(new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-            Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir)));
+            Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir),
+            files == null ? null : files.isEmpty() ? List.of() : List.of(files.split("\n"))));
       }
     });
   }
@@ -43,7 +46,8 @@ final class H2Policies implements PolicyRepository {
   public Installed install(Policy policy, byte[] bytes, String source, Path baseDir, Instant at) {
     return Sql.call(connection, tx -> {
       try (PreparedStatement p = tx.prepareStatement(
-          "INSERT INTO policy_install(name, digest, bytes, installed_at, source, base_dir) VALUES (?,?,?,?,?,?)",
+          "INSERT INTO policy_install(name, digest, bytes, installed_at, source, base_dir, key_files)"
+              + " VALUES (?,?,?,?,?,?,?)",
           new String[] {"ID"})) {
         p.setString(1, policy.name());
         p.setString(2, policy.digest());
@@ -51,6 +55,9 @@ final class H2Policies implements PolicyRepository {
         p.setString(4, at.toString());
         p.setString(5, source);
         p.setString(6, baseDir == null ? null : baseDir.toString());
+        List<String> files = PolicyStore.keyFiles(policy);
+        // a path holding a line break cannot be listed: left unrecorded, the policy is parsed to find it
+        p.setString(7, files.stream().anyMatch(f -> f.indexOf('\n') >= 0) ? null : String.join("\n", files));
         p.executeUpdate();
       }
       return current().orElseThrow();

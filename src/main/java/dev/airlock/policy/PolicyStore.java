@@ -2,6 +2,7 @@ package dev.airlock.policy;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,20 @@ public final class PolicyStore {
   public static final String TUF_TARGET = "policy/airlock.yaml";
 
   private PolicyStore() {}
+
+  /**
+   * The key files {@code policy} reads ({@code key: {file: ...}} authorities, resolved against its
+   * folder when it was parsed), sorted, each once.
+   */
+  public static List<String> keyFiles(Policy policy) {
+    java.util.TreeSet<String> files = new java.util.TreeSet<>();
+    for (Authority a : policy.authorities().values()) {
+      if (a instanceof Authority.Key k && k.file() != null) {
+        files.add(k.file().toString());
+      }
+    }
+    return List.copyOf(files);
+  }
 
   /** A parse of installed bytes: {@link Policy} is immutable and a function of these inputs. */
   private record Parsed(byte[] bytes, String what, Path baseDir, String digest, Policy policy) {}
@@ -30,11 +45,14 @@ public final class PolicyStore {
    *
    * @param source {@code init}, {@code policy set} or {@code tuf}
    * @param baseDir folder relative key files resolve against, or null
+   * @param keyFiles the key files it reads ({@link #keyFiles(Policy)}), recorded at install; null
+   *     for a row installed before they were recorded (parse the policy to know them)
    */
   public record Installed(long id, String name, String digest, byte[] bytes, Instant installedAt,
-      String source, Path baseDir) {
+      String source, Path baseDir, List<String> keyFiles) {
     public Installed {
       bytes = bytes.clone();
+      keyFiles = keyFiles == null ? null : List.copyOf(keyFiles);
     }
 
     @Override

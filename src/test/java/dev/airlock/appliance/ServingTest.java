@@ -166,6 +166,26 @@ class ServingTest {
   }
 
   /**
+   * A key file the installed policy reads, replaced on disk while serving (a revoked key; no
+   * state version changes): the next pull is decided with the new key, not served from the
+   * decision made with the old one.
+   */
+  @Test
+  void aKeyFileReplacedWhileServingTakesEffectForTheNextRequest() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.write("policies/keys/it.pub", l.dev.publicKeyPem());
+      twoNames(l, ApplianceLab.FILE_KEY);
+      try (Serving s = serving(l)) {
+        found(s.manifest(SEG, null, "4.0", CLIENT));
+        l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
+        denied(s.manifest(SEG, null, "4.0", CLIENT), "THRESHOLD_NOT_MET");
+        l.write("policies/keys/it.pub", l.dev.publicKeyPem());
+        found(s.manifest(SEG, null, "4.0", CLIENT));
+      }
+    }
+  }
+
+  /**
    * 16 threads pull while an import of a new medium and a stricter {@code policy set} run: no pull
    * that started after {@code policy set} returned is served an image the new policy denies.
    */

@@ -314,6 +314,78 @@ class AttackSuiteTest {
     }
   }
 
+  /** One key file decides: the hospital's own key, read from the policy's folder. */
+  static final String FILE_KEY = ApplianceLab.FILE_KEY;
+
+  /**
+   * A key authority read from a file is part of the policy: the hospital revokes a key by
+   * replacing the file, and an image admitted under the old key must not be released from a
+   * stored decision afterwards (neither by {@code verify} nor {@code export}; {@code images} shows
+   * it as stale).
+   */
+  @Test
+  void aReplacedKeyFileMakesTheStoredDecisionStale() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
+      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      admitted(l.run("import", m.path().toString()));
+      admitted(l.run("verify", SEG + ":4.0"));
+      l.write("policies/keys/it.pub", l.dev.publicKeyPem()); // the vendor key revoked
+      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+      denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 1, "THRESHOLD_NOT_MET");
+      Run images = l.run("--json", "images");
+      assertFalse(images.out().contains("\"decision\":\"admit\""), images.toString());
+    }
+  }
+
+  /**
+   * The same for a policy installed before its key files were recorded (migration V10 leaves
+   * such rows without the list): the policy is parsed to find them.
+   */
+  @Test
+  void aReplacedKeyFileIsFoundForAPolicyInstalledBeforeV10() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
+      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
+      int rows = dev.airlock.db.Database.open(Home.at(l.home)).transaction(tx -> {
+        try (java.sql.Statement st = tx.connection().createStatement()) {
+          return st.executeUpdate("UPDATE policy_install SET key_files = NULL");
+        } catch (java.sql.SQLException e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertTrue(rows > 0, "an installed policy to age");
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      admitted(l.run("import", m.path().toString()));
+      admitted(l.run("verify", SEG + ":4.0"));
+      l.write("policies/keys/it.pub", l.dev.publicKeyPem());
+      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+    }
+  }
+
+  /**
+   * The same policy bytes set from another folder name other key files: the stored decisions
+   * made with the first folder's key do not answer for the second.
+   */
+  @Test
+  void theSamePolicySetFromAnotherFolderDecidesAfresh() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
+      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
+      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+      admitted(l.run("import", m.path().toString()));
+      admitted(l.run("verify", SEG + ":4.0"));
+      l.write("other/keys/it.pub", l.dev.publicKeyPem());
+      admitted(l.run("policy", "set", l.write("other/file-key.yaml", FILE_KEY).toString()));
+      denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
+      denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 1, "THRESHOLD_NOT_MET");
+    }
+  }
+
   // ---- 5. the newest scan and the newest SBOM decide -------------------------------------------
 
   static final String VULN = """

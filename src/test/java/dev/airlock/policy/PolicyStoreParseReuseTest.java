@@ -26,7 +26,7 @@ class PolicyStoreParseReuseTest {
   private static PolicyStore.Installed installed(String yaml, Path baseDir) {
     byte[] b = yaml.getBytes(StandardCharsets.UTF_8);
     return new PolicyStore.Installed(1, "p", "sha256:" + dev.airlock.crypto.Hashing.sha256Hex(b), b, AT, "init",
-        baseDir);
+        baseDir, null);
   }
 
   private static Path keyFile(Policy p) {

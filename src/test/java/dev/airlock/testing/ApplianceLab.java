@@ -67,6 +67,18 @@ public final class ApplianceLab implements AutoCloseable {
         - match: "vendor.example/radiology/experimental/**"
           signatures: {threshold: 1, from: [dev]}
       """;
+  /** One key authority read from a file, {@code keys/it.pub} beside the policy, admits all of vendor.example. */
+  public static final String FILE_KEY = """
+      apiVersion: airlock/v1
+      kind: Policy
+      name: file-key
+      mode: enforce
+      authorities:
+        it: {key: {file: keys/it.pub}}
+      images:
+        - match: "vendor.example/**"
+          signatures: {threshold: 1, from: [it]}
+      """;
   /** A policy in which the dev key alone admits everything of vendor.example. */
   public static final String ONE_DEV_KEY = """
       apiVersion: airlock/v1
