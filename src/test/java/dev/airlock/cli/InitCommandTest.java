@@ -42,7 +42,7 @@ class InitCommandTest {
     assertEquals(pub, AuditHarness.read(h.resolve("keys/audit.pub")));
     assertEquals(pub, r.json().get("auditPublicKey").asText());
     assertTrue(r.json().get("applianceId").asText().matches("[0-9a-f]{32}"));
-    assertEquals(9, Database.open(home).schemaVersion()); // V1..V9 (V9: a stored decision's printout)
+    assertEquals(10, Database.open(home).schemaVersion()); // V1..V10 (V10: an installed policy's key files)
     assertEquals(1, AuditHarness.count(home, "SELECT COUNT(*) FROM audit_event WHERE action = 'init' AND operator = 'tester'"));
     assertTrue(AuditHarness.read(h.resolve("audit.checkpoint")).contains("\n1\n"));
     assertEquals(0, run("--home", h.toString(), "audit", "verify").code());
