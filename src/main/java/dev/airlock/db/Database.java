@@ -832,6 +832,9 @@ public final class Database {
                   s.execute(sql);
                 }
               }
+              if (name.equals("V10__policy_key_files.sql")) {
+                H2Policies.recordKeyFiles(c); // the key files of policies installed before
+              }
               try (PreparedStatement p =
                   c.prepareStatement("INSERT INTO schema_version(version, name) VALUES (?, ?)")) {
                 p.setInt(1, i + 1);

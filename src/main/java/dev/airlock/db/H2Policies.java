@@ -55,13 +55,50 @@ final class H2Policies implements PolicyRepository {
         p.setString(4, at.toString());
         p.setString(5, source);
         p.setString(6, baseDir == null ? null : baseDir.toString());
-        List<String> files = PolicyStore.keyFiles(policy);
-        // a path holding a line break cannot be listed: left unrecorded, the policy is parsed to find it
-        p.setString(7, files.stream().anyMatch(f -> f.indexOf('\n') >= 0) ? null : String.join("\n", files));
+        p.setString(7, keyFilesColumn(policy));
         p.executeUpdate();
       }
       return current().orElseThrow();
     });
+  }
+
+  /** The {@code key_files} value of {@code policy}: one path a line, or null when a path holds a line break. */
+  private static String keyFilesColumn(Policy policy) {
+    List<String> files = PolicyStore.keyFiles(policy);
+    // a path holding a line break cannot be listed: left unrecorded, the policy is parsed to find it
+    return files.stream().anyMatch(f -> f.indexOf('\n') >= 0) ? null : String.join("\n", files);
+  }
+
+  /**
+   * Migration V10's second half: records the key files of each installed policy that has none
+   * recorded (installed before V10), parsed from its stored bytes as {@link Installed#policy()}
+   * parses them. A row whose policy no longer parses keeps none: a decision under it parses it
+   * and fails, as before.
+   */
+  static void recordKeyFiles(Connection c) throws SQLException {
+    List<Installed> rows = new java.util.ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT id, name, digest, bytes, installed_at, source, base_dir FROM policy_install WHERE key_files IS NULL");
+        ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        String dir = rs.getString(7);
+        rows.add(new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+            Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir), null));
+      }
+    }
+    for (Installed i : rows) {
+      String files;
+      try {
+        files = keyFilesColumn(i.policy());
+      } catch (RuntimeException e) {
+        continue; // a policy that no longer parses: its decisions meet the same error
+      }
+      try (PreparedStatement p = c.prepareStatement("UPDATE policy_install SET key_files = ? WHERE id = ?")) {
+        p.setString(1, files);
+        p.setLong(2, i.id());
+        p.executeUpdate();
+      }
+    }
   }
 
   @Override
