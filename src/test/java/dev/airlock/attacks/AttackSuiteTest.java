@@ -66,6 +66,17 @@ class AttackSuiteTest {
     return r;
   }
 
+  /** Runs one SQL update on the lab home's database, as a damaged or aged row would have it. */
+  static int update(ApplianceLab l, String sql) {
+    return dev.airlock.db.Database.open(Home.at(l.home)).transaction(tx -> {
+      try (java.sql.Statement st = tx.connection().createStatement()) {
+        return st.executeUpdate(sql);
+      } catch (java.sql.SQLException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
   // ---- 1. the rule is chosen per reference, never over every name of the digest --------------
 
   @Test
@@ -297,13 +308,7 @@ class AttackSuiteTest {
       m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
       admitted(l.run("import", m.path().toString()));
       admitted(l.run("verify", SEG + ":4.0"));
-      int lifted = dev.airlock.db.Database.open(Home.at(l.home)).transaction(tx -> {
-        try (java.sql.Statement st = tx.connection().createStatement()) {
-          return st.executeUpdate("UPDATE decision_cache SET valid_until = NULL");
-        } catch (java.sql.SQLException e) {
-          throw new AssertionError(e);
-        }
-      });
+      int lifted = update(l, "UPDATE decision_cache SET valid_until = NULL");
       assertTrue(lifted > 0, "a stored decision to lift");
       l.at(ApplianceLab.EPOCH.plus(Duration.ofDays(3)));
       denied(l.run("--json", "verify", SEG + ":4.0"), 3, "TUF_EXPIRED");
@@ -317,6 +322,16 @@ class AttackSuiteTest {
   /** One key file decides: the hospital's own key, read from the policy's folder. */
   static final String FILE_KEY = ApplianceLab.FILE_KEY;
 
+  /** FILE_KEY installed with the vendor's key in keys/it.pub; SEG:4.0, signed by the vendor, imported and verified. */
+  static void admittedUnderTheVendorsKeyFile(ApplianceLab l) {
+    l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
+    assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
+    ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
+    m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+    admitted(l.run("import", m.path().toString()));
+    admitted(l.run("verify", SEG + ":4.0"));
+  }
+
   /**
    * A key authority read from a file is part of the policy: the hospital revokes a key by
    * replacing the file, and an image admitted under the old key must not be released from a
@@ -326,12 +341,7 @@ class AttackSuiteTest {
   @Test
   void aReplacedKeyFileMakesTheStoredDecisionStale() {
     try (ApplianceLab l = new ApplianceLab()) {
-      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
-      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
-      admitted(l.run("import", m.path().toString()));
-      admitted(l.run("verify", SEG + ":4.0"));
+      admittedUnderTheVendorsKeyFile(l);
       l.write("policies/keys/it.pub", l.dev.publicKeyPem()); // the vendor key revoked
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
       denied(export(l, SEG + ":4.0", l.dir.resolve("seg.tar")), 1, "THRESHOLD_NOT_MET");
@@ -347,19 +357,9 @@ class AttackSuiteTest {
   @Test
   void aReplacedKeyFileIsFoundForAPolicyInstalledBeforeV10() {
     try (ApplianceLab l = new ApplianceLab()) {
-      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
-      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
-      int rows = dev.airlock.db.Database.open(Home.at(l.home)).transaction(tx -> {
-        try (java.sql.Statement st = tx.connection().createStatement()) {
-          return st.executeUpdate("UPDATE policy_install SET key_files = NULL");
-        } catch (java.sql.SQLException e) {
-          throw new AssertionError(e);
-        }
-      });
-      assertTrue(rows > 0, "an installed policy to age");
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
-      admitted(l.run("import", m.path().toString()));
+      admittedUnderTheVendorsKeyFile(l);
+      assertTrue(update(l, "UPDATE policy_install SET key_files = NULL") > 0, "an installed policy to age");
+      assertTrue(update(l, "DELETE FROM decision_cache") > 0, "decisions to make again");
       admitted(l.run("verify", SEG + ":4.0"));
       l.write("policies/keys/it.pub", l.dev.publicKeyPem());
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
@@ -373,12 +373,7 @@ class AttackSuiteTest {
   @Test
   void theSamePolicySetFromAnotherFolderDecidesAfresh() {
     try (ApplianceLab l = new ApplianceLab()) {
-      l.write("policies/keys/it.pub", l.vendor.publicKeyPem());
-      assertEquals(0, l.init(l.policy("file-key", FILE_KEY)).code());
-      ApplianceLab.MediumBuilder m = l.medium("m1").withTuf();
-      m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
-      admitted(l.run("import", m.path().toString()));
-      admitted(l.run("verify", SEG + ":4.0"));
+      admittedUnderTheVendorsKeyFile(l);
       l.write("other/keys/it.pub", l.dev.publicKeyPem());
       admitted(l.run("policy", "set", l.write("other/file-key.yaml", FILE_KEY).toString()));
       denied(l.run("--json", "verify", SEG + ":4.0"), 1, "THRESHOLD_NOT_MET");
