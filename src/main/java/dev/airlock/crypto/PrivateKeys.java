@@ -209,6 +209,15 @@ public final class PrivateKeys {
     }
     try {
       return fromPkcs8(pkcs8, format);
+    } catch (KeyFileException e) {
+      if (format.equals("pkcs8") && e.problem() == Problem.MALFORMED) {
+        // AES-CBC is not authenticated: about one wrong password in 256 passes the padding check
+        // and decrypts to bytes that are no PKCS#8 key. Decrypted by the right password, a
+        // well-formed file parses; so this is a wrong password, or a damaged file.
+        throw new KeyFileException(Problem.WRONG_PASSWORD,
+            "wrong password (or the key file is damaged): the decrypted key does not parse", e);
+      }
+      throw e;
     } finally {
       Arrays.fill(pkcs8, (byte) 0);
     }
@@ -277,7 +286,7 @@ public final class PrivateKeys {
       return aesCbc(false, key, iv, info.getEncryptedData());
     } catch (InvalidCipherTextException | RuntimeException e) {
       // a wrong key yields a wrong last block: the padding check fails (about 255 in 256 times;
-      // the other times the PKCS#8 parse below fails)
+      // the other times the PKCS#8 parse of open() fails, and open() says wrong password too)
       throw new KeyFileException(Problem.WRONG_PASSWORD, "wrong password (or the key file is damaged)", e);
     } finally {
       Arrays.fill(key, (byte) 0);
