@@ -76,6 +76,11 @@ public final class StateViews {
     return Database.open(home).transaction(tx -> tx.audit().append(event));
   }
 
+  /** For the CLI's warm-up thread: the database's first class initialisers ({@link dev.airlock.db.DatabaseWarmup}). */
+  public static void warmUpDatabase() {
+    dev.airlock.db.DatabaseWarmup.run();
+  }
+
   /**
    * After every commit that grew the audit log, sign a fresh checkpoint into the home (see
    * {@link AuditCheckpoint#refresh}). Installed once per process by the edges.

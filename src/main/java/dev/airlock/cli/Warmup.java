@@ -137,26 +137,12 @@ final class Warmup {
   private static final java.util.Set<String> NO_HOME =
       java.util.Set.of("verify-bundle", "keygen", "repo", "sign", "pack");
 
-  /**
-   * H2's exception class, first for a command on a home: its initialiser reads H2's messages from
-   * the jar. Classes come from the AOT cache, so that is the first read of the jar, which opens
-   * and indexes its 18,800 entries (and, in the development jar, walks H2's nested resource
-   * archive), in the middle of the database open (issue 17: 8 to 11% of a cold
-   * {@code verify IMAGE}'s main thread, sampled). The main thread needs it a few milliseconds after
-   * {@code main} and waits here for what is left of it, so this takes only part of it off the
-   * critical path. Its initialiser uses only the JDK and H2 utility classes whose own initialisers
-   * need nothing (no cycle through anything the main thread initialises meanwhile).
-   */
-  static final String H2_FIRST = "org.h2.message.DbException";
-
   static void run(Plan plan) {
     ClassLoader loader = Warmup.class.getClassLoader();
-    java.util.List<String> classes = new java.util.ArrayList<>();
     if (plan != Plan.VERIFY) {
-      classes.add(H2_FIRST);
+      dev.airlock.appliance.StateViews.warmUpDatabase(); // first: a command on a home opens its database at once
     }
-    classes.addAll(plan == Plan.AUDIT ? AUDIT_CLASSES : CLASSES);
-    for (String c : classes) {
+    for (String c : plan == Plan.AUDIT ? AUDIT_CLASSES : CLASSES) {
       try {
         Class.forName(c, true, loader);
       } catch (ClassNotFoundException | LinkageError e) {

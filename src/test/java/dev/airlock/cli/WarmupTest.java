@@ -14,7 +14,6 @@ class WarmupTest {
     for (String c : Warmup.CLASSES) {
       assertDoesNotThrow(() -> Class.forName(c, true, Warmup.class.getClassLoader()), c);
     }
-    assertDoesNotThrow(() -> Class.forName(Warmup.H2_FIRST, true, Warmup.class.getClassLoader()));
     for (String c : Warmup.IMPORT_TYPES) {
       assertDoesNotThrow(() -> dev.airlock.core.Json.prime(Class.forName(c, false, Warmup.class.getClassLoader())), c);
     }
