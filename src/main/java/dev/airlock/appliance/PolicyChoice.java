@@ -81,11 +81,10 @@ public final class PolicyChoice {
     StringBuilder id = new StringBuilder(digest);
     for (String f : files) {
       id.append('\n').append(f.length()).append(':').append(f).append(' ');
-      try (InputStream in = Files.newInputStream(Path.of(f))) {
-        byte[] b = in.readNBytes((int) Limits.defaults().maxJsonBytes() + 1);
-        id.append(b.length > Limits.defaults().maxJsonBytes() ? "too-large" : Hashing.sha256Hex(b));
-      } catch (IOException | RuntimeException e) {
-        id.append("unreadable");
+      try {
+        id.append(Hashing.sha256Hex(read(Path.of(f)))); // the bounded read of a policy file
+      } catch (RuntimeException e) { // AirlockException (unreadable, too large) and bad paths
+        id.append("unreadable"); // the decision meets it: KEY_MISSING or KEY_MALFORMED
       }
     }
     return "sha256:" + Hashing.sha256Hex(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
