@@ -297,6 +297,9 @@ public final class Database {
         if (mode == Mode.WRITE) {
           runAfterCommit(c);
         }
+        if (mode.lock) {
+          compaction.afterCommit(c); // the file's housekeeping: StoreCompaction
+        }
         reusable = true;
         return result;
       } catch (SQLException | IOException | RuntimeException e) {
@@ -330,6 +333,7 @@ public final class Database {
   private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleReaders =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   private volatile boolean pooling;
+  private final StoreCompaction compaction = new StoreCompaction();
 
   private Connection borrow(String user) throws SQLException {
     if (pooling) {
