@@ -25,6 +25,12 @@ class WarmupTest {
     }
   }
 
+  /** The records warm-up parses, canonicalises and compares what it made (it would report a broken parser). */
+  @Test
+  void theRecordsWarmUpWorks() {
+    assertTrue(Warmup.records());
+  }
+
   /** An AOT cache's training warms up as the first command of its plan (scripts/aot-train). */
   @Test
   void aTrainingRunWarmsAsItsFirstCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
