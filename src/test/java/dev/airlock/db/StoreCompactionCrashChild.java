@@ -2,7 +2,6 @@ package dev.airlock.db;
 
 import dev.airlock.core.Home;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 
 /**
@@ -25,14 +24,7 @@ public final class StoreCompactionCrashChild {
       for (int i = 0; i < n; i++) {
         int id = i;
         long t0 = System.nanoTime();
-        db.jdbcTransaction(tx -> {
-          try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO after VALUES (?, ?)")) {
-            p.setInt(1, id);
-            p.setString(2, StoreCompactionTest.value(id));
-            p.executeUpdate();
-          }
-          return null;
-        });
+        StoreCompactionTest.insert(db, "after", id);
         System.out.println("committed " + id + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         System.out.flush();
       }

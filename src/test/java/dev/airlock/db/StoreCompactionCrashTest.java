@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -99,36 +98,10 @@ class StoreCompactionCrashTest {
 
   /** Commits that fragment the file, then waits out H2's retention time (45 s) so its chunks may be rewritten. */
   private static StoreCompaction.Shape fragmentWithDefaultRetention(Path path) throws Exception {
-    StoreCompaction.interval = Duration.ofDays(1);
-    Home home = Home.at(path);
-    Database.create(home);
-    try (Database.Holder h = Database.keepOpen(home)) {
-      Database db = Database.open(home);
-      db.jdbcTransaction(tx -> {
-        try (Statement s = tx.connection().createStatement()) {
-          s.execute("CREATE TABLE scratch(id INT PRIMARY KEY, v VARCHAR(4000))");
-          s.execute("CREATE TABLE after(id INT PRIMARY KEY, v VARCHAR(4000))");
-        }
-        return null;
-      });
-      java.util.List<Integer> ids = new java.util.ArrayList<>();
-      for (int i = 0; i < StoreCompactionTest.COMMITS; i++) {
-        ids.add(i);
-      }
-      java.util.Collections.shuffle(ids, new Random(7));
-      for (int id : ids) {
-        db.jdbcTransaction(tx -> {
-          try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO scratch VALUES (?, ?)")) {
-            p.setInt(1, id);
-            p.setString(2, StoreCompactionTest.value(id));
-            p.executeUpdate();
-          }
-          return null;
-        });
-      }
-    }
+    StoreCompactionTest.fragment(path, Duration.ofDays(1), StoreCompactionTest.SCRATCH,
+        "CREATE TABLE after(id INT PRIMARY KEY, v VARCHAR(4000))");
     Thread.sleep(46_000); // H2's retention time is 45 s: younger chunks are never rewritten
-    return StoreCompactionTest.shape(home);
+    return StoreCompactionTest.shape(Home.at(path));
   }
 
   /**
@@ -137,27 +110,23 @@ class StoreCompactionCrashTest {
    */
   private static int check(Path home, String what) {
     return StoreCompactionTest.read(Home.at(home), tx -> {
-      try (PreparedStatement q = tx.connection().prepareStatement("SELECT id, v FROM scratch ORDER BY id");
-          ResultSet rs = q.executeQuery()) {
-        int n = 0;
-        while (rs.next()) {
-          assertEquals(n, rs.getInt(1), what + ": rows committed before the child");
-          assertEquals(StoreCompactionTest.value(n), rs.getString(2), what + ": row " + n);
-          n++;
-        }
-        assertEquals(StoreCompactionTest.COMMITS, n, what + ": every row committed before the child");
-      }
-      try (PreparedStatement q = tx.connection().prepareStatement("SELECT id, v FROM after ORDER BY id");
-          ResultSet rs = q.executeQuery()) {
-        int n = 0;
-        while (rs.next()) {
-          assertEquals(n, rs.getInt(1), what + ": the child's rows are a gapless prefix");
-          assertEquals(StoreCompactionTest.value(n), rs.getString(2), what + ": child row " + n);
-          n++;
-        }
-        return n;
-      }
+      assertEquals(StoreCompactionTest.COMMITS, prefix(tx, "scratch", what + ": rows committed before the child"));
+      return prefix(tx, "after", what + ": the child's rows");
     });
+  }
+
+  /** Checks that {@code table} holds rows 0..n-1 with their values, and returns n. */
+  private static int prefix(Transaction tx, String table, String what) throws java.sql.SQLException {
+    try (PreparedStatement q = tx.connection().prepareStatement("SELECT id, v FROM " + table + " ORDER BY id");
+        ResultSet rs = q.executeQuery()) {
+      int n = 0;
+      while (rs.next()) {
+        assertEquals(n, rs.getInt(1), what + ": a gapless prefix");
+        assertEquals(StoreCompactionTest.value(n), rs.getString(2), what + ": row " + n);
+        n++;
+      }
+      return n;
+    }
   }
 
   private Process child(Path home) throws Exception {

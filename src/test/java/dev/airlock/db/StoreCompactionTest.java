@@ -31,8 +31,8 @@ class StoreCompactionTest {
 
   @Test
   void commitsLeaveABoundedNumberOfChunksAndEveryRow() {
-    StoreCompaction.Shape without = fragment(dir.resolve("without"), Duration.ofDays(1));
-    StoreCompaction.Shape with = fragment(dir.resolve("with"), Duration.ZERO);
+    StoreCompaction.Shape without = fragment(dir.resolve("without"), Duration.ofDays(1), "SET RETENTION_TIME 0", SCRATCH);
+    StoreCompaction.Shape with = fragment(dir.resolve("with"), Duration.ZERO, "SET RETENTION_TIME 0", SCRATCH);
     System.out.println("store compaction: after " + COMMITS + " commits " + without + " without, " + with + " with");
     assertTrue(without.chunks() > 2 * StoreCompaction.MAX_CHUNKS, "the workload fragments the file: " + without);
     assertTrue(without.fragmented(), without.toString());
@@ -61,8 +61,14 @@ class StoreCompactionTest {
     assertTrue(new StoreCompaction.Shape(StoreCompaction.MAX_CHUNKS + 1, StoreCompaction.MIN_FILL_RATE - 1).fragmented());
   }
 
-  /** COMMITS transactions of random-key inserts (each a leaf page that stays live in its chunk). */
-  static StoreCompaction.Shape fragment(Path path, Duration interval) {
+  static final String SCRATCH = "CREATE TABLE scratch(id INT PRIMARY KEY, v VARCHAR(4000))";
+
+  /**
+   * A new home at {@code path}: {@code setup} statements, then COMMITS transactions of random-key
+   * inserts into {@code scratch} (each changes a leaf page that stays live in its chunk); returns
+   * its shape.
+   */
+  static StoreCompaction.Shape fragment(Path path, Duration interval, String... setup) {
     StoreCompaction.interval = interval;
     Home home = Home.at(path);
     Database.create(home);
@@ -70,28 +76,39 @@ class StoreCompactionTest {
       Database db = Database.open(home);
       db.jdbcTransaction(tx -> {
         try (Statement s = tx.connection().createStatement()) {
-          s.execute("SET RETENTION_TIME 0");
-          s.execute("CREATE TABLE scratch(id INT PRIMARY KEY, v VARCHAR(4000))");
+          for (String sql : setup) {
+            s.execute(sql);
+          }
         }
         return null;
       });
-      java.util.List<Integer> ids = new java.util.ArrayList<>();
-      for (int i = 0; i < COMMITS; i++) {
-        ids.add(i);
-      }
-      java.util.Collections.shuffle(ids, new java.util.Random(7));
-      for (int id : ids) {
-        db.jdbcTransaction(tx -> {
-          try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO scratch VALUES (?, ?)")) {
-            p.setInt(1, id);
-            p.setString(2, value(id));
-            p.executeUpdate();
-          }
-          return null;
-        });
-      }
+      insertShuffled(db, "scratch", COMMITS);
     }
     return shape(home);
+  }
+
+  /** Rows 0..n-1 of {@code table} in a fixed random order, one commit each. */
+  static void insertShuffled(Database db, String table, int n) {
+    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(i);
+    }
+    java.util.Collections.shuffle(ids, new java.util.Random(7));
+    for (int id : ids) {
+      insert(db, table, id);
+    }
+  }
+
+  /** Row {@code id} of {@code table} (id, {@link #value}) in its own transaction. */
+  static void insert(Database db, String table, int id) {
+    db.jdbcTransaction(tx -> {
+      try (PreparedStatement p = tx.connection().prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
+        p.setInt(1, id);
+        p.setString(2, value(id));
+        p.executeUpdate();
+      }
+      return null;
+    });
   }
 
   /** The store's shape, read without a writer's commit (which would check it and maybe compact). */
