@@ -28,11 +28,11 @@ import org.h2.mvstore.MVStore;
  * be rewritten are less than {@link #MIN_FILL_RATE}% live (by bytes): {@link MVStore#compact} (H2's
  * background compaction step: live pages of the sparsest old chunks, at most {@link #WRITE_LIMIT}
  * bytes of them, are rewritten through an ordinary commit) and a commit. Only chunks older than
- * H2's retention time (45 s) are rewritten, and the chunks this kills stay on disk, untouched,
- * for another retention time before H2 frees their space; the retention time is never changed.
- * So a process killed at any moment leaves the last commit's state, exactly as for any other
- * commit ({@code StoreCompactionCrashTest}). The work is bounded by the write limit; a verify that
- * triggers it pays once for the many before it.
+ * H2's retention time (45 s) are rewritten; the chunks this empties are freed by a later commit
+ * as H2 frees the chunks any commit empties (a chunk is overwritten only once it is older than the
+ * retention time, which is never changed here). So a process killed at any moment leaves the last
+ * commit's state, as for any other commit ({@code StoreCompactionCrashTest}). The work is bounded
+ * by the write limit; a verify that triggers it pays once for the many before it.
  */
 final class StoreCompaction {
   /** More chunks than this (and sparse ones) trigger a compaction. */
