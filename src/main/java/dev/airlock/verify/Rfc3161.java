@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cmp.PKIStatus;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
@@ -31,6 +32,8 @@ final class Rfc3161 {
     TimeStampToken token;
     try {
       token = parse(der);
+    } catch (Denial d) {
+      throw d;
     } catch (Exception e) {
       throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp cannot be parsed: " + e.getMessage());
     }
@@ -124,13 +127,23 @@ final class Rfc3161 {
   }
 
   private static TimeStampToken parse(byte[] der) throws Exception {
+    TimeStampResponse r;
     try {
-      TimeStampResponse r = new TimeStampResponse(der);
-      if (r.getTimeStampToken() != null) {
-        return r.getTimeStampToken();
-      }
+      r = new TimeStampResponse(der);
     } catch (Exception e) {
-      // maybe a bare token
+      r = null; // maybe a bare token
+    }
+    if (r != null && r.getTimeStampToken() != null) {
+      // RFC 3161 section 2.4.2: a response carries a token only when granted. No signature covers
+      // the status, so another value was a second spelling of the same token (found by
+      // VerifyFuzzTest#mutatedLabBundle: status 8 verified; kept as its seed). sigstore-go's reader
+      // (digitorus/timestamp ParseResponse) accepts granted (0) only; so does this one.
+      int status = r.getStatus();
+      if (status != PKIStatus.GRANTED) {
+        throw new Denial(Reason.TIMESTAMP_MALFORMED, "RFC 3161 timestamp response status is " + status
+            + ", not granted (0)", "0", String.valueOf(status));
+      }
+      return r.getTimeStampToken();
     }
     return new TimeStampToken(new CMSSignedData(der));
   }

@@ -131,6 +131,45 @@ class VerifyFuzzTest {
     }
   }
 
+  /**
+   * RFC 3161 2.4.2: a response carries a token only when granted. The status is outside the
+   * token's signature, so each other status on the lab's genuine token is refused
+   * (TIMESTAMP_MALFORMED), as sigstore-go's reader refuses it; re-encoded as granted, it verifies
+   * (the re-encoding alone changes nothing). The fuzzer found status 8 accepted (seed
+   * crash-timestamp-status-value).
+   */
+  @org.junit.jupiter.api.Test
+  void aTimestampResponseThatIsNotGrantedIsRefused() throws Exception {
+    Lab lab = Lab.INSTANCE;
+    for (int status : new int[] {0, 1, 2, 3, 4, 5, 6, 8}) {
+      byte[] b = withTimestampStatus(lab.bundles.get(2), status);
+      BundleVerification v = lab.verifier.verify(b, lab.artifacts.get(2), lab.options);
+      if (status == 0) {
+        org.junit.jupiter.api.Assertions.assertTrue(v.valid(), "status 0 (granted) re-encoded");
+      } else {
+        org.junit.jupiter.api.Assertions.assertFalse(v.valid(), "status " + status);
+        org.junit.jupiter.api.Assertions.assertTrue(v.signature().checks().stream()
+            .anyMatch(c -> c.reason() == dev.airlock.core.Reason.TIMESTAMP_MALFORMED), "status " + status + ": "
+            + v.signature().checks());
+      }
+    }
+  }
+
+  /** The bundle with its first RFC 3161 response's PKIStatus set to {@code status} (token, rest unchanged). */
+  private static byte[] withTimestampStatus(byte[] bundle, int status) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode) dev.airlock.core.Json.parse(bundle, "lab bundle");
+    com.fasterxml.jackson.databind.node.ObjectNode ts = (com.fasterxml.jackson.databind.node.ObjectNode)
+        json.path("verificationMaterial").path("timestampVerificationData").path("rfc3161Timestamps").get(0);
+    org.bouncycastle.asn1.tsp.TimeStampResp resp = org.bouncycastle.asn1.tsp.TimeStampResp.getInstance(
+        java.util.Base64.getDecoder().decode(ts.path("signedTimestamp").asText()));
+    org.bouncycastle.asn1.tsp.TimeStampResp changed = new org.bouncycastle.asn1.tsp.TimeStampResp(
+        new org.bouncycastle.asn1.cmp.PKIStatusInfo(org.bouncycastle.asn1.cmp.PKIStatus.getInstance(
+            new org.bouncycastle.asn1.ASN1Integer(status))), resp.getTimeStampToken());
+    ts.put("signedTimestamp", java.util.Base64.getEncoder().encodeToString(changed.getEncoded("DER")));
+    return dev.airlock.core.Json.write(json).getBytes(StandardCharsets.UTF_8);
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
