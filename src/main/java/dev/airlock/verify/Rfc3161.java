@@ -120,7 +120,15 @@ final class Rfc3161 {
 
   private static boolean namesSigner(TimeStampToken token, X509Certificate signer) {
     try {
-      return token.getSID().match(new X509CertificateHolder(signer.getEncoded()));
+      X509CertificateHolder holder = new X509CertificateHolder(signer.getEncoded());
+      org.bouncycastle.cms.SignerId sid = token.getSID();
+      // Bouncy Castle matches the issuer name by X.500 rules (case-insensitive strings), so a sid
+      // whose issuer was spelled "lab-tsA-root" matched "lab-tsa-root": nothing signs the sid, and
+      // it was a second spelling of the same token (found by VerifyFuzzTest#mutatedLabBundle, kept
+      // as its seed). sigstore-go's reader (digitorus/pkcs7) compares the issuer's DER bytes with
+      // the certificate's; so does this one.
+      return sid.match(holder) && (sid.getIssuer() == null
+          || java.util.Arrays.equals(sid.getIssuer().getEncoded(), holder.getIssuer().getEncoded()));
     } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
       return false;
     }
