@@ -25,20 +25,23 @@ final class H2Policies implements PolicyRepository {
   @Override
   public Optional<Installed> current() {
     return Sql.call(connection, tx -> {
-      try (PreparedStatement p = tx.prepareStatement(
-          "SELECT id, name, digest, bytes, installed_at, source, base_dir, key_files FROM policy_install "
-              + "ORDER BY id DESC LIMIT 1");
+      try (PreparedStatement p = tx.prepareStatement(COLUMNS + "ORDER BY id DESC LIMIT 1");
           ResultSet rs = p.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        String dir = rs.getString(7);
-        String files = rs.getString(8);
-        return Optional.of(new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-            Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir),
-            files == null ? null : files.isEmpty() ? List.of() : List.of(files.split("\n"))));
+        return rs.next() ? Optional.of(installed(rs)) : Optional.empty();
       }
     });
+  }
+
+  private static final String COLUMNS =
+      "SELECT id, name, digest, bytes, installed_at, source, base_dir, key_files FROM policy_install ";
+
+  /** The {@link Installed} of the current row of a {@link #COLUMNS} query. */
+  private static Installed installed(ResultSet rs) throws SQLException {
+    String dir = rs.getString(7);
+    String files = rs.getString(8);
+    return new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
+        Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir),
+        files == null ? null : files.isEmpty() ? List.of() : List.of(files.split("\n")));
   }
 
   /** Records a validated policy as the installed one. */
@@ -77,13 +80,10 @@ final class H2Policies implements PolicyRepository {
    */
   static void recordKeyFiles(Connection c) throws SQLException {
     List<Installed> rows = new java.util.ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT id, name, digest, bytes, installed_at, source, base_dir FROM policy_install WHERE key_files IS NULL");
+    try (PreparedStatement p = c.prepareStatement(COLUMNS + "WHERE key_files IS NULL");
         ResultSet rs = p.executeQuery()) {
       while (rs.next()) {
-        String dir = rs.getString(7);
-        rows.add(new Installed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4),
-            Instant.parse(rs.getString(5)), rs.getString(6), dir == null ? null : Path.of(dir), null));
+        rows.add(installed(rs));
       }
     }
     for (Installed i : rows) {
