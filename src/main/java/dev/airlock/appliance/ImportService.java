@@ -283,18 +283,27 @@ public final class ImportService {
           // twice cost a third of a small import (issue 17).
           try {
             TufInstaller.update(home, medium.tufDir().get(), clock, options.acceptExpiredTimestamp(), work -> {
+              CopyPlan plan;
+              try {
+                plan = planCopy(medium, added);
+              } catch (IOException e) {
+                throw new CopyFailed(e);
+              }
               // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
-              dryRun(() -> kept.db().transaction(tx -> {
-                TufInstaller.Result r = work.install(tx.trust());
-                // a policy target that does not parse refuses the medium: find out before copying
-                PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
-                verifyCheckpoints(tx, files, r.snapshot());
-                throw new DryRun();
-              }));
+              // (without a blob to copy, the transaction that commits (3) is the first to verify them)
+              if (plan.copies()) {
+                dryRun(() -> kept.db().transaction(tx -> {
+                  TufInstaller.Result r = work.install(tx.trust());
+                  // a policy target that does not parse refuses the medium: find out before copying
+                  PolicyChoice.installTufPolicy(tx, r.snapshot(), time.now(), (action, subj, detail) -> { });
+                  verifyCheckpoints(tx, files, r.snapshot());
+                  throw new DryRun();
+                }));
+              }
               // 2. images: verified against their digests while copied, outside any transaction
               List<ImportedImage> copied;
               try {
-                copied = copyImages(medium, added);
+                copied = copyImages(plan);
               } catch (IOException e) {
                 throw new CopyFailed(e);
               }
@@ -315,8 +324,11 @@ public final class ImportService {
           added.clear(); // committed: the blobs are referenced now
           allRows.addAll(rows);
           return report();
-        } else {
-          // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
+        }
+        CopyPlan plan = planCopy(medium, added);
+        // 1. trust and checkpoints, verified before any blob is copied; nothing is installed
+        // (without a blob to copy, the transaction that commits (3) is the first to verify them)
+        if (plan.copies()) {
           dryRun(() -> kept.db().transaction(tx -> {
             TrustSnapshot snapshot = trust(tx).snapshot();
             verifyCheckpoints(tx, files, snapshot);
@@ -324,7 +336,7 @@ public final class ImportService {
           }));
         }
         // 2. images: verified against their digests while copied, outside any transaction
-        List<ImportedImage> copied = copyImages(medium, added);
+        List<ImportedImage> copied = copyImages(plan);
         // 3. everything else in one transaction
         kept.db().transaction(tx -> {
           finish(tx, files, copied, trust(tx).snapshot(), false);
@@ -404,7 +416,18 @@ public final class ImportService {
 
     private final List<Unusable> unusable = new ArrayList<>();
 
-    private List<ImportedImage> copyImages(Medium medium, Set<String> added) throws IOException {
+    /**
+     * The medium's images as scanned, and the bytes of the blobs the store does not hold yet (each
+     * listed in {@code added}, so that a refused medium leaves none behind).
+     */
+    private record CopyPlan(List<ImageCandidate> found, long totalBytes, long toCopy, int missing) {
+      /** Whether any blob is copied into the store: only then are trust and checkpoints verified first. */
+      boolean copies() {
+        return missing > 0;
+      }
+    }
+
+    private CopyPlan planCopy(Medium medium, Set<String> added) throws IOException {
       List<ImageCandidate> found = new ArrayList<>();
       for (ImageSource s : medium.images()) {
         try {
@@ -429,8 +452,13 @@ public final class ImportService {
           }
         }
       }
-      long totalBytes = total;
-      List<ImportedImage> out = kept.letGoDuring(toCopy, () -> {
+      return new CopyPlan(found, total, toCopy, missing.size());
+    }
+
+    private List<ImportedImage> copyImages(CopyPlan plan) throws IOException {
+      List<ImageCandidate> found = plan.found();
+      long totalBytes = plan.totalBytes();
+      List<ImportedImage> out = kept.letGoDuring(plan.toCopy(), () -> {
         List<ImportedImage> copied = new ArrayList<>();
         LongConsumer progress = listener.progress(totalBytes);
         try (ImageImporter importer = new ImageImporter(blobs, options.limits(), 2, progress)) {

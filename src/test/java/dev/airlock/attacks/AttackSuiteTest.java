@@ -622,6 +622,84 @@ class AttackSuiteTest {
     }
   }
 
+  /**
+   * The state a refused medium must leave as it found: trust, checkpoints, images and decisions,
+   * the installed policy, the stored blobs.
+   */
+  private static List<String> state(ApplianceLab l) {
+    return List.of(l.run("--json", "trust", "show").out(), l.run("--json", "checkpoint", "show").out(),
+        l.run("--json", "images").out(), l.run("--json", "policy", "show").out(), l.storedBlobs().toString());
+  }
+
+  /** A medium of the lab's TUF repository and the segmenter, imported once: its blobs are all stored. */
+  private static ApplianceLab.MediumBuilder importedOnce(ApplianceLab l, String name) {
+    ApplianceLab.MediumBuilder m = l.medium(name).withTuf();
+    m.image("seg", List.of(SEG + ":4.0"), logged(l.vendor));
+    admitted(l.run("--json", "import", m.path().toString()));
+    return m;
+  }
+
+  /**
+   * A re-import copies no blob; what it carries besides (checkpoints, a TUF policy target) is
+   * verified all the same, and a refusal changes nothing. (An import with nothing to copy skips the
+   * dry run that otherwise checks trust and checkpoints before any blob is copied: issue 17.)
+   */
+  @Test
+  void aReimportWithABadCheckpointIsRefusedAndChangesNothing() throws IOException {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("lax", LAX)).code());
+      ApplianceLab.MediumBuilder m = importedOnce(l, "m1");
+      List<String> before = state(l);
+      String cp = l.lab.rekorV1().checkpoint(l.lab.rekorV1().tree().size());
+      int sig = cp.lastIndexOf(' ') + 5;
+      char c = cp.charAt(sig);
+      Files.createDirectories(m.path().resolve("checkpoints"));
+      Files.writeString(m.path().resolve("checkpoints/rekor.checkpoint"),
+          cp.substring(0, sig) + (c == 'A' ? 'B' : 'A') + cp.substring(sig + 1));
+      Run r = l.run("--json", "import", m.path().toString());
+      assertEquals(1, r.code(), r.toString());
+      assertEquals(before, state(l), "a refused re-import changed the appliance's state");
+      // the same checkpoint unmodified is taken: the refusal was the flipped signature's
+      Files.writeString(m.path().resolve("checkpoints/rekor.checkpoint"), cp);
+      admitted(l.run("--json", "import", m.path().toString()));
+      assertFalse(before.get(1).equals(state(l).get(1)), "the good checkpoint was not stored");
+    }
+  }
+
+  @Test
+  void aTrustOnlyMediumWithABadCheckpointIsRefusedAndChangesNothing() throws IOException {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("lax", LAX)).code());
+      importedOnce(l, "m1");
+      List<String> before = state(l);
+      ApplianceLab.MediumBuilder m = l.medium("trust-only").withTuf();
+      String cp = l.lab.rekorV1().checkpoint(l.lab.rekorV1().tree().size());
+      Files.createDirectories(m.path().resolve("checkpoints"));
+      Files.writeString(m.path().resolve("checkpoints/rekor.checkpoint"), cp.substring(0, cp.length() / 2));
+      Run r = l.run("--json", "import", m.path().toString());
+      assertEquals(1, r.code(), r.toString());
+      assertEquals(before, state(l), "a refused trust medium changed the appliance's state");
+    }
+  }
+
+  @Test
+  void aReimportWhosePolicyTargetDoesNotParseIsRefusedAndChangesNothing() {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("lax", LAX)).code());
+      ApplianceLab.MediumBuilder m = importedOnce(l, "m1");
+      List<String> before = state(l);
+      l.tuf.target("policy/airlock.yaml", "apiVersion: airlock/v1\nkind: Policy\nname: [broken\n"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+      l.tuf.publish();
+      // the same medium with the publisher's new repository: its images are all stored already
+      dev.airlock.core.FileTrees.deleteQuietly(m.path().resolve("tuf"));
+      m.withTuf();
+      Run r = l.run("--json", "import", m.path().toString());
+      denied(r, 1, "POLICY_INVALID");
+      assertEquals(before, state(l), "a refused re-import changed the appliance's state");
+    }
+  }
+
   private static List<Path> staging(Path home) {
     Path s = home.resolve("staging");
     if (!Files.isDirectory(s)) {

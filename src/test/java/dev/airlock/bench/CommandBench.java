@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * {@code scripts/bench import [totalMiB] [layers] [runs]}: the real command ({@code scripts/airlock
- * import}, a new JVM each time, as an operator runs it) against standard tools doing the same
+ * {@code scripts/bench import [totalMiB] [layers] [runs] [--release DIR]}: the real command ({@code scripts/airlock
+ * import}, or {@code DIR/bin/airlock import} of an unpacked release tree; a new JVM each time, as an
+ * operator runs it) against standard tools doing the same
  * durable work, all measured in the same run (issue 17):
  *
  * <ol>
@@ -38,11 +39,26 @@ final class CommandBench {
   private CommandBench() {}
 
   static void run(String[] args) throws Exception {
-    long totalMiB = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-    int layers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    List<String> numbers = new ArrayList<>();
+    Path release = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--release") && i + 1 < args.length) {
+        release = Path.of(args[++i]).toAbsolutePath().normalize();
+      } else {
+        numbers.add(args[i]);
+      }
+    }
+    long totalMiB = numbers.size() > 0 ? Long.parseLong(numbers.get(0)) : 1024;
+    int layers = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : 4;
+    int runs = numbers.size() > 2 ? Integer.parseInt(numbers.get(2)) : 3;
     Path repo = Path.of(System.getenv().getOrDefault("AIRLOCK_REPO", ".")).toAbsolutePath().normalize();
-    Path launcher = repo.resolve("scripts/airlock");
+    // --release DIR: an unpacked release tree's launcher (its runtime, JVM options and AOT caches);
+    // else the development launcher, which builds target/airlock.jar when it is stale
+    Path launcher = release != null ? release.resolve("bin/airlock") : repo.resolve("scripts/airlock");
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalArgumentException("no launcher at " + launcher);
+    }
+    System.out.printf(Locale.ROOT, "launcher: %s%n", launcher);
     Path demo = repo.resolve("bundles/demo");
     System.out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
     sh(List.of(launcher.toString(), "--version")); // builds target/airlock.jar if it is stale
