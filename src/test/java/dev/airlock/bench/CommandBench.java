@@ -116,7 +116,10 @@ final class CommandBench {
         sh(List.of("bash", "-c", "zstd -q -d -c '" + zst + "' | tar -x -C '" + xDir + "'"));
         syncTree(xDir);
         zRef[r] = (System.nanoTime() - t) / 1e9;
-        small[r] = (smallBefore + timed(reimport)) / 2;
+        double smallAfter = timed(reimport);
+        small[r] = (smallBefore + smallAfter) / 2;
+        System.out.printf(Locale.ROOT, "run %d: small import before the big ones %.2f s, after them %.2f s%n", r + 1,
+            smallBefore, smallAfter);
         System.out.printf(Locale.ROOT, "run %d: small import %.2f s | big import %.2f s (marginal %.2f s) vs cp+sync"
             + " %.2f s: %s | .tar.zst import %.2f s (marginal %.2f s) vs zstd -d|tar -x+sync %.2f s: %s%n",
             r + 1, small[r], bigT[r], bigT[r] - small[r], cp[r], fmt(ratio(cp[r], bigT[r] - small[r])), zT[r],
