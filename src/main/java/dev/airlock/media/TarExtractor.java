@@ -30,6 +30,40 @@ final class TarExtractor {
   private static final byte[] ZSTD = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
   private static final int BUFFER = 1 << 20;
 
+  /**
+   * From this size an unpacked entry starts going to disk as soon as it is written ({@link
+   * #startWriteback}), while the next entries are inflated: the store publishes these very files
+   * (hard-linked out of staging) and fsyncs them then, and without the head start all of a big
+   * medium's bytes waited for that one fsync after the copy. Smaller entries are left to that
+   * fsync. (Measured on a 1 GiB {@code .tar.zst} of four layers, issue 17: 4.67 s before, 4.17 s
+   * with this, 4.37 s with a head start every 16 MiB within an entry as well: writing to a file
+   * under writeback stalls the unpacking; means of 3 interleaved.)
+   */
+  static final long EARLY_WRITEBACK = 16L << 20;
+
+  /** One thread: fsyncs of unpacked entries, in order, each a head start for the store's publish. */
+  private static final java.util.concurrent.ExecutorService WRITEBACK =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "airlock-unpack-writeback");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * Starts writing an unpacked file's data to disk on another thread and returns at once. Only a
+   * head start: nothing waits for it and a failure is ignored, because the store fsyncs every
+   * blob before it becomes visible (BlobStore#publish) and reports a failure there.
+   */
+  static void startWriteback(Path file) {
+    WRITEBACK.execute(() -> {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+        ch.force(false);
+      } catch (IOException | RuntimeException e) {
+        // deleted meanwhile (a refused medium) or unwritable: publish's own fsync decides
+      }
+    });
+  }
+
   private final Limits limits;
   private long entries;
   private long totalBytes;
@@ -468,6 +502,9 @@ final class TarExtractor {
         if (written != declared) {
           throw new MediumException(Reason.MEDIUM_TRUNCATED, label + ": entry '" + name + "' ends after "
               + written + " of " + declared + " bytes: the archive is truncated");
+        }
+        if (written >= EARLY_WRITEBACK) {
+          startWriteback(out);
         }
         totalBytes += declared;
       }
