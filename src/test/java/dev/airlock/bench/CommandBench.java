@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>Each run uses a fresh home (init + an untimed first import of the demo medium); its fixed
- * cost is the mean of two re-imports, one before and one after the big imports. A ratio is
+ * cost is the mean of two medians of {@link #SMALL_SAMPLES} re-imports each, one taken before and
+ * one after the big imports. A ratio is
  * reference time / marginal time: the import's throughput as a fraction of the tools' (goal: at
  * least 0.9). The load average is printed at the start and the end: on a shared machine the
  * figures move, so compare the ratios (measured side by side), not the seconds.
@@ -99,8 +100,10 @@ final class CommandBench {
         List<String> reimport = List.of(launcher.toString(), "--home", home.toString(), "import", "--quiet",
             tiny.toString());
         // the fixed cost is timed before and after the big imports and averaged: on a loaded
-        // machine one small import alone moves by seconds, and the marginal times inherit it
-        double smallBefore = timed(reimport);
+        // machine one small import alone moves by seconds, and the marginal times inherit it; each
+        // side is the median of SMALL_SAMPLES re-imports (one alone moved by 10 to 20% between
+        // back-to-back runs of the same tree on the 2-core machine)
+        double smallBefore = medianTimed(reimport);
         bigT[r] = timed(List.of(launcher.toString(), "--home", home.toString(), "import", "--quiet", big.toString()));
         Path cpDir = Files.createDirectories(work.resolve("cp-" + r));
         List<String> cpCmd = new ArrayList<>(List.of("cp"));
@@ -116,9 +119,9 @@ final class CommandBench {
         sh(List.of("bash", "-c", "zstd -q -d -c '" + zst + "' | tar -x -C '" + xDir + "'"));
         syncTree(xDir);
         zRef[r] = (System.nanoTime() - t) / 1e9;
-        double smallAfter = timed(reimport);
+        double smallAfter = medianTimed(reimport);
         small[r] = (smallBefore + smallAfter) / 2;
-        System.out.printf(Locale.ROOT, "run %d: small import before the big ones %.2f s, after them %.2f s%n", r + 1,
+        System.out.printf(Locale.ROOT, "run %d: small import before the big ones %.2f s, after them %.2f s (medians of " + SMALL_SAMPLES + ")%n", r + 1,
             smallBefore, smallAfter);
         System.out.printf(Locale.ROOT, "run %d: small import %.2f s | big import %.2f s (marginal %.2f s) vs cp+sync"
             + " %.2f s: %s | .tar.zst import %.2f s (marginal %.2f s) vs zstd -d|tar -x+sync %.2f s: %s%n",
@@ -172,6 +175,18 @@ final class CommandBench {
       s.forEach(p -> cmd.add(p.toString()));
     }
     sh(cmd);
+  }
+
+  /** How many re-imports of the tiny medium each side (before, after the big imports) takes the median of. */
+  static final int SMALL_SAMPLES = 3;
+
+  /** The median time of {@link #SMALL_SAMPLES} runs of {@code cmd}, one after the other. */
+  private static double medianTimed(List<String> cmd) throws Exception {
+    double[] t = new double[SMALL_SAMPLES];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = timed(cmd);
+    }
+    return median(t);
   }
 
   private static double timed(List<String> cmd) throws Exception {
