@@ -169,9 +169,10 @@ public final class Database {
    * command to end.
    *
    * <p>Unlike {@link #holdOpen} it never waits to become the process that has the database open:
-   * if another process has it (serve, or a command that holds it), this command stays its client
-   * for each unit of work, exactly as without keepOpen, and the returned holder does nothing. The
-   * holder MUST be closed (try-with-resources) before the command returns.
+   * if another process has it and serves it (serve), this command stays its client, and its units
+   * of work share the one session this opened (one handshake with the server per command, not one
+   * per unit of work) until the holder closes it. The holder MUST be closed (try-with-resources)
+   * before the command returns.
    */
   public static Holder keepOpen(Home home) {
     if (!home.isInitialised() || KEPT.containsKey(home.databaseFile())) {
@@ -180,11 +181,16 @@ public final class Database {
     Database db = new Database(home, busyTimeout());
     try {
       Connection c = db.connect(WRITER);
-      if (!servesOthers(c)) {
-        c.close(); // a client of another process: nothing to keep
-        return null;
+      if (servesOthers(c)) {
+        c.setAutoCommit(true);
+      } else {
+        // a client of the process that serves the database (serve, through its LocalChannel): no
+        // file to keep open, but each new session is a handshake with that process; the command's
+        // units of work take this one from the pool instead (a cold verify IMAGE beside serve
+        // opened three). If that process went away meanwhile, the next unit of work fails busy
+        // ("try again"), as one in flight would.
+        db.idleWriters.offerFirst(c);
       }
-      c.setAutoCommit(true);
       holders.incrementAndGet();
       db.pooling = true;
       Holder h = db.new Holder(c);
@@ -566,6 +572,7 @@ public final class Database {
     if (c == null) {
       throw new SQLException("not an H2 database URL: " + url);
     }
+    SESSIONS.incrementAndGet();
     return c;
   }
 
@@ -632,6 +639,14 @@ public final class Database {
   private static final Set<org.h2.engine.Database> OPENED =
       java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
   private static final java.util.concurrent.atomic.AtomicLong FILE_OPENS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Database sessions this process opened: embedded or through a holder's channel (tests). */
+  private static final java.util.concurrent.atomic.AtomicLong SESSIONS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** How many database sessions (connections) this process has opened, counted by tests. */
+  public static long sessionsOpened() {
+    return SESSIONS.get();
+  }
 
   private static void counted(Connection c) throws SQLException {
     if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal s

@@ -203,6 +203,31 @@ class SharedHomeProcessTest {
    * the key (a stale address whose port another holder took): the waiting command retries, and
    * runs as soon as the file is free.
    */
+  /**
+   * A command beside a process that serves the home (serve) is that process's client: it opens no
+   * file, and its units of work (the migration check, the decision with its audit event, the
+   * audit checkpoint) share the one session it opened first, instead of a handshake with the
+   * server each (issue 17: a cold verify IMAGE beside serve).
+   */
+  @Test
+  void aCommandBesideAHolderUsesOneSession() throws Exception {
+    try (ApplianceLab l = new ApplianceLab()) {
+      assertEquals(0, l.init(l.policy("lax", ONE_VENDOR_KEY)).code());
+      assertEquals(0, l.run("import", medium(l).path().toString()).code());
+      try (Database.Holder serve = Database.open(Home.at(l.home)).holdOpen()) {
+        long events = Database.open(Home.at(l.home)).readTransaction(tx -> tx.audit().head(false).seq());
+        Path log = l.dir.resolve("client.log");
+        Process child = java(log, VerifyLoopChild.class, l.home.toString(), l.clock.instant().toString(), SEG + ":4.0", "1");
+        assertTrue(child.waitFor(5, TimeUnit.MINUTES));
+        String out = Files.readString(log);
+        assertTrue(out.contains("DONE ok=1 "), "the client verified: " + out);
+        assertTrue(out.contains(" sessions=1 "), "one session for the whole command: " + out);
+        long after = Database.open(Home.at(l.home)).readTransaction(tx -> tx.audit().head(false).seq());
+        assertEquals(events + 1, after, "its decision was audited through the holder");
+      }
+    }
+  }
+
   @Test
   void aCommandWaitsPastAStaleAddressForTheFile() throws Exception {
     try (ApplianceLab l = new ApplianceLab()) {

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * One CLI process that runs {@code airlock verify REF} N times against a home (each run a full
  * command through {@link Main#run}, with its own database units of work), then prints
- * {@code DONE ok=<count of exit 0> exits=<exit code counts>} and the first failure's output.
+ * {@code DONE ok=<count of exit 0> exits=<exit code counts> sessions=<database sessions this
+ * process opened>} and the first failure's output.
  * Args: home, the fixed instant of the clock, REF, N.
  */
 public final class VerifyLoopChild {
@@ -33,7 +34,8 @@ public final class VerifyLoopChild {
         firstFailure = (out + " " + err).replace('\n', ' ');
       }
     }
-    System.out.println("DONE ok=" + exits.getOrDefault(0, 0) + " exits=" + exits + " " + firstFailure);
+    System.out.println("DONE ok=" + exits.getOrDefault(0, 0) + " exits=" + exits + " sessions="
+        + Database.sessionsOpened() + " " + firstFailure);
     System.exit(0);
   }
 }
