@@ -23,6 +23,9 @@ import java.util.Map;
  *   <li>{@code verify IMAGE}: the admitted demo image {@code reg.vendor.example/ai/seg:2.1} on a home
  *       made from the demo medium (init + import through the same launcher, not measured); each
  *       run writes its audit event, as every verify does;
+ *   <li>{@code verify IMAGE} beside a running {@code airlock serve} that holds a copy of that home
+ *       (an appliance that runs the service: the command reaches the database through serve's
+ *       channel, H2's client; serve's own CPU is not in the CPU column);
  *   <li>both again with {@code AIRLOCK_AOT=off} (the same launcher without the AOT cache), for
  *       reference.
  * </ul>
@@ -84,6 +87,27 @@ public final class ColdStartBench {
     VerifyBench.run(List.of(launcher.toString(), "--home", home.toString(), "--operator", "bench", "import",
         repo.resolve("bundles/demo").toString()), 600, noAot);
 
+    // the same home beside a running serve, as on an appliance that runs the service: a command
+    // reaches the database through serve's channel (H2's client), not by opening the file
+    Path served = work.resolve("served");
+    copyTree(home, served);
+    Process serve = new ProcessBuilder(launcher.toString(), "--home", served.toString(), "--operator", "bench",
+        "serve", "--listen", "127.0.0.1:0", "--insecure-http")
+        .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
+    try {
+      awaitServe(serve, served, work.resolve("serve.log"));
+      measure(release, runs, node, dev, aot, launcher, repo, bundle, root, artifact, identity, issuer, home, noHome,
+          served, noAot);
+    } finally {
+      serve.destroy();
+      serve.waitFor();
+    }
+    deleteTree(work);
+  }
+
+  private static void measure(Path release, int runs, boolean node, boolean dev, boolean aot, Path launcher, Path repo,
+      Path bundle, Path root, Path artifact, String identity, String issuer, Path home, Path noHome, Path served,
+      Map<String, String> noAot) throws Exception {
     List<String> verifyBundle = List.of(launcher.toString(), "--home", noHome.toString(), "verify-bundle",
         "--bundle", bundle.toString(), "--certificate-identity", identity, "--certificate-oidc-issuer", issuer,
         "--trusted-root", root.toString(), artifact.toString());
@@ -102,6 +126,9 @@ public final class ColdStartBench {
     }
     cases.put("airlock verify-bundle" + (aot ? " (AOT cache)" : ""), new Case(verifyBundle, Map.of()));
     cases.put("airlock verify IMAGE" + (aot ? " (AOT cache)" : ""), new Case(verifyImage, Map.of()));
+    List<String> verifyServed = new ArrayList<>(verifyImage);
+    verifyServed.set(2, served.toString());
+    cases.put("airlock verify IMAGE beside serve", new Case(verifyServed, Map.of()));
     if (aot) {
       cases.put("airlock verify-bundle, AIRLOCK_AOT=off", new Case(verifyBundle, noAot));
       cases.put("airlock verify IMAGE, AIRLOCK_AOT=off", new Case(verifyImage, noAot));
@@ -145,7 +172,34 @@ public final class ColdStartBench {
     }
     System.out.printf("goal: airlock <= 1.5x node for both; machine: %d CPUs, load average after: %s%n",
         Runtime.getRuntime().availableProcessors(), VerifyBench.loadAverage());
-    deleteTree(work);
+  }
+
+  /** Waits until serve has published its database channel and listens; fails if it exits first. */
+  private static void awaitServe(Process serve, Path home, Path log) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      if (Files.isRegularFile(home.resolve("airlock.server"))
+          && Files.readString(log, java.nio.charset.StandardCharsets.UTF_8).contains("listening on")) {
+        return;
+      }
+      if (!serve.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("airlock serve did not start: " + Files.readString(log, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
   }
 
   record Case(List<String> cmd, Map<String, String> env, List<Double> times, List<Double> cpu) {
