@@ -1,6 +1,7 @@
 package dev.airlock.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.testing.ApplianceLab;
 import dev.airlock.testing.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ public final class ColdStartBench {
     // the same home beside a running serve, as on an appliance that runs the service: a command
     // reaches the database through serve's channel (H2's client), not by opening the file
     Path served = work.resolve("served");
-    copyTree(home, served);
+    ApplianceLab.copyTree(home, served);
     Process serve = new ProcessBuilder(launcher.toString(), "--home", served.toString(), "--operator", "bench",
         "serve", "--listen", "127.0.0.1:0", "--insecure-http")
         .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
@@ -189,18 +190,6 @@ public final class ColdStartBench {
     throw new IllegalStateException("airlock serve did not start: " + Files.readString(log, java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-  }
 
   record Case(List<String> cmd, Map<String, String> env, List<Double> times, List<Double> cpu) {
     Case(List<String> cmd, Map<String, String> env) {
