@@ -97,82 +97,76 @@ public final class ColdStartBench {
         .redirectErrorStream(true).redirectOutput(work.resolve("serve.log").toFile()).start();
     try {
       awaitServe(serve, served, work.resolve("serve.log"));
-      measure(release, runs, node, dev, aot, launcher, repo, bundle, root, artifact, identity, issuer, home, noHome,
-          served, noAot);
+      List<String> verifyBundle = List.of(launcher.toString(), "--home", noHome.toString(), "verify-bundle",
+          "--bundle", bundle.toString(), "--certificate-identity", identity, "--certificate-oidc-issuer", issuer,
+          "--trusted-root", root.toString(), artifact.toString());
+      List<String> verifyImage = List.of(launcher.toString(), "--home", home.toString(), "--operator", "bench",
+          "verify", "reg.vendor.example/ai/seg:2.1");
+      Map<String, Case> cases = new LinkedHashMap<>();
+      if (node && VerifyBench.onPath("node") && VerifyBench.onPath("npm")) {
+        Path dir = nodeInstall();
+        Path script = dir.resolve("verify.js");
+        Files.writeString(script, VerifyBench.NODE_SCRIPT);
+        cases.put("node @sigstore/verify " + VerifyBench.nodeVersion(dir) + " (same bundle)", new Case(
+            List.of("node", script.toString(), bundle.toString(), root.toString(), artifact.toString(), identity,
+                issuer),
+            Map.of()));
+      } else {
+        System.out.println("node @sigstore/verify: skipped (node/npm not on PATH or --no-node)");
+      }
+      cases.put("airlock verify-bundle" + (aot ? " (AOT cache)" : ""), new Case(verifyBundle, Map.of()));
+      cases.put("airlock verify IMAGE" + (aot ? " (AOT cache)" : ""), new Case(verifyImage, Map.of()));
+      List<String> verifyServed = new ArrayList<>(verifyImage);
+      verifyServed.set(2, served.toString());
+      cases.put("airlock verify IMAGE beside serve", new Case(verifyServed, Map.of()));
+      if (aot) {
+        cases.put("airlock verify-bundle, AIRLOCK_AOT=off", new Case(verifyBundle, noAot));
+        cases.put("airlock verify IMAGE, AIRLOCK_AOT=off", new Case(verifyImage, noAot));
+      }
+      if (dev) {
+        // the development launcher (scripts/airlock: JDK on PATH, shaded jar, AppCDS), for comparison
+        List<String> d = new ArrayList<>(verifyBundle);
+        d.set(0, repo.resolve("scripts/airlock").toString());
+        cases.put("scripts/airlock verify-bundle (dev, AppCDS)", new Case(d, Map.of()));
+        d = new ArrayList<>(verifyImage);
+        d.set(0, repo.resolve("scripts/airlock").toString());
+        cases.put("scripts/airlock verify IMAGE (dev, AppCDS)", new Case(d, Map.of()));
+      }
+      for (Case k : cases.values()) {
+        VerifyBench.run(k.cmd(), 600, k.env()); // warm-up, not counted; fails the bench unless it exits 0
+      }
+      System.out.printf("coldstart bench: %s, %d interleaved rounds; load average before: %s%n", release, runs,
+          VerifyBench.loadAverage());
+      for (int r = 0; r < runs; r++) {
+        for (Case k : cases.values()) {
+          long cpu0 = childCpuTicks();
+          k.times().add(VerifyBench.run(k.cmd(), 120, k.env()));
+          k.cpu().add((childCpuTicks() - cpu0) * 1000.0 / TICKS_PER_SECOND);
+        }
+      }
+      Double nodeMedian = null;
+      Double nodeCpu = null;
+      for (Map.Entry<String, Case> e : cases.entrySet()) {
+        double m = median(e.getValue().times());
+        if (e.getKey().startsWith("node")) {
+          nodeMedian = m;
+        }
+        double cpu = median(e.getValue().cpu());
+        if (e.getKey().startsWith("node")) {
+          nodeCpu = cpu;
+        }
+        System.out.printf("  %-45s median %5.0f ms (min %4.0f, max %4.0f)%s; CPU (user+sys) median %4.0f ms%s%n",
+            e.getKey(), m, min(e.getValue().times()), max(e.getValue().times()),
+            nodeMedian == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", m / nodeMedian),
+            cpu, nodeCpu == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", cpu / nodeCpu));
+      }
+      System.out.printf("goal: airlock <= 1.5x node for both; machine: %d CPUs, load average after: %s%n",
+          Runtime.getRuntime().availableProcessors(), VerifyBench.loadAverage());
     } finally {
       serve.destroy();
       serve.waitFor();
     }
     deleteTree(work);
-  }
-
-  private static void measure(Path release, int runs, boolean node, boolean dev, boolean aot, Path launcher, Path repo,
-      Path bundle, Path root, Path artifact, String identity, String issuer, Path home, Path noHome, Path served,
-      Map<String, String> noAot) throws Exception {
-    List<String> verifyBundle = List.of(launcher.toString(), "--home", noHome.toString(), "verify-bundle",
-        "--bundle", bundle.toString(), "--certificate-identity", identity, "--certificate-oidc-issuer", issuer,
-        "--trusted-root", root.toString(), artifact.toString());
-    List<String> verifyImage = List.of(launcher.toString(), "--home", home.toString(), "--operator", "bench",
-        "verify", "reg.vendor.example/ai/seg:2.1");
-    Map<String, Case> cases = new LinkedHashMap<>();
-    if (node && VerifyBench.onPath("node") && VerifyBench.onPath("npm")) {
-      Path dir = nodeInstall();
-      Path script = dir.resolve("verify.js");
-      Files.writeString(script, VerifyBench.NODE_SCRIPT);
-      cases.put("node @sigstore/verify " + VerifyBench.nodeVersion(dir) + " (same bundle)", new Case(
-          List.of("node", script.toString(), bundle.toString(), root.toString(), artifact.toString(), identity, issuer),
-          Map.of()));
-    } else {
-      System.out.println("node @sigstore/verify: skipped (node/npm not on PATH or --no-node)");
-    }
-    cases.put("airlock verify-bundle" + (aot ? " (AOT cache)" : ""), new Case(verifyBundle, Map.of()));
-    cases.put("airlock verify IMAGE" + (aot ? " (AOT cache)" : ""), new Case(verifyImage, Map.of()));
-    List<String> verifyServed = new ArrayList<>(verifyImage);
-    verifyServed.set(2, served.toString());
-    cases.put("airlock verify IMAGE beside serve", new Case(verifyServed, Map.of()));
-    if (aot) {
-      cases.put("airlock verify-bundle, AIRLOCK_AOT=off", new Case(verifyBundle, noAot));
-      cases.put("airlock verify IMAGE, AIRLOCK_AOT=off", new Case(verifyImage, noAot));
-    }
-    if (dev) {
-      // the development launcher (scripts/airlock: JDK on PATH, shaded jar, AppCDS), for comparison
-      List<String> d = new ArrayList<>(verifyBundle);
-      d.set(0, repo.resolve("scripts/airlock").toString());
-      cases.put("scripts/airlock verify-bundle (dev, AppCDS)", new Case(d, Map.of()));
-      d = new ArrayList<>(verifyImage);
-      d.set(0, repo.resolve("scripts/airlock").toString());
-      cases.put("scripts/airlock verify IMAGE (dev, AppCDS)", new Case(d, Map.of()));
-    }
-    for (Case k : cases.values()) {
-      VerifyBench.run(k.cmd(), 600, k.env()); // warm-up, not counted; fails the bench unless it exits 0
-    }
-    System.out.printf("coldstart bench: %s, %d interleaved rounds; load average before: %s%n", release, runs,
-        VerifyBench.loadAverage());
-    for (int r = 0; r < runs; r++) {
-      for (Case k : cases.values()) {
-        long cpu0 = childCpuTicks();
-        k.times().add(VerifyBench.run(k.cmd(), 120, k.env()));
-        k.cpu().add((childCpuTicks() - cpu0) * 1000.0 / TICKS_PER_SECOND);
-      }
-    }
-    Double nodeMedian = null;
-    Double nodeCpu = null;
-    for (Map.Entry<String, Case> e : cases.entrySet()) {
-      double m = median(e.getValue().times());
-      if (e.getKey().startsWith("node")) {
-        nodeMedian = m;
-      }
-      double cpu = median(e.getValue().cpu());
-      if (e.getKey().startsWith("node")) {
-        nodeCpu = cpu;
-      }
-      System.out.printf("  %-45s median %5.0f ms (min %4.0f, max %4.0f)%s; CPU (user+sys) median %4.0f ms%s%n",
-          e.getKey(), m, min(e.getValue().times()), max(e.getValue().times()),
-          nodeMedian == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", m / nodeMedian),
-          cpu, nodeCpu == null || e.getKey().startsWith("node") ? "" : String.format(", %.2fx node", cpu / nodeCpu));
-    }
-    System.out.printf("goal: airlock <= 1.5x node for both; machine: %d CPUs, load average after: %s%n",
-        Runtime.getRuntime().availableProcessors(), VerifyBench.loadAverage());
   }
 
   /** Waits until serve has published its database channel and listens; fails if it exits first. */
@@ -187,7 +181,8 @@ public final class ColdStartBench {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("airlock serve did not start: " + Files.readString(log, java.nio.charset.StandardCharsets.UTF_8));
+    throw new IllegalStateException("airlock serve did not start: "
+        + Files.readString(log, java.nio.charset.StandardCharsets.UTF_8));
   }
 
 
