@@ -33,6 +33,9 @@
 #define MAIN_CLASS "dev.airlock.cli.Main"
 /* A small import's media together: at most this many bytes (see small_import). */
 #define SMALL_IMPORT_BYTES (32LL * 1024 * 1024)
+/* A small import's media together: at most this many files and folders. A medium is untrusted and
+ * its links are followed (as du -L did): a link to / or /proc must not keep the launcher walking. */
+#define SMALL_IMPORT_ENTRIES 100000L
 /* The descriptor of lib/ that the JVM holds (see main). */
 #define LIB_FD 200
 
@@ -131,9 +134,10 @@ static char *release_dir(const char *argv0) {
 
 /*
  * Whether one medium path keeps an import small: adds its files' sizes (links followed) to *total
- * and returns 0 when it is over the limit, holds a compressed name, or cannot be read.
+ * and its entries to *entries, and returns 0 when either is over its limit, when it holds a
+ * compressed name, or when it cannot be read.
  */
-static int small_medium(const char *path, long long *total) {
+static int small_medium(const char *path, long long *total, long *entries) {
   struct stat st;
   if (stat(path, &st) != 0) {
     return 1; /* not there: not a medium (the command reports it) */
@@ -169,7 +173,9 @@ static int small_medium(const char *path, long long *total) {
       continue; /* a folder left, a cycle, or what cannot be read: as du, nothing to add */
     }
     listed = 1;
-    if (ends_with(e->fts_name, ".gz") || ends_with(e->fts_name, ".tgz") || ends_with(e->fts_name, ".zst")) {
+    if (++*entries > SMALL_IMPORT_ENTRIES) {
+      small = 0;
+    } else if (ends_with(e->fts_name, ".gz") || ends_with(e->fts_name, ".tgz") || ends_with(e->fts_name, ".zst")) {
       small = 0;
     } else if ((e->fts_info == FTS_F || e->fts_info == FTS_DEFAULT) && e->fts_statp != NULL) {
       *total += e->fts_statp->st_size;
@@ -198,12 +204,13 @@ static int small_medium(const char *path, long long *total) {
 static int small_import(int argc, char **argv) {
   int seen = 0;
   long long total = 0;
+  long entries = 0;
   for (int i = 1; i < argc; i++) {
     if (!seen) {
       seen = strcmp(argv[i], "import") == 0;
       continue;
     }
-    if (strcmp(argv[i], "--check-layers") == 0 || !small_medium(argv[i], &total)) {
+    if (strcmp(argv[i], "--check-layers") == 0 || !small_medium(argv[i], &total, &entries)) {
       return 0;
     }
   }
