@@ -343,6 +343,14 @@ int main(int argc, char **argv) {
     add(&a, "-XX:-UsePerfData");
   }
   if (use_aot) {
+    /* The caches hold no method profiles (scripts/aot-train: -XX:-AOTRecordTraining; they serve C2
+     * only), yet a JVM given a cache replays training by default (AOTReplayTraining, ergonomic): a
+     * thread of its own that every class initialisation notifies under a lock, 4% of a small
+     * import's CPU with nothing to replay. Without it, from the same tree, interleaved: a small
+     * re-import 420.6 -> 398.5 ms, a cold verify IMAGE 301.3 -> 281.5 ms (medians of 21; issue 17).
+     * The flag is a diagnostic one, hence the unlock. */
+    add(&a, "-XX:+UnlockDiagnosticVMOptions");
+    add(&a, "-XX:-AOTReplayTraining");
     add(&a, concat("-XX:AOTCache=", aot));
   }
   /* JVM warnings go to stderr (stdout carries --json documents); the class-data/AOT chatter is
