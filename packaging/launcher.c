@@ -17,7 +17,9 @@
  * cache of one command's classes starts it sooner). AIRLOCK_JAVA_OPTS is passed through, split on
  * blanks (e.g. -Xmx2g, or -XX:AOTMode=on to fail instead of starting without the cache).
  *
- * Built by scripts/package (gcc, C11 with POSIX/GNU interfaces); docs/install.md describes it.
+ * Built by scripts/package (gcc, C11 with POSIX/GNU interfaces, linked statically: the runtime runs
+ * on glibc 2.17 and later, a launcher linked against the build machine's glibc would need 2.34);
+ * docs/install.md describes it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
