@@ -108,6 +108,10 @@ public final class Json {
   /** Binds untrusted bytes to a DTO type, with the same rules as {@link #parse(byte[], String)}. */
   public static <T> T bind(byte[] bytes, Class<T> type, String what) {
     JsonNode node = parse(bytes, what);
+    if (node.isNull()) {
+      // Jackson binds a JSON null document to null rather than failing: no caller may see one
+      throw AirlockException.denied(Reason.JSON_MALFORMED, what + ": the document is JSON null");
+    }
     try {
       return MAPPER.treeToValue(node, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {

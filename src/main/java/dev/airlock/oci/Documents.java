@@ -19,7 +19,12 @@ public final class Documents {
 
   static ManifestJson bindManifest(byte[] bytes, String what) {
     try {
-      return Json.mapper().treeToValue(Json.parse(bytes, what), ManifestJson.class);
+      com.fasterxml.jackson.databind.JsonNode node = Json.parse(bytes, what);
+      if (node.isNull()) {
+        // Jackson binds a JSON null document to null rather than failing
+        throw new OciException(Reason.MANIFEST_MALFORMED, what + ": the document is JSON null");
+      }
+      return Json.mapper().treeToValue(node, ManifestJson.class);
     } catch (AirlockException e) {
       throw new OciException(Reason.MANIFEST_MALFORMED, e.getMessage());
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
@@ -55,6 +60,11 @@ public final class Documents {
     }
     List<DockerArchiveEntry> out = new ArrayList<>();
     for (JsonNode n : node) {
+      if (!n.isObject()) {
+        // Jackson binds a JSON null to a null entry rather than failing (found by fuzzing)
+        throw new OciException(Reason.LAYOUT_MALFORMED, what + ": an entry is " + n.getNodeType().name().toLowerCase(
+            java.util.Locale.ROOT) + ", not an object");
+      }
       DockerManifestEntryJson j;
       try {
         j = Json.mapper().treeToValue(n, DockerManifestEntryJson.class);

@@ -81,4 +81,30 @@ class ManifestParseTest {
         () -> ImageIndex.parse(b("{\"schemaVersion\":2,\"manifests\":[],\"layers\":[]}"), null, "i")).reason());
     assertEquals(0, ImageIndex.parse(b("{\"schemaVersion\":2,\"manifests\":[]}"), null, "i").manifests().size());
   }
+
+  /** Found by CI's fuzzing run (OciFuzzTest.dockerArchiveManifest): a null entry threw NullPointerException. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "[null,{\"Config\":\"c.json\",\"Layers\":[]}]",
+      "[{\"Config\":\"c.json\",\"Layers\":[]},null]",
+      "[1]", "[\"x\"]", "[[]]", "[true]"})
+  void refusesADockerArchiveEntryThatIsNotAnObject(String json) {
+    OciException e = assertThrows(OciException.class, () -> Documents.dockerManifest(b(json), "manifest.json"));
+    assertEquals(Reason.LAYOUT_MALFORMED, e.reason());
+    assertTrue(e.getMessage().startsWith("manifest.json: "), e.getMessage());
+  }
+
+  /** A document that is JSON null (or another scalar) is refused by every OCI reader, never bound to null. */
+  @ParameterizedTest
+  @ValueSource(strings = {"null", "1", "\"x\"", "true"})
+  void refusesAScalarDocument(String json) {
+    assertEquals(Reason.LAYOUT_MALFORMED,
+        assertThrows(OciException.class, () -> Documents.layoutVersion(b(json), "oci-layout")).reason());
+    assertEquals(Reason.LAYOUT_MALFORMED,
+        assertThrows(OciException.class, () -> Documents.dockerManifest(b(json), "manifest.json")).reason());
+    assertEquals(Reason.MANIFEST_MALFORMED,
+        assertThrows(OciException.class, () -> Manifest.parse(b(json), null, "m")).reason());
+    assertEquals(Reason.MANIFEST_MALFORMED,
+        assertThrows(OciException.class, () -> ImageIndex.parse(b(json), null, "i")).reason());
+  }
 }
