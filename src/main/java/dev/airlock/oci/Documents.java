@@ -19,16 +19,9 @@ public final class Documents {
 
   static ManifestJson bindManifest(byte[] bytes, String what) {
     try {
-      com.fasterxml.jackson.databind.JsonNode node = Json.parse(bytes, what);
-      if (node.isNull()) {
-        // Jackson binds a JSON null document to null rather than failing
-        throw new OciException(Reason.MANIFEST_MALFORMED, what + ": the document is JSON null");
-      }
-      return Json.mapper().treeToValue(node, ManifestJson.class);
+      return Json.bind(bytes, ManifestJson.class, what);
     } catch (AirlockException e) {
       throw new OciException(Reason.MANIFEST_MALFORMED, e.getMessage());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      throw new OciException(Reason.MANIFEST_MALFORMED, what + ": unexpected structure: " + e.getMessage());
     }
   }
 
