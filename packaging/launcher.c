@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <fts.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,13 @@
 static const char *const COMMANDS[] = {"init", "import", "trust", "checkpoint", "policy", "images", "verify",
     "verify-bundle", "export", "audit", "serve", NULL};
 
-static void die(int code, const char *fmt, const char *a, const char *b) {
+__attribute__((format(printf, 2, 3), noreturn)) static void die(int code, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
   fputs("airlock: ", stderr);
-  fprintf(stderr, fmt, a, b);
+  vfprintf(stderr, fmt, args);
   fputc('\n', stderr);
+  va_end(args);
   exit(code);
 }
 
@@ -55,7 +59,7 @@ static void die(int code, const char *fmt, const char *a, const char *b) {
 static void *xmalloc(size_t n) {
   void *p = malloc(n);
   if (p == NULL) {
-    die(70, "%s%s", "out of memory", "");
+    die(70, "out of memory");
   }
   return p;
 }
@@ -117,13 +121,13 @@ static char *release_dir(const char *argv0) {
     }
   }
   if (resolved == NULL) {
-    die(70, "cannot find the release this launcher belongs to (%s)%s", argv0, "");
+    die(70, "cannot find the release this launcher belongs to (%s)", argv0);
   }
   /* strip "/airlock" and then "/bin" */
   for (int i = 0; i < 2; i++) {
     char *slash = strrchr(resolved, '/');
     if (slash == NULL) {
-      die(70, "cannot find the release this launcher belongs to (%s)%s", argv0, "");
+      die(70, "cannot find the release this launcher belongs to (%s)", argv0);
     }
     if (slash == resolved) {
       slash[1] = '\0';
@@ -231,7 +235,7 @@ static void add(Args *a, const char *s) {
     a->cap = a->cap == 0 ? 64 : a->cap * 2;
     char **v = realloc(a->v, sizeof(char *) * (size_t) a->cap);
     if (v == NULL) {
-      die(70, "%s%s", "out of memory", "");
+      die(70, "out of memory");
     }
     a->v = v;
   }
@@ -261,7 +265,7 @@ int main(int argc, char **argv) {
   char *lib = concat(release, "/lib");
   char *jar = concat(release, "/lib/airlock.jar");
   if (access(java, X_OK) != 0 || !is_file(jar)) {
-    die(70, "incomplete release at %s (runtime/bin/java or lib/airlock.jar missing)%s", release, "");
+    die(70, "incomplete release at %s (runtime/bin/java or lib/airlock.jar missing)", release);
   }
 
   const char *command = "other";
@@ -368,7 +372,7 @@ int main(int argc, char **argv) {
   if (opts != NULL) {
     char *copy = strdup(opts);
     if (copy == NULL) {
-      die(70, "%s%s", "out of memory", "");
+      die(70, "out of memory");
     }
     for (char *save = NULL, *w = strtok_r(copy, " \t\n", &save); w != NULL; w = strtok_r(NULL, " \t\n", &save)) {
       add(&a, w);
@@ -402,5 +406,4 @@ int main(int argc, char **argv) {
   }
   execv(java, a.v);
   die(126, "cannot run %s: %s", java, strerror(errno));
-  return 126;
 }
